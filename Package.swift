@@ -1,0 +1,108 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "concert-ticketing",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ConcertClient", targets: ["ConcertClient"]),
+        .library(name: "ConcertProtocol", targets: ["ConcertProtocol"]),
+        .executable(name: "concert-server", targets: ["concert-server"]),
+        .executable(name: "concert-probe", targets: ["concert-probe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CProtobufC",
+            path: "Sources/CProtobufC",
+            pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "CConcertProto",
+            dependencies: ["CProtobufC"],
+            cSettings: [.headerSearchPath("include")]
+        ),
+        .target(
+            name: "ConcertProtocol",
+            dependencies: [
+                "CConcertProto",
+                "CProtobufC",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "ConcertDomain"),
+        .target(name: "ConcertStore", dependencies: ["ConcertDomain", "CSQLite"]),
+        .target(
+            name: "ConcertServer",
+            dependencies: [
+                "ConcertProtocol",
+                "ConcertDomain",
+                "ConcertStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "ConcertClient",
+            dependencies: [
+                "ConcertProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "concert-server",
+            dependencies: [
+                "ConcertServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "concert-probe",
+            dependencies: [
+                "ConcertClient",
+                "ConcertProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
+        .testTarget(name: "ConcertDomainTests", dependencies: ["ConcertDomain"]),
+        .testTarget(name: "ConcertStoreTests", dependencies: ["ConcertStore", "ConcertDomain"]),
+        .testTarget(
+            name: "ConcertServerTests",
+            dependencies: [
+                "ConcertServer",
+                "ConcertProtocol",
+                "ConcertStore",
+                "ConcertDomain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ConcertClientTests",
+            dependencies: ["ConcertClient", "ConcertServer", "ConcertProtocol", "ConcertStore", "ConcertDomain"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
