@@ -1,0 +1,92 @@
+public import ConcertDomain
+public import ConcertStore
+import ConcertProtocol
+import Foundation
+public import Logging
+
+/// The running server: the store, the four services and the system service behind one
+/// dispatcher, the TCP transport, and the background admission job.
+public final class ConcertApplication: Sendable {
+    /// The server's version, reported by the health check.
+    public static let version = "1.0.0"
+
+    /// The store the services use.
+    public let store: ConcertStore
+    /// The dispatcher, for in-process use.
+    public let dispatcher: Dispatcher
+    private let server: RPCServer
+    private let serving: ServingState
+    private let configuration: ServerConfiguration
+    private let logger: Logger
+
+    /// Opens the database, loads the catalog, and starts listening.
+    public static func start(
+        configuration: ServerConfiguration,
+        clock: any ConcertClock = SystemClock(),
+        logger: Logger
+    ) async throws -> ConcertApplication {
+        let store = try ConcertStore(configuration: configuration.store, clock: clock)
+        do {
+            if let path = configuration.catalogPath {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                try await store.loadCatalog(try Catalog.decode(jsonData: data))
+            }
+            if configuration.seedDemoCatalog {
+                try await store.seedDemoCatalogIfEmpty()
+            }
+            let serving = ServingState()
+            let dispatcher = Dispatcher(
+                routes: SystemHandler(version: version, clock: clock, health: serving).routes
+                    + AuthHandler(store: store).routes
+                    + QueueHandler(store: store).routes
+                    + ReservationHandler(store: store).routes
+                    + PaymentHandler(store: store).routes,
+                logger: logger)
+            let server = try await RPCServer(
+                configuration: configuration.transport, dispatcher: dispatcher, logger: logger)
+            return ConcertApplication(
+                store: store, dispatcher: dispatcher, server: server, serving: serving,
+                configuration: configuration, logger: logger)
+        } catch {
+            store.close()
+            throw error
+        }
+    }
+
+    private init(
+        store: ConcertStore, dispatcher: Dispatcher, server: RPCServer, serving: ServingState,
+        configuration: ServerConfiguration, logger: Logger
+    ) {
+        self.store = store
+        self.dispatcher = dispatcher
+        self.server = server
+        self.serving = serving
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The TCP port the server listens on.
+    public var port: Int { server.port }
+
+    /// Refills free active places from the head of the line every admission interval,
+    /// until the calling task is cancelled.
+    public func runAdmissionJob() async {
+        let interval = Duration.milliseconds(configuration.admissionIntervalMs)
+        while !Task.isCancelled {
+            do {
+                let admitted = try await store.admitWaiting()
+                if admitted > 0 { logger.debug("admitted from the waiting line", metadata: ["count": "\(admitted)"]) }
+            } catch {
+                logger.warning("admission job failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Stops accepting connections, answers the requests in flight, then closes the store.
+    public func shutdown() async {
+        serving.stopServing()
+        await server.shutdownGracefully()
+        store.close()
+    }
+}

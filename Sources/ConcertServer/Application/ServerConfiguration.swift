@@ -1,0 +1,31 @@
+import ConcertDomain
+public import ConcertStore
+
+/// Everything `concert-server` can be told: transport, storage, catalog and policies.
+public struct ServerConfiguration: Sendable {
+    /// Where to listen and the per-connection limits.
+    public var transport: TransportConfiguration
+    /// The database file and the queue and hold policies.
+    public var store: StoreConfiguration
+    /// A JSON catalog file to load at start-up (concerts, dates and prices), or nil.
+    public var catalogPath: String?
+    /// Whether to load the demo catalog into an empty database.
+    public var seedDemoCatalog: Bool
+    /// How often the admission job looks for free places to refill, in milliseconds.
+    public var admissionIntervalMs: Int
+
+    /// Creates a configuration; the admission job runs every 250 ms by default.
+    public init(
+        transport: TransportConfiguration = TransportConfiguration(),
+        store: StoreConfiguration,
+        catalogPath: String? = nil,
+        seedDemoCatalog: Bool = true,
+        admissionIntervalMs: Int = 250
+    ) {
+        self.transport = transport
+        self.store = store
+        self.catalogPath = catalogPath
+        self.seedDemoCatalog = seedDemoCatalog
+        self.admissionIntervalMs = admissionIntervalMs
+    }
+}

@@ -1,0 +1,31 @@
+import ConcertDomain
+import ConcertProtocol
+
+extension RPCError {
+    /// The wire form of a domain failure, or nil when `error` is not one.
+    ///
+    /// The reason's name goes on the wire unchanged; its category picks the status code.
+    init?(domainError error: any Error) {
+        guard let error = error as? ConcertError else { return nil }
+        self.init(code: StatusCode(error.kind), reason: error.reason.rawValue, message: error.message)
+    }
+}
+
+extension StatusCode {
+    /// The status code for a category of domain failure.
+    init(_ kind: ConcertError.Kind) {
+        self =
+            switch kind {
+            case .invalidArgument: .invalidArgument
+            case .notFound: .notFound
+            case .alreadyExists: .alreadyExists
+            case .permissionDenied: .permissionDenied
+            case .failedPrecondition: .failedPrecondition
+            case .resourceExhausted: .resourceExhausted
+            case .unauthenticated: .unauthenticated
+            case .unavailable: .unavailable
+            case .aborted: .aborted
+            case .internalError: .internal
+            }
+    }
+}

@@ -1,0 +1,38 @@
+import ConcertDomain
+import ConcertProtocol
+
+/// Serves `concert.v1.SystemService`: health and the list of services.
+struct SystemHandler: SystemServiceHandler {
+    /// The methods callers may use without a queue token.
+    static let openMethods: Set<String> = [
+        SystemService.health.descriptor.path,
+        SystemService.listServices.descriptor.path,
+        AuthService.issueToken.descriptor.path,
+    ]
+
+    let version: String
+    let clock: any ConcertClock
+    let health: ServingState
+
+    func health(_ request: HealthCheckRequest, context: RequestContext) async throws -> HealthCheckResponse {
+        HealthCheckResponse(
+            status: health.isServing ? .serving : .notServing,
+            serverVersion: version,
+            protocol: "concert.v1",
+            serverTimeUnixMs: clock.now())
+    }
+
+    func listServices(_ request: ListServicesRequest, context: RequestContext) async throws -> ListServicesResponse {
+        ListServicesResponse(
+            services: ProtocolServices.all.map { service in
+                ServiceInfo(
+                    name: service.name,
+                    methods: service.methods.map { method in
+                        MethodInfo(
+                            name: method.method, path: method.path, requestType: method.requestType,
+                            responseType: method.responseType,
+                            requiresToken: !Self.openMethods.contains(method.path))
+                    })
+            })
+    }
+}

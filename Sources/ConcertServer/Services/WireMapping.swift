@@ -1,0 +1,78 @@
+import ConcertDomain
+import ConcertProtocol
+
+// Conversions from domain values to their wire messages. Kept in one place because
+// both modules name some types alike (Concert, Seat, Reservation, QueueStatus).
+
+extension ConcertDomain.QueueStatus {
+    /// The wire form.
+    var wire: ConcertProtocol.QueueStatus {
+        ConcertProtocol.QueueStatus(
+            state: state.wire,
+            position: UInt64(max(0, position)),
+            ahead: UInt64(max(0, ahead)),
+            estimatedWaitMs: estimatedWaitMs,
+            expiresAtUnixMs: expiresAtMs ?? 0)
+    }
+}
+
+extension ConcertDomain.TokenState {
+    /// The wire form.
+    var wire: ConcertProtocol.TokenState {
+        switch self {
+        case .waiting: .waiting
+        case .active: .active
+        case .expired: .expired
+        }
+    }
+}
+
+extension ConcertDomain.Concert {
+    /// The wire form.
+    var wire: ConcertProtocol.Concert {
+        ConcertProtocol.Concert(id: id, title: title, artist: artist, venue: venue)
+    }
+}
+
+extension ConcertDomain.ConcertDate {
+    /// The wire form.
+    var wire: ConcertProtocol.ConcertDate {
+        ConcertProtocol.ConcertDate(
+            concertID: concertID, date: date, startsAtUnixMs: startsAtMs, freeSeats: UInt32(clamping: freeSeats))
+    }
+}
+
+extension ConcertDomain.Seat {
+    /// The wire form.
+    var wire: ConcertProtocol.Seat {
+        ConcertProtocol.Seat(number: UInt32(clamping: number), price: price, free: isFree)
+    }
+}
+
+extension ConcertDomain.Reservation {
+    /// The wire form.
+    var wire: ConcertProtocol.Reservation {
+        ConcertProtocol.Reservation(
+            id: id, concertID: concertID, date: date, seatNumber: UInt32(clamping: seatNumber), price: price,
+            state: state.wire, heldAtUnixMs: heldAtMs, expiresAtUnixMs: expiresAtMs, paidAtUnixMs: paidAtMs ?? 0)
+    }
+}
+
+extension ConcertDomain.ReservationState {
+    /// The wire form.
+    var wire: ConcertProtocol.ReservationState {
+        switch self {
+        case .held: .held
+        case .paid: .paid
+        case .lapsed: .lapsed
+        }
+    }
+}
+
+extension RequestContext {
+    /// The caller's queue token; TOKEN_MISSING when the metadata has none.
+    func requiredToken() throws -> String {
+        guard let token = queueToken else { throw ConcertError(.tokenMissing) }
+        return token
+    }
+}

@@ -1,0 +1,195 @@
+import ConcertProtocol
+import Logging
+import NIOCore
+
+/// Serves the frames of one connection: decodes each envelope, runs it through the
+/// dispatcher off the event loop, and writes the answers as they finish, in any order.
+///
+/// At most `maxInFlight` requests run at once; later ones wait here and the handler
+/// stops reading from the socket until the backlog drains. A framing violation gets one
+/// final answer with id 0 and closes the connection. On a quiesce event (graceful
+/// shutdown) new requests are answered UNAVAILABLE and the connection closes once the
+/// running ones have answered.
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let dispatcher: Dispatcher
+    private let maxInFlight: Int
+    private let logger: Logger
+    private var running = 0
+    private var waiting = CircularBuffer<RequestEnvelope>()
+    private var readHeld = false
+    private var flushScheduled = false
+    private var quiescing = false
+    private var closed = false
+
+    init(dispatcher: Dispatcher, maxInFlight: Int, logger: Logger) {
+        self.dispatcher = dispatcher
+        self.maxInFlight = max(1, maxInFlight)
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closed else { return }
+        let frame = unwrapInboundIn(data)
+        let request: RequestEnvelope
+        do {
+            request = try RequestEnvelope(buffer: frame)
+        } catch {
+            closeWithFinalAnswer(
+                context: context,
+                error: RPCError(
+                    code: .invalidArgument, reason: .malformedEnvelope,
+                    message: "The frame is not a valid concert.v1.RequestEnvelope."))
+            return
+        }
+        if quiescing {
+            write(
+                ResponseEnvelope(
+                    request.id,
+                    failure: RPCError(
+                        code: .unavailable, reason: .shuttingDown, message: "The server is shutting down.")),
+                context: context)
+        } else if running < maxInFlight {
+            start(request, context: context)
+        } else {
+            waiting.append(request)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if running >= maxInFlight || !waiting.isEmpty {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case FrameError.frameTooLarge(let announced, let limit):
+            closeWithFinalAnswer(
+                context: context,
+                error: RPCError(
+                    code: .resourceExhausted, reason: .frameTooLarge,
+                    message: "A frame of \(announced) bytes exceeds the maximum of \(limit) bytes."))
+        default:
+            logger.debug("closing connection", metadata: ["error": "\(error)"])
+            closed = true
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        quiescing = true
+        closeIfDrained(context: context)
+    }
+
+    private func start(_ request: RequestEnvelope, context: ChannelHandlerContext) {
+        running += 1
+        let call = PendingCall()
+        let bound = NIOLoopBound((handler: self, context: context, call: call), eventLoop: context.eventLoop)
+        if request.timeoutMs > 0 {
+            call.deadline = context.eventLoop.scheduleTask(in: .milliseconds(Int64(request.timeoutMs))) {
+                bound.value.handler.expire(request.id, call: bound.value.call, context: bound.value.context)
+            }
+        }
+        let dispatcher = self.dispatcher
+        let allocator = context.channel.allocator
+        Task {
+            let response = await dispatcher.dispatch(request)
+            var buffer = allocator.buffer(capacity: 64 + response.payload.count)
+            FrameParser.writeFrame(response, into: &buffer)
+            let frame = buffer
+            bound.eventLoop.execute {
+                bound.value.handler.finish(bound.value.call, frame: frame, context: bound.value.context)
+            }
+        }
+    }
+
+    private func expire(_ id: UInt64, call: PendingCall, context: ChannelHandlerContext) {
+        guard !call.answered else { return }
+        call.answered = true
+        write(
+            ResponseEnvelope(
+                id,
+                failure: RPCError(
+                    code: .deadlineExceeded, reason: .deadlineExceeded,
+                    message: "The deadline elapsed before the call completed; its effect is unknown.")),
+            context: context)
+    }
+
+    private func finish(_ call: PendingCall, frame: ByteBuffer, context: ChannelHandlerContext) {
+        running -= 1
+        call.deadline?.cancel()
+        if !call.answered {
+            call.answered = true
+            writeFrame(frame, context: context)
+        }
+        while running < maxInFlight, let next = waiting.popFirst() {
+            start(next, context: context)
+        }
+        if readHeld, running < maxInFlight, waiting.isEmpty {
+            readHeld = false
+            context.read()
+        }
+        closeIfDrained(context: context)
+    }
+
+    private func closeIfDrained(context: ChannelHandlerContext) {
+        guard quiescing, running == 0, waiting.isEmpty, !closed else { return }
+        closed = true
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private func closeWithFinalAnswer(context: ChannelHandlerContext, error: RPCError) {
+        guard !closed else { return }
+        closed = true
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        FrameParser.writeFrame(ResponseEnvelope(0, failure: error), into: &buffer)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private func write(_ response: ResponseEnvelope, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        FrameParser.writeFrame(response, into: &buffer)
+        writeFrame(buffer, context: context)
+    }
+
+    /// Writes now and flushes once per burst: the flush runs after the answers
+    /// already queued on the event loop have been written.
+    private func writeFrame(_ frame: ByteBuffer, context: ChannelHandlerContext) {
+        guard !closed else { return }
+        context.write(wrapOutboundOut(frame), promise: nil)
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            bound.value.handler.flushScheduled = false
+            bound.value.context.flush()
+        }
+    }
+}
+
+/// The event-loop-side state of one running request.
+private final class PendingCall {
+    var answered = false
+    var deadline: Scheduled<Void>?
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import ConcertDomain
+import ConcertServer
+import ConcertStore
+import Logging
+import ServiceLifecycle
+
+/// `concert-server`: serves the concert-ticketing protocol over TCP.
+@main
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "concert-server",
+        abstract: "Serves the concert-ticketing protocol (concert.v1) over TCP on an embedded SQLite database.")
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The TCP port to listen on; 0 picks a free one.")
+    var port = TransportConfiguration.defaultPort
+
+    @Option(help: "The SQLite database file; created with its schema when missing.")
+    var database = "concert.db"
+
+    @Option(help: "A JSON catalog of concerts, dates and prices to load at start-up (see README).")
+    var catalog: String?
+
+    @Flag(inversion: .prefixedNo, help: "Load the demo catalog into an empty database.")
+    var demoCatalog = true
+
+    @Option(help: "N: the most tokens active at once; 0 pauses admission.")
+    var maxActive = 100
+
+    @Option(help: "K: the most admissions per admission interval; 0 means no limit.")
+    var admissionsPerInterval = 0
+
+    @Option(help: "The admission interval for --admissions-per-interval, in milliseconds.")
+    var admissionIntervalMs: Int64 = 1000
+
+    @Option(help: "T: how long an active token lasts, in seconds.")
+    var activeSeconds: Int64 = 600
+
+    @Option(help: "H: how long a seat hold lasts unpaid, in seconds.")
+    var holdSeconds: Int64 = 300
+
+    @Option(help: "The largest frame body accepted, in bytes.")
+    var maxFrameSize = 4 * 1024 * 1024
+
+    @Option(help: "The most requests running at once per connection; more wait (back-pressure).")
+    var maxInFlight = TransportConfiguration.defaultMaxInFlight
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
+        guard maxActive >= 0 else { throw ValidationError("--max-active must be 0 or more.") }
+        guard admissionsPerInterval >= 0 else { throw ValidationError("--admissions-per-interval must be 0 or more.") }
+        guard admissionIntervalMs > 0 else { throw ValidationError("--admission-interval-ms must be positive.") }
+        guard activeSeconds > 0, holdSeconds > 0 else {
+            throw ValidationError("--active-seconds and --hold-seconds must be positive.")
+        }
+        guard maxFrameSize >= 64 else { throw ValidationError("--max-frame-size must be at least 64 bytes.") }
+        guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1.") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "concert-server")
+        let configuration = ServerConfiguration(
+            transport: TransportConfiguration(
+                host: host, port: port, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight),
+            store: StoreConfiguration(
+                path: database,
+                queue: QueuePolicy(
+                    maxActive: maxActive,
+                    admissionsPerInterval: admissionsPerInterval == 0 ? nil : admissionsPerInterval,
+                    admissionIntervalMs: admissionIntervalMs,
+                    activeLifetimeMs: activeSeconds * 1000),
+                hold: HoldPolicy(holdDurationMs: holdSeconds * 1000)),
+            catalogPath: catalog,
+            seedDemoCatalog: demoCatalog)
+        let service = ServerService(configuration: configuration, logger: logger)
+        let group = ServiceGroup(
+            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
