@@ -81,6 +81,8 @@ let package = Package(
             dependencies: [
                 "ConcertClient",
                 "ConcertProtocol",
+                "CConcertProto",
+                "CProtobufC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
