@@ -1,0 +1,144 @@
+/// A domain failure: a category (mapped by the server to a gRPC status code), a stable machine-readable
+/// reason, and a human message that never leaks internals.
+public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The category of a failure; the server maps each to a gRPC status code.
+    public enum Kind: Sendable {
+        /// The request itself is malformed.
+        case invalidArgument
+        /// A named entity does not exist.
+        case notFound
+        /// The entity the request would create already exists.
+        case alreadyExists
+        /// The caller may not act on the entity.
+        case permissionDenied
+        /// The system is not in the state the request needs.
+        case failedPrecondition
+        /// A quota or limit is used up.
+        case resourceExhausted
+        /// The caller is not (or no longer) identified.
+        case unauthenticated
+        /// The service cannot answer now; retrying later may succeed.
+        case unavailable
+        /// The operation was aborted by a conflict.
+        case aborted
+        /// An unexpected internal failure.
+        case internalError
+    }
+
+    /// The stable machine-readable reason of a failure; the raw value is sent on the wire.
+    public enum Reason: String, Sendable, CaseIterable {
+        /// The user id is not a canonical UUID.
+        case invalidUserID = "INVALID_USER_ID"
+        /// No token was presented.
+        case tokenMissing = "TOKEN_MISSING"
+        /// The token is not one this service issued.
+        case tokenUnknown = "TOKEN_UNKNOWN"
+        /// The token expired (its active time ran out, or it was used to pay).
+        case tokenExpired = "TOKEN_EXPIRED"
+        /// The token is still waiting in line where an active token is needed.
+        case tokenNotActive = "TOKEN_NOT_ACTIVE"
+        /// The seat number is outside 1...50.
+        case invalidSeatNumber = "INVALID_SEAT_NUMBER"
+        /// The date is not a real calendar date written YYYY-MM-DD.
+        case invalidDate = "INVALID_DATE"
+        /// No concert has the given id.
+        case concertNotFound = "CONCERT_NOT_FOUND"
+        /// The concert has no performance on the given date.
+        case dateNotFound = "DATE_NOT_FOUND"
+        /// Someone else holds the seat.
+        case seatAlreadyHeld = "SEAT_ALREADY_HELD"
+        /// The seat is sold.
+        case seatAlreadySold = "SEAT_ALREADY_SOLD"
+        /// No reservation has the given id.
+        case reservationNotFound = "RESERVATION_NOT_FOUND"
+        /// The reservation belongs to another user.
+        case reservationNotOwned = "RESERVATION_NOT_OWNED"
+        /// The reservation's hold lapsed before payment.
+        case holdExpired = "HOLD_EXPIRED"
+        /// The reservation is already paid.
+        case reservationAlreadyPaid = "RESERVATION_ALREADY_PAID"
+        /// The balance does not cover the price.
+        case insufficientBalance = "INSUFFICIENT_BALANCE"
+        /// The amount is zero or negative.
+        case invalidAmount = "INVALID_AMOUNT"
+        /// The amount exceeds `MoneyPolicy.maxChargeAmount`.
+        case amountTooLarge = "AMOUNT_TOO_LARGE"
+        /// The balance would exceed `MoneyPolicy.maxBalance`.
+        case balanceLimitExceeded = "BALANCE_LIMIT_EXCEEDED"
+        /// The idempotency key was used before with a different amount.
+        case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
+        /// The idempotency key is longer than `MoneyPolicy.maxIdempotencyKeyLength`.
+        case invalidIdempotencyKey = "INVALID_IDEMPOTENCY_KEY"
+        /// The catalog is malformed.
+        case invalidCatalog = "INVALID_CATALOG"
+        /// The store could not get its write lock in time, or is closed.
+        case storeBusy = "STORE_BUSY"
+
+        /// The category this reason belongs to.
+        public var kind: Kind {
+            switch self {
+            case .invalidUserID, .invalidSeatNumber, .invalidDate, .invalidAmount, .amountTooLarge,
+                .invalidIdempotencyKey, .invalidCatalog:
+                .invalidArgument
+            case .tokenMissing, .tokenUnknown, .tokenExpired:
+                .unauthenticated
+            case .tokenNotActive, .holdExpired, .insufficientBalance, .balanceLimitExceeded,
+                .idempotencyKeyReused:
+                .failedPrecondition
+            case .concertNotFound, .dateNotFound, .reservationNotFound:
+                .notFound
+            case .seatAlreadyHeld, .seatAlreadySold, .reservationAlreadyPaid:
+                .alreadyExists
+            case .reservationNotOwned:
+                .permissionDenied
+            case .storeBusy:
+                .unavailable
+            }
+        }
+
+        /// A generic human message for this reason.
+        public var defaultMessage: String {
+            switch self {
+            case .invalidUserID: "The user id must be a canonical UUID."
+            case .tokenMissing: "A queue token is required."
+            case .tokenUnknown: "The queue token is not recognised."
+            case .tokenExpired: "The queue token has expired; request a new one."
+            case .tokenNotActive: "The queue token is still waiting in line."
+            case .invalidSeatNumber: "The seat number must be between 1 and 50."
+            case .invalidDate: "The date must be a calendar date written YYYY-MM-DD."
+            case .concertNotFound: "The concert does not exist."
+            case .dateNotFound: "The concert has no performance on that date."
+            case .seatAlreadyHeld: "The seat is held by someone else."
+            case .seatAlreadySold: "The seat is already sold."
+            case .reservationNotFound: "The reservation does not exist."
+            case .reservationNotOwned: "The reservation belongs to another user."
+            case .holdExpired: "The hold on the seat has lapsed."
+            case .reservationAlreadyPaid: "The reservation is already paid."
+            case .insufficientBalance: "The balance does not cover the price."
+            case .invalidAmount: "The amount must be greater than zero."
+            case .amountTooLarge: "The amount exceeds the largest single charge."
+            case .balanceLimitExceeded: "The balance would exceed its limit."
+            case .idempotencyKeyReused: "The idempotency key was already used with a different amount."
+            case .invalidIdempotencyKey: "The idempotency key is too long."
+            case .invalidCatalog: "The catalog is invalid."
+            case .storeBusy: "The service is busy; try again shortly."
+            }
+        }
+    }
+
+    /// The machine-readable reason.
+    public var reason: Reason
+    /// A human message, safe to show to clients.
+    public var message: String
+    /// The category, derived from the reason.
+    public var kind: Kind { reason.kind }
+
+    /// Creates an error with `reason` and an optional specific message (else the reason's default message).
+    public init(_ reason: Reason, _ message: String? = nil) {
+        self.reason = reason
+        self.message = message ?? reason.defaultMessage
+    }
+
+    /// `REASON: message`.
+    public var description: String { "\(reason.rawValue): \(message)" }
+}

@@ -1,0 +1,53 @@
+/// How the waiting line admits users to the active set.
+public struct QueuePolicy: Sendable, Equatable {
+    /// N: the most tokens that may be active at once; 0 pauses admission (everyone waits).
+    public var maxActive: Int
+    /// K: an optional cap of at most this many admissions in any window of `admissionIntervalMs`.
+    public var admissionsPerInterval: Int?
+    /// The length of the window the K cap applies to, in milliseconds.
+    public var admissionIntervalMs: Int64
+    /// T: how long an admitted token stays active, in milliseconds.
+    public var activeLifetimeMs: Int64
+
+    /// Creates a queue policy; the defaults are N = 100, no K cap, a 1 s interval and T = 10 min.
+    public init(
+        maxActive: Int = 100,
+        admissionsPerInterval: Int? = nil,
+        admissionIntervalMs: Int64 = 1000,
+        activeLifetimeMs: Int64 = 600_000
+    ) {
+        self.maxActive = maxActive
+        self.admissionsPerInterval = admissionsPerInterval
+        self.admissionIntervalMs = admissionIntervalMs
+        self.activeLifetimeMs = activeLifetimeMs
+    }
+}
+
+/// How long a reserved seat is held for its holder before it lapses.
+public struct HoldPolicy: Sendable, Equatable {
+    /// H: the hold duration in milliseconds.
+    public var holdDurationMs: Int64
+
+    /// Creates a hold policy; the default H is 5 minutes.
+    public init(holdDurationMs: Int64 = 300_000) {
+        self.holdDurationMs = holdDurationMs
+    }
+}
+
+/// Limits on money movements.
+public enum MoneyPolicy {
+    /// The largest amount one charge may add.
+    public static let maxChargeAmount: Int64 = 100_000_000
+    /// The largest balance an account may hold.
+    public static let maxBalance: Int64 = 1_000_000_000_000
+    /// The longest idempotency key accepted, in characters.
+    public static let maxIdempotencyKeyLength = 128
+}
+
+/// Facts about the seats of every concert date.
+public enum SeatPolicy {
+    /// The seat numbers every concert date has.
+    public static let seatNumbers: ClosedRange<Int> = 1...50
+    /// How many seats every concert date has.
+    public static var seatCount: Int { seatNumbers.count }
+}

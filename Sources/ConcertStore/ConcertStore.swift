@@ -1,0 +1,63 @@
+import ConcertDomain
+
+/// The ticketing store: SQLite in WAL mode with one writer thread (group commit) and pooled readers.
+///
+/// Every rule that checks and then writes runs inside one BEGIN IMMEDIATE transaction, so rules hold across
+/// several stores or processes sharing one database file. Reads run on the caller's thread in a read
+/// transaction and never wait for writes. A successful write has been committed with synchronous=FULL.
+public final class ConcertStore: Sendable {
+    private let configuration: StoreConfiguration
+    private let clock: any ConcertClock
+    private let writer: Writer
+    private let readers: ReadPool
+    private let admissionRate = AdmissionRate()
+
+    /// Opens (creating if needed) the database, switches it to WAL, migrates it and starts the writer thread.
+    public init(configuration: StoreConfiguration, clock: any ConcertClock) throws {
+        let connection = try Connection(
+            path: configuration.path, busyTimeoutMs: configuration.busyTimeoutMs, role: .writer)
+        try Migrator.migrate(connection)
+        self.configuration = configuration
+        self.clock = clock
+        self.readers = ReadPool(path: configuration.path, busyTimeoutMs: configuration.busyTimeoutMs)
+        self.writer = Writer(connection: connection, maxBatchSize: configuration.maxBatchSize)
+        writer.start()
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Commits every queued write, stops the writer and closes all connections; idempotent. Requests made
+    /// afterwards fail with STORE_BUSY.
+    public func close() {
+        writer.stop()
+        readers.close()
+    }
+
+    /// Runs `body` as one job of the writer's next batch and returns its result once that batch committed.
+    func write<Value: Sendable>(_ body: @escaping @Sendable (Session) throws -> Value) async throws -> Value {
+        let clock = self.clock
+        let queuePolicy = configuration.queue
+        let holdPolicy = configuration.hold
+        let admissionRate = self.admissionRate
+        return try await writer.submit { connection in
+            try body(
+                Session(
+                    db: connection, now: clock.now(), queuePolicy: queuePolicy, holdPolicy: holdPolicy,
+                    admissionRate: admissionRate))
+        }
+    }
+
+    /// Runs `body` on the caller's thread in a read transaction on a pooled connection.
+    func read<Value>(_ body: (Session) throws -> Value) throws -> Value {
+        try readers.withConnection { connection in
+            try connection.readTransaction {
+                try body(
+                    Session(
+                        db: connection, now: clock.now(), queuePolicy: configuration.queue,
+                        holdPolicy: configuration.hold, admissionRate: admissionRate))
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// The store's single writer: one Foundation thread that owns the write connection and drains a
+/// condition-guarded job queue with group commit.
+///
+/// Each round takes up to `maxBatchSize` pending jobs, runs BEGIN IMMEDIATE, runs every job inside its own
+/// SAVEPOINT (released on success, rolled back on a thrown error so a failing request never affects the
+/// others), COMMITs once and only then resumes each caller. If BEGIN, a savepoint or COMMIT fails, the whole
+/// batch is rolled back and every job in it fails with that error.
+///
+/// `@unchecked Sendable`: `pending`, `stopping` and `finished` are only touched with `condition` locked, and
+/// `connection` only on the writer thread.
+final class Writer: @unchecked Sendable {
+    private let connection: Connection
+    private let maxBatchSize: Int
+    private let condition = NSCondition()
+    private var pending: [WriteJob] = []
+    private var stopping = false
+    private var finished = false
+
+    /// Creates a writer that will own `connection`; call `start()` to launch its thread.
+    init(connection: Connection, maxBatchSize: Int) {
+        self.connection = connection
+        self.maxBatchSize = max(1, maxBatchSize)
+    }
+
+    /// Launches the writer thread.
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "ConcertStore.writer"
+        thread.start()
+    }
+
+    /// Queues `work` and returns its result once the batch holding it has committed.
+    /// Fails with STORE_BUSY when the writer is stopping.
+    func submit<Value: Sendable>(_ work: @escaping @Sendable (Connection) throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = WriteJob.make(work, continuation: continuation)
+            if !enqueue(job) {
+                continuation.resume(throwing: Unavailable.closed)
+            }
+        }
+    }
+
+    /// Refuses new jobs, lets the thread finish every queued job, and waits until it has closed the
+    /// connection; idempotent.
+    func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        stopping = true
+        condition.broadcast()
+        while !finished {
+            condition.wait()
+        }
+    }
+
+    private func enqueue(_ job: WriteJob) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return false }
+        pending.append(job)
+        condition.signal()
+        return true
+    }
+
+    private func run() {
+        while let batch = nextBatch() {
+            process(batch)
+        }
+        connection.close()
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func nextBatch() -> [WriteJob]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while pending.isEmpty && !stopping {
+            condition.wait()
+        }
+        guard !pending.isEmpty else { return nil }
+        if pending.count <= maxBatchSize {
+            defer { pending = [] }
+            return pending
+        }
+        let batch = Array(pending.prefix(maxBatchSize))
+        pending.removeFirst(maxBatchSize)
+        return batch
+    }
+
+    private func process(_ batch: [WriteJob]) {
+        var outcomes: [WriteJob.Outcome] = []
+        outcomes.reserveCapacity(batch.count)
+        do {
+            try connection.beginImmediate()
+            for job in batch {
+                try connection.savepoint()
+                let outcome = job.run(connection)
+                if outcome.succeeded {
+                    try connection.releaseSavepoint()
+                } else {
+                    try connection.rollbackSavepoint()
+                }
+                outcomes.append(outcome)
+            }
+            try connection.commit()
+        } catch {
+            connection.rollbackIfOpen()
+            for job in batch {
+                job.fail(error)
+            }
+            return
+        }
+        for outcome in outcomes {
+            outcome.deliver()
+        }
+    }
+}

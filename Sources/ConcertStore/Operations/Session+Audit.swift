@@ -1,0 +1,108 @@
+import ConcertDomain
+
+extension Session {
+    /// Checks the store's invariants in one snapshot and totals its money and seats.
+    func audit() throws -> InvariantReport {
+        let totalCharged = try count("SELECT coalesce(sum(amount), 0) FROM charges")
+        let totalPaid = try count("SELECT coalesce(sum(amount), 0) FROM payments")
+        let totalBalances = try count("SELECT coalesce(sum(balance), 0) FROM accounts")
+        var violations: [String] = []
+        func check(_ found: Int64, _ problem: String) {
+            if found != 0 { violations.append("\(problem) (\(found))") }
+        }
+        check(totalCharged - totalPaid - totalBalances, "charged - paid differs from the sum of balances by")
+        try checkMoney(check)
+        try checkSeats(check)
+        try checkLine(check)
+        return InvariantReport(
+            violations: violations, totalCharged: totalCharged, totalPaid: totalPaid, totalBalances: totalBalances,
+            soldSeats: Int(try count("SELECT count(*) FROM seats WHERE sold_reservation_id IS NOT NULL")),
+            liveHolds: Int(try count(
+                "SELECT count(*) FROM seats WHERE sold_reservation_id IS NULL AND hold_expires_ms > ?1", now)))
+    }
+
+    private func checkMoney(_ check: (Int64, String) -> Void) throws {
+        check(
+            try count(
+                """
+                SELECT count(*) FROM accounts AS a
+                LEFT JOIN (SELECT user_id, sum(amount) AS total FROM charges GROUP BY user_id) AS c USING (user_id)
+                LEFT JOIN (SELECT user_id, sum(amount) AS total FROM payments GROUP BY user_id) AS p USING (user_id)
+                WHERE a.balance != coalesce(c.total, 0) - coalesce(p.total, 0)
+                """),
+            "accounts whose balance is not their charges minus their payments")
+        check(
+            try count("SELECT count(*) FROM accounts WHERE balance < 0 OR balance > ?1", MoneyPolicy.maxBalance),
+            "accounts with a balance out of range")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM payments AS p LEFT JOIN reservations AS r ON r.id = p.reservation_id
+                WHERE r.id IS NULL OR r.paid_ms IS NULL OR p.amount != r.price OR p.user_id != r.user_id
+                """),
+            "payments that do not match a paid reservation")
+    }
+
+    private func checkSeats(_ check: (Int64, String) -> Void) throws {
+        check(
+            try count(
+                """
+                SELECT count(*) FROM reservations AS r
+                LEFT JOIN payments AS p ON p.reservation_id = r.id
+                LEFT JOIN seats AS s ON s.concert_id = r.concert_id AND s.date = r.date AND s.number = r.seat_number
+                WHERE r.paid_ms IS NOT NULL AND (p.id IS NULL OR s.sold_reservation_id IS NOT r.id)
+                """),
+            "paid reservations without a payment or without their seat")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM seats AS s LEFT JOIN reservations AS r ON r.id = s.sold_reservation_id
+                WHERE s.sold_reservation_id IS NOT NULL AND (r.id IS NULL OR r.paid_ms IS NULL
+                    OR r.concert_id != s.concert_id OR r.date != s.date OR r.seat_number != s.number)
+                """),
+            "sold seats not backed by a paid reservation for them")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM (SELECT 1 FROM reservations WHERE paid_ms IS NOT NULL
+                    GROUP BY concert_id, date, seat_number HAVING count(*) > 1)
+                """),
+            "seats sold more than once")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM reservations AS r
+                JOIN seats AS s ON s.concert_id = r.concert_id AND s.date = r.date AND s.number = r.seat_number
+                WHERE r.paid_ms IS NULL AND r.expires_ms > ?1
+                  AND (s.hold_reservation_id IS NOT r.id OR s.hold_expires_ms IS NOT r.expires_ms
+                       OR s.sold_reservation_id IS NOT NULL)
+                """, now),
+            "live holds that their seat does not record")
+    }
+
+    private func checkLine(_ check: (Int64, String) -> Void) throws {
+        let line = try lineState()
+        check(line.admittedThrough > line.lastSeq ? 1 : 0, "admitted_through beyond last_seq")
+        check(try count("SELECT count(*) FROM tokens") - line.lastSeq, "token count differs from last_seq by")
+        check(
+            try count("SELECT coalesce(max(seq), 0) FROM tokens") - line.lastSeq, "newest seq differs from last_seq by")
+        check(
+            try count(
+                "SELECT count(*) FROM tokens WHERE (seq > ?1) != (expires_ms IS NULL)", line.admittedThrough),
+            "tokens whose admission disagrees with admitted_through")
+        check(
+            max(0, try activeTokenCount() - Int64(queuePolicy.maxActive)), "active tokens beyond maxActive")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM (SELECT user_id FROM tokens
+                    WHERE closed_ms IS NULL AND (seq > ?1 OR expires_ms > ?2)
+                    GROUP BY user_id HAVING count(*) > 1)
+                """, line.admittedThrough, now),
+            "users with more than one live token")
+    }
+
+    private func count<each Value: SQLBindable>(_ sql: StaticString, _ values: repeat each Value) throws -> Int64 {
+        try db.first(sql, repeat each values, read: { $0.int64(0) }) ?? 0
+    }
+}

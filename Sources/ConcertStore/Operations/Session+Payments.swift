@@ -1,0 +1,92 @@
+import ConcertDomain
+
+extension Session {
+    /// The token's (waiting or active) user's balance.
+    func balance(token: String) throws -> Int64 {
+        let holder = try liveToken(token)
+        let balance = try db.first(
+            "SELECT balance FROM accounts WHERE user_id = ?1", holder.userID, read: { $0.int64(0) })
+        return balance ?? 0
+    }
+
+    /// Write: adds `amount` (validated by the caller) to the token's (waiting or active) user's balance.
+    ///
+    /// With an idempotency key already used by this user, the first charge's answer is repeated (replayed)
+    /// when the amount matches, else IDEMPOTENCY_KEY_REUSED. The balance moves with ONE conditional upsert
+    /// that refuses to pass `MoneyPolicy.maxBalance` (BALANCE_LIMIT_EXCEEDED, overflow-free), and every charge
+    /// is recorded in `charges`.
+    func charge(token: String, amount: Int64, idempotencyKey: String?) throws -> ChargeReceipt {
+        let holder = try liveToken(token)
+        if let idempotencyKey, let earlier = try db.first(
+            "SELECT id, amount, balance_after FROM charges WHERE user_id = ?1 AND idempotency_key = ?2",
+            holder.userID, idempotencyKey,
+            read: { ChargeReceipt(chargeID: $0.int64(0), amount: $0.int64(1), balance: $0.int64(2), replayed: true) })
+        {
+            guard earlier.amount == amount else { throw ConcertError(.idempotencyKeyReused) }
+            return earlier
+        }
+        guard let balance = try db.first(
+            """
+            INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)
+            ON CONFLICT (user_id) DO UPDATE SET balance = balance + excluded.balance
+            WHERE balance <= ?3 - excluded.balance
+            RETURNING balance
+            """, holder.userID, amount, MoneyPolicy.maxBalance, read: { $0.int64(0) })
+        else { throw ConcertError(.balanceLimitExceeded) }
+        guard let chargeID = try db.first(
+            """
+            INSERT INTO charges (user_id, amount, balance_after, idempotency_key, charged_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id
+            """, holder.userID, amount, balance, idempotencyKey, now, read: { $0.int64(0) })
+        else { throw StorageError.inconsistency("charge insert returned no id") }
+        return ChargeReceipt(chargeID: chargeID, amount: amount, balance: balance, replayed: false)
+    }
+
+    /// Write: pays for a held reservation with the token's ACTIVE user's balance, in this order of checks:
+    /// TOKEN_UNKNOWN, RESERVATION_NOT_FOUND, RESERVATION_NOT_OWNED, RESERVATION_ALREADY_PAID (before the token
+    /// state, since paying expires the token), TOKEN_EXPIRED / TOKEN_NOT_ACTIVE, HOLD_EXPIRED, then a conditional
+    /// debit (INSUFFICIENT_BALANCE). Accounts are created on first use, so one is ensured before the debit.
+    /// It records the payment, marks the reservation paid, sells the seat to it, closes the token and admits
+    /// the next in line.
+    func pay(token: String, reservationID: Int64) throws -> PaymentReceipt {
+        let holder = try self.token(token)
+        let reservation = try ownedReservation(id: reservationID, userID: holder.userID)
+        guard reservation.paidAtMs == nil else { throw ConcertError(.reservationAlreadyPaid) }
+        try Self.requireActive(holder.state(now: now))
+        guard reservation.expiresAtMs > now else { throw ConcertError(.holdExpired) }
+        try db.execute(
+            "INSERT INTO accounts (user_id, balance) VALUES (?1, 0) ON CONFLICT (user_id) DO NOTHING", holder.userID)
+        guard let balance = try db.first(
+            "UPDATE accounts SET balance = balance - ?1 WHERE user_id = ?2 AND balance >= ?1 RETURNING balance",
+            reservation.price, holder.userID, read: { $0.int64(0) })
+        else { throw ConcertError(.insufficientBalance) }
+        guard let paymentID = try db.first(
+            """
+            INSERT INTO payments (reservation_id, user_id, amount, balance_after, paid_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id
+            """, reservationID, holder.userID, reservation.price, balance, now, read: { $0.int64(0) })
+        else { throw StorageError.inconsistency("payment insert returned no id") }
+        try expectOneChange(
+            db.execute("UPDATE reservations SET paid_ms = ?1 WHERE id = ?2 AND paid_ms IS NULL", now, reservationID),
+            "reservation \(reservationID) was not payable")
+        try expectOneChange(
+            db.execute(
+                """
+                UPDATE seats SET sold_reservation_id = ?1
+                WHERE concert_id = ?2 AND date = ?3 AND number = ?4
+                  AND hold_reservation_id = ?1 AND sold_reservation_id IS NULL
+                """, reservationID, reservation.concertID, reservation.date, reservation.seatNumber),
+            "seat of reservation \(reservationID) was not held by it")
+        try db.execute("UPDATE tokens SET closed_ms = ?1 WHERE seq = ?2", now, holder.ticket.seq)
+        try admit()
+        var paid = reservation
+        paid.state = .paid
+        paid.paidAtMs = now
+        return PaymentReceipt(
+            paymentID: paymentID, amount: reservation.price, balance: balance, paidAtMs: now, reservation: paid)
+    }
+
+    private func expectOneChange(_ changes: Int, _ problem: @autoclosure () -> String) throws {
+        guard changes == 1 else { throw StorageError.inconsistency(problem()) }
+    }
+}

@@ -1,0 +1,17 @@
+import ConcertDomain
+
+/// One unit of work on one connection at one instant: the rules run against `db` as of `now`.
+/// A write session runs inside the writer's transaction and job savepoint; a read session inside a read
+/// transaction on a pooled connection.
+struct Session {
+    /// The connection, already inside the right transaction.
+    let db: Connection
+    /// The instant every time-dependent rule of this unit of work uses.
+    let now: Int64
+    /// The waiting-line policy.
+    let queuePolicy: QueuePolicy
+    /// The seat-hold policy.
+    let holdPolicy: HoldPolicy
+    /// The cache of recent admissions used for wait estimates.
+    let admissionRate: AdmissionRate
+}

@@ -1,0 +1,105 @@
+/// The schema's migrations, oldest first; `PRAGMA user_version` records how many have been applied.
+enum Schema {
+    /// Every migration, in order (versions 1, 2, …).
+    static let migrations: [Migration] = [version1]
+
+    /// The version a fully migrated database has.
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Version 1: catalog, seats and holds, reservations, money, and the waiting line.
+    static let version1 = Migration(
+        version: 1,
+        sql: """
+            CREATE TABLE concerts (
+                id     INTEGER PRIMARY KEY CHECK (id > 0),
+                title  TEXT NOT NULL,
+                artist TEXT NOT NULL,
+                venue  TEXT NOT NULL
+            );
+
+            CREATE TABLE concert_dates (
+                concert_id   INTEGER NOT NULL REFERENCES concerts (id),
+                date         TEXT NOT NULL CHECK (length(date) = 10),
+                starts_at_ms INTEGER NOT NULL,
+                PRIMARY KEY (concert_id, date)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE seats (
+                concert_id          INTEGER NOT NULL,
+                date                TEXT NOT NULL,
+                number              INTEGER NOT NULL CHECK (number BETWEEN 1 AND 50),
+                price               INTEGER NOT NULL CHECK (price >= 0),
+                hold_reservation_id INTEGER REFERENCES reservations (id),
+                hold_expires_ms     INTEGER,
+                sold_reservation_id INTEGER UNIQUE REFERENCES reservations (id),
+                PRIMARY KEY (concert_id, date, number),
+                FOREIGN KEY (concert_id, date) REFERENCES concert_dates (concert_id, date),
+                CHECK ((hold_reservation_id IS NULL) = (hold_expires_ms IS NULL))
+            ) WITHOUT ROWID;
+
+            CREATE TABLE reservations (
+                id          INTEGER PRIMARY KEY,
+                user_id     BLOB NOT NULL CHECK (length(user_id) = 16),
+                concert_id  INTEGER NOT NULL,
+                date        TEXT NOT NULL,
+                seat_number INTEGER NOT NULL CHECK (seat_number BETWEEN 1 AND 50),
+                price       INTEGER NOT NULL CHECK (price >= 0),
+                held_ms     INTEGER NOT NULL,
+                expires_ms  INTEGER NOT NULL CHECK (expires_ms > held_ms),
+                paid_ms     INTEGER,
+                FOREIGN KEY (concert_id, date, seat_number) REFERENCES seats (concert_id, date, number)
+            );
+            CREATE INDEX reservations_by_user ON reservations (user_id, id);
+
+            CREATE TABLE accounts (
+                user_id BLOB PRIMARY KEY CHECK (length(user_id) = 16),
+                balance INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0 AND balance <= 1000000000000)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE charges (
+                id              INTEGER PRIMARY KEY,
+                user_id         BLOB NOT NULL REFERENCES accounts (user_id),
+                amount          INTEGER NOT NULL CHECK (amount > 0 AND amount <= 100000000),
+                balance_after   INTEGER NOT NULL CHECK (balance_after >= amount),
+                idempotency_key TEXT CHECK (length(idempotency_key) BETWEEN 1 AND 128),
+                charged_ms      INTEGER NOT NULL,
+                UNIQUE (user_id, idempotency_key)
+            );
+
+            CREATE TABLE payments (
+                id             INTEGER PRIMARY KEY,
+                reservation_id INTEGER NOT NULL UNIQUE REFERENCES reservations (id),
+                user_id        BLOB NOT NULL REFERENCES accounts (user_id),
+                amount         INTEGER NOT NULL CHECK (amount >= 0),
+                balance_after  INTEGER NOT NULL CHECK (balance_after >= 0),
+                paid_ms        INTEGER NOT NULL
+            );
+
+            CREATE TABLE tokens (
+                seq          INTEGER PRIMARY KEY CHECK (seq > 0),
+                token        TEXT NOT NULL UNIQUE CHECK (length(token) = 32),
+                user_id      BLOB NOT NULL CHECK (length(user_id) = 16),
+                issued_ms    INTEGER NOT NULL,
+                activated_ms INTEGER,
+                expires_ms   INTEGER,
+                closed_ms    INTEGER
+            );
+            CREATE INDEX tokens_by_user ON tokens (user_id, seq);
+            CREATE INDEX tokens_active ON tokens (expires_ms) WHERE closed_ms IS NULL AND expires_ms IS NOT NULL;
+
+            CREATE TABLE queue_state (
+                id               INTEGER PRIMARY KEY CHECK (id = 1),
+                last_seq         INTEGER NOT NULL CHECK (last_seq >= 0),
+                admitted_through INTEGER NOT NULL CHECK (admitted_through BETWEEN 0 AND last_seq)
+            );
+            INSERT INTO queue_state (id, last_seq, admitted_through) VALUES (1, 0, 0);
+
+            CREATE TABLE admissions (
+                id          INTEGER PRIMARY KEY,
+                admitted_ms INTEGER NOT NULL,
+                count       INTEGER NOT NULL CHECK (count > 0)
+            );
+            CREATE INDEX admissions_by_time ON admissions (admitted_ms);
+            """
+    )
+}

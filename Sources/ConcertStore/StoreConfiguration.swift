@@ -1,0 +1,27 @@
+import ConcertDomain
+
+/// Where the store keeps its data and the policies it enforces.
+public struct StoreConfiguration: Sendable {
+    /// The SQLite database file (created if missing).
+    public var path: String
+    /// The waiting-line policy.
+    public var queue: QueuePolicy
+    /// The seat-hold policy.
+    public var hold: HoldPolicy
+    /// The most write requests committed together in one transaction.
+    public var maxBatchSize: Int
+    /// How long a connection waits for a lock before the request fails with STORE_BUSY, in milliseconds.
+    public var busyTimeoutMs: Int32
+
+    /// Creates a configuration; by default the policies' defaults, batches of 256 and a 5 s busy timeout.
+    public init(
+        path: String, queue: QueuePolicy = QueuePolicy(), hold: HoldPolicy = HoldPolicy(), maxBatchSize: Int = 256,
+        busyTimeoutMs: Int32 = 5000
+    ) {
+        self.path = path
+        self.queue = queue
+        self.hold = hold
+        self.maxBatchSize = maxBatchSize
+        self.busyTimeoutMs = busyTimeoutMs
+    }
+}

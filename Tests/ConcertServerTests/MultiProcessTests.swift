@@ -1,0 +1,116 @@
+import ConcertDomain
+import ConcertProtocol
+import ConcertStore
+import Foundation
+import Testing
+
+/// Two `concert-server` processes on one database file keep every rule, and a server
+/// killed with SIGKILL mid-storm loses no acknowledged change.
+@Suite("Processes", .serialized)
+struct MultiProcessTests {
+    @Test("two processes on one file: 1,000 racers for one seat, exactly one wins")
+    func seatRaceAcrossProcesses() async throws {
+        try await withDatabase { path in
+            let first = try await ServerProcess(database: path, arguments: ["--max-active", "2000"])
+            let second = try await ServerProcess(database: path, arguments: ["--max-active", "2000"])
+            let tokens = try await issueTokens(port: first.port, count: 500) + issueTokens(port: second.port, count: 500)
+            let (concertID, date) = try await firstDate(WireCaller(port: first.port, token: tokens[0]))
+            let request = ReserveSeatRequest(concertID: concertID, date: date, seatNumber: 50)
+            async let viaFirst = raceOverConnections(
+                port: first.port, ReservationService.reserveSeat, tokens[..<500].map { (request, $0) })
+            async let viaSecond = raceOverConnections(
+                port: second.port, ReservationService.reserveSeat, tokens[500...].map { (request, $0) })
+            let results = try await viaFirst + viaSecond
+            #expect(results.filter { (try? $0.get()) != nil }.count == 1)
+            #expect(failureReasons(results) == ["SEAT_ALREADY_HELD": 999])
+            await first.stop()
+            await second.stop()
+            let report = try await audit(path)
+            #expect(report.isHealthy, "\(report.violations)")
+            #expect(report.liveHolds == 1)
+        }
+    }
+
+    @Test("two processes on one file: 100 charges of 1,000 to one user land exactly")
+    func chargesAcrossProcesses() async throws {
+        try await withDatabase { path in
+            let first = try await ServerProcess(database: path)
+            let second = try await ServerProcess(database: path)
+            let (fan, _) = try await fan(first.port)
+            let charge = (ChargeBalanceRequest(amount: 1000), fan.token)
+            async let viaFirst = raceOverConnections(
+                port: first.port, PaymentService.chargeBalance, Array(repeating: charge, count: 50))
+            async let viaSecond = raceOverConnections(
+                port: second.port, PaymentService.chargeBalance, Array(repeating: charge, count: 50))
+            let results = try await viaFirst + viaSecond
+            #expect(results.allSatisfy { (try? $0.get()) != nil })
+            #expect(try await WireCaller(port: second.port, token: fan.token).getBalance(GetBalanceRequest()).balance == 100_000)
+            await first.stop()
+            await second.stop()
+            let report = try await audit(path)
+            #expect(report.isHealthy, "\(report.violations)")
+            #expect(report.totalBalances == 100_000)
+        }
+    }
+
+    @Test("SIGTERM stops the server gracefully with exit status 0")
+    func gracefulExit() async throws {
+        try await withDatabase { path in
+            let server = try await ServerProcess(database: path)
+            #expect(await server.stop(signal: SIGTERM) == 0)
+        }
+    }
+
+    @Test("SIGKILL during a storm of charges and payments loses no acknowledged change")
+    func crashLosesNothingAcknowledged() async throws {
+        try await withDatabase { path in
+            let server = try await ServerProcess(database: path, arguments: ["--max-active", "1000"])
+            let port = server.port
+            var payers: [(token: String, reservation: Int64)] = []
+            for seat in 1...40 {
+                let (fan, _) = try await fan(port)
+                let held = try #require(
+                    try await fan.reserveSeat(concertID: 2, date: "2027-05-21", seatNumber: UInt32(seat)).reservation)
+                _ = try await fan.chargeBalance(amount: held.price, idempotencyKey: "")
+                payers.append((try #require(fan.token), held.id))
+            }
+            let chargers = try await issueTokens(port: port, count: 20)
+            let storm = CrashStorm(port: port, pid: server.pid, chargers: chargers, payers: payers)
+            let acknowledged = try await onThread { try storm.run(rounds: 500, killAfter: 100) }
+            await server.stop(signal: SIGKILL)
+            #expect(acknowledged.charges.count >= 100)
+
+            let restarted = try await ServerProcess(database: path, arguments: ["--max-active", "1000"])
+            let replays = try await pipelineOverConnections(
+                port: restarted.port, connections: 8, PaymentService.chargeBalance,
+                acknowledged.charges.map { (ChargeBalanceRequest(amount: $0.amount, idempotencyKey: $0.key), $0.token) })
+            for (charge, replay) in zip(acknowledged.charges, replays) {
+                let receipt = try replay.get()
+                #expect(receipt.replayed, "acknowledged charge \(charge.key) was lost")
+                #expect(receipt.chargeID == charge.chargeID)
+            }
+            for payment in acknowledged.payments {
+                let reservation = try await WireCaller(port: restarted.port, token: payment.token)
+                    .getReservation(reservationID: payment.reservation).reservations.first
+                #expect(reservation?.state == .paid, "acknowledged payment of \(payment.reservation) was lost")
+            }
+            await restarted.stop()
+            let report = try await audit(path)
+            #expect(report.isHealthy, "\(report.violations)")
+        }
+    }
+
+    private func withDatabase(_ body: (String) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("concert-processes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await body(folder.appendingPathComponent("shared.db").path)
+    }
+
+    private func audit(_ path: String, maxActive: Int = 2000) async throws -> InvariantReport {
+        let store = try ConcertStore(
+            configuration: StoreConfiguration(path: path, queue: QueuePolicy(maxActive: maxActive)), clock: SystemClock())
+        defer { store.close() }
+        return try await store.audit()
+    }
+}

@@ -1,0 +1,90 @@
+import ConcertProtocol
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `concert-server` process started from the built binary, for tests that need
+/// several processes on one database file or a SIGKILL.
+final class ServerProcess: @unchecked Sendable {
+    let port: Int
+    private let process: Process
+
+    /// Starts the binary on a free port with `arguments` and waits until it answers a health check.
+    init(database: String, arguments: [String] = []) async throws {
+        port = try Self.freePort()
+        process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = ["--port", String(port), "--database", database, "--log-level", "warning"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await waitUntilServing()
+    }
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) async -> Int32 {
+        kill(process.processIdentifier, signal)
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+
+    private func waitUntilServing() async throws {
+        for _ in 0..<500 {
+            let port = self.port
+            let healthy = try? await onThread {
+                let connection = try RawConnection(port: port, receiveTimeout: 2)
+                try connection.sendFrame(RequestEnvelope(id: 1, method: SystemService.health.descriptor.path))
+                return try connection.readResponse()?.code == .ok
+            }
+            if healthy == true { return }
+            guard process.isRunning else { throw ServerProcessError.exited(process.terminationStatus) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ServerProcessError.neverServed
+    }
+
+    /// The concert-server binary built next to the test bundle.
+    static func binary() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+        ]
+        for folder in candidates {
+            let binary = folder.appendingPathComponent("concert-server")
+            if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+        }
+        throw ServerProcessError.binaryNotBuilt(candidates.map(\.path))
+    }
+
+    /// A loopback port that was free a moment ago.
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw ServerProcessError.noFreePort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Why a server process could not be used.
+enum ServerProcessError: Error {
+    case binaryNotBuilt([String])
+    case exited(Int32)
+    case neverServed
+    case noFreePort
+}
