@@ -1,0 +1,49 @@
+import ConcertDomain
+import ConcertServer
+import ConcertStore
+import Foundation
+import Logging
+import Testing
+
+/// The operator's catalog file loads at start-up without code, and a bad one stops the server.
+@Suite("Catalog file")
+struct CatalogFileTests {
+    static let sample = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("tools/sample-catalog.json")
+
+    @Test("tools/sample-catalog.json loads, and then the demo catalog is not added")
+    func sampleLoads() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = ServerConfiguration(
+            transport: TransportConfiguration(port: 0),
+            store: StoreConfiguration(path: folder.appendingPathComponent("c.db").path),
+            catalogPath: Self.sample.path)
+        let application = try await ConcertApplication.start(configuration: configuration, logger: Logger(label: "test"))
+        let concerts = try await application.store.concerts()
+        let seats = try await application.store.seats(concertID: 100, date: "2027-12-25")
+        await application.shutdown()
+        #expect(concerts.map(\.id).contains(100))
+        #expect(concerts.count == 1)
+        #expect(seats.first?.price == 200_000)
+        #expect(seats.last?.price == 66_000)
+    }
+
+    @Test("a malformed catalog file stops start-up with INVALID_CATALOG")
+    func badCatalog() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("bad.json")
+        try Data(#"{"concerts":[{"id":1,"title":"x","artist":"y","venue":"z","dates":[{"date":"2027-02-30","startsAt":"2027-02-30T19:00:00Z","price":1}]}]}"#.utf8).write(to: file)
+        let configuration = ServerConfiguration(
+            transport: TransportConfiguration(port: 0),
+            store: StoreConfiguration(path: folder.appendingPathComponent("c.db").path),
+            catalogPath: file.path)
+        await #expect(throws: ConcertError.self) {
+            _ = try await ConcertApplication.start(configuration: configuration, logger: Logger(label: "test"))
+        }
+    }
+}
