@@ -215,11 +215,13 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case connectionClosed
     /// Client side, never sent: the server's answer could not be decoded.
     case malformedResponse
+    /// Client side, never sent: the calling task was cancelled before the answer arrived.
+    case cancelled
     /// A value this version of the protocol does not know.
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .connectionFailed, .connectionClosed, .malformedResponse]
+    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -258,6 +260,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 60: self = .connectionFailed
         case 61: self = .connectionClosed
         case 62: self = .malformedResponse
+        case 63: self = .cancelled
         default: self = .unrecognized(rawValue)
         }
     }
@@ -299,6 +302,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .connectionFailed: 60
         case .connectionClosed: 61
         case .malformedResponse: 62
+        case .cancelled: 63
         case .unrecognized(let value): value
         }
     }
@@ -340,6 +344,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .connectionFailed: "CONNECTION_FAILED"
         case .connectionClosed: "CONNECTION_CLOSED"
         case .malformedResponse: "MALFORMED_RESPONSE"
+        case .cancelled: "CANCELLED"
         case .unrecognized(let value): String(value)
         }
     }
@@ -381,6 +386,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "CONNECTION_FAILED": self = .connectionFailed
         case "CONNECTION_CLOSED": self = .connectionClosed
         case "MALFORMED_RESPONSE": self = .malformedResponse
+        case "CANCELLED": self = .cancelled
         default: return nil
         }
     }

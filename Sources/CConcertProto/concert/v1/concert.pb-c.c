@@ -3520,7 +3520,7 @@ const ProtobufCEnumDescriptor concert__v1__status_code__descriptor =
   concert__v1__status_code__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[34] =
+static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[35] =
 {
   { "ERROR_REASON_UNSPECIFIED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED", 0 },
   { "ERROR_REASON_FRAME_TOO_LARGE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_FRAME_TOO_LARGE", 1 },
@@ -3556,14 +3556,16 @@ static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number
   { "ERROR_REASON_CONNECTION_FAILED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_FAILED", 60 },
   { "ERROR_REASON_CONNECTION_CLOSED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_CLOSED", 61 },
   { "ERROR_REASON_MALFORMED_RESPONSE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_RESPONSE", 62 },
+  { "ERROR_REASON_CANCELLED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CANCELLED", 63 },
 };
 static const ProtobufCIntRange concert__v1__error_reason__value_ranges[] = {
-{0, 0},{20, 10},{30, 15},{60, 31},{0, 34}
+{0, 0},{20, 10},{30, 15},{60, 31},{0, 35}
 };
-static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[34] =
+static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[35] =
 {
   { "ERROR_REASON_AMOUNT_TOO_LARGE", 27 },
   { "ERROR_REASON_BALANCE_LIMIT_EXCEEDED", 28 },
+  { "ERROR_REASON_CANCELLED", 34 },
   { "ERROR_REASON_CONCERT_NOT_FOUND", 17 },
   { "ERROR_REASON_CONNECTION_CLOSED", 32 },
   { "ERROR_REASON_CONNECTION_FAILED", 31 },
@@ -3604,9 +3606,9 @@ const ProtobufCEnumDescriptor concert__v1__error_reason__descriptor =
   "ErrorReason",
   "Concert__V1__ErrorReason",
   "concert.v1",
-  34,
+  35,
   concert__v1__error_reason__enum_values_by_number,
-  34,
+  35,
   concert__v1__error_reason__enum_values_by_name,
   4,
   concert__v1__error_reason__value_ranges,

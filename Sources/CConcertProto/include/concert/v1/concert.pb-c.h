@@ -269,7 +269,11 @@ typedef enum _Concert__V1__ErrorReason {
   /*
    * Client side, never sent: the server's answer could not be decoded.
    */
-  CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_RESPONSE = 62
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_RESPONSE = 62,
+  /*
+   * Client side, never sent: the calling task was cancelled before the answer arrived.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_CANCELLED = 63
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CONCERT__V1__ERROR_REASON)
 } Concert__V1__ErrorReason;
 /*

@@ -1,0 +1,127 @@
+public import ConcertProtocol
+import Synchronization
+
+/// A client of a concert-ticketing server: one TCP connection carrying any number of
+/// concurrent calls, with the typed calls of every service (`issueToken(userID:)`,
+/// `reserveSeat(concertID:date:seatNumber:)`, …) from ``ConcertProtocol/RPCCaller``.
+///
+/// The client remembers the queue token of its last successful `IssueToken` and sends it
+/// as `queue-token` metadata on every later call. A call that gets any answer but OK
+/// throws ``ConcertProtocol/RPCError`` with the server's code, reason and message; the
+/// client adds UNAVAILABLE (`CONNECTION_FAILED`, `CONNECTION_CLOSED`), DEADLINE_EXCEEDED
+/// (`DEADLINE_EXCEEDED`), INTERNAL (`MALFORMED_RESPONSE`) and, when the calling task is
+/// cancelled, CANCELLED (`CANCELLED`). After the connection drops, the next call reconnects.
+///
+/// ```swift
+/// import ConcertClient
+/// import ConcertProtocol
+///
+/// let client = try await ConcertClient.connect(host: "127.0.0.1", port: 50051)
+/// _ = try await client.issueToken(userID: "6f1c2a34-8d0e-4b7a-9c55-2e1f0a9b7d31")
+/// _ = try await client.waitUntilActive { status in
+///     print("position \(status.position), about \(status.estimatedWaitMs / 1000) s to wait")
+/// }
+/// let concert = try await client.listConcerts(ListConcertsRequest()).concerts[0]
+/// let date = try await client.listAvailableDates(concertID: concert.id).dates[0]
+/// let seats = try await client.listAvailableSeats(concertID: concert.id, date: date.date).seats
+/// let seat = seats.first(where: \.free)!
+/// let hold = try await client.reserveSeat(concertID: concert.id, date: date.date, seatNumber: seat.number)
+/// _ = try await client.chargeBalance(amount: seat.price, idempotencyKey: "top-up-1")
+/// do {
+///     let paid = try await client.pay(reservationID: hold.reservation!.id)
+///     print("seat \(seat.number) is yours; balance \(paid.balance)")
+/// } catch where error.knownReason == .holdExpired {
+///     print("too slow: \(error.message)")
+/// }
+/// await client.close()
+/// ```
+public final class ConcertClient: RPCCaller, Sendable {
+    /// The server's host name or address.
+    public let host: String
+    /// The server's TCP port.
+    public let port: Int
+    /// The timeouts and limits the client applies.
+    public let configuration: ClientConfiguration
+    private let slot: ConnectionSlot
+    private let storedToken = Mutex<String?>(nil)
+
+    private init(host: String, port: Int, configuration: ClientConfiguration) {
+        self.host = host
+        self.port = port
+        self.configuration = configuration
+        self.slot = ConnectionSlot(host: host, port: port, configuration: configuration)
+    }
+
+    /// Connects to the server at `host`:`port`.
+    ///
+    /// - Throws: UNAVAILABLE / `CONNECTION_FAILED` when the connection cannot be opened.
+    public static func connect(
+        host: String = "127.0.0.1",
+        port: Int = 50051,
+        configuration: ClientConfiguration = ClientConfiguration()
+    ) async throws(RPCError) -> ConcertClient {
+        let client = ConcertClient(host: host, port: port, configuration: configuration)
+        _ = try await client.slot.connection()
+        return client
+    }
+
+    /// The queue token sent as `queue-token` metadata, or nil for none.
+    public var token: String? { storedToken.withLock { $0 } }
+
+    /// Replaces the queue token sent on later calls; nil sends none.
+    public func setToken(_ token: String?) {
+        storedToken.withLock { $0 = token }
+    }
+
+    /// Sends `request` to `rpc` with the client's token and waits for the response, at most
+    /// `timeout` (nil: the configuration's default). A successful `IssueToken` makes its
+    /// token the client's token.
+    public func call<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request,
+        timeout: Duration?
+    ) async throws(RPCError) -> Response {
+        let response = try await send(rpc, request, token: token, timeout: timeout)
+        if rpc.descriptor == AuthService.issueToken.descriptor, let issued = response as? IssueTokenResponse {
+            setToken(issued.token)
+        }
+        return response
+    }
+
+    /// A caller sharing this client's connection that sends `token` instead of the
+    /// client's own, for tools acting for many users at once.
+    public func caller(token: String?) -> TokenScopedCaller {
+        TokenScopedCaller(client: self, token: token)
+    }
+
+    /// Closes the connection for good: calls in flight fail with UNAVAILABLE /
+    /// `CONNECTION_CLOSED`, and so do later calls.
+    public func close() async {
+        await slot.shutDown()
+    }
+
+    /// Sends one call with `token` as its `queue-token` metadata and decodes the answer.
+    func send<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request,
+        token: String?,
+        timeout: Duration?
+    ) async throws(RPCError) -> Response {
+        let timeout = timeout ?? configuration.defaultTimeout
+        let envelope = RequestEnvelope(
+            method: rpc.descriptor.path,
+            metadata: token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? [],
+            timeoutMs: timeout.envelopeMilliseconds,
+            payload: request.serializedBytes())
+        let connection = try await slot.connection()
+        let answer = try await connection.send(envelope, timeout: timeout).get()
+        guard answer.code == .ok else {
+            throw RPCError(code: answer.code, reason: answer.reason, message: answer.message)
+        }
+        do {
+            return try Response(serializedBytes: answer.payload)
+        } catch {
+            throw .malformedResponse("\(error)")
+        }
+    }
+}

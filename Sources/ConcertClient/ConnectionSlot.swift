@@ -1,0 +1,93 @@
+import ConcertProtocol
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The client's one connection, opened on first use and reopened by the first call after
+/// it broke; concurrent callers share a single connection attempt.
+final class ConnectionSlot: Sendable {
+    private enum State {
+        case idle
+        case connecting(EventLoopFuture<Connection>)
+        case connected(Connection)
+        case shutDown
+    }
+
+    private let host: String
+    private let port: Int
+    private let configuration: ClientConfiguration
+    private let state = Mutex(State.idle)
+
+    init(host: String, port: Int, configuration: ClientConfiguration) {
+        self.host = host
+        self.port = port
+        self.configuration = configuration
+    }
+
+    /// What a caller found in the slot.
+    private enum Lookup {
+        case ready(Connection)
+        case pending(EventLoopFuture<Connection>, opening: EventLoopPromise<Connection>?)
+        case closed
+    }
+
+    /// The open connection, connecting first when there is none or it broke.
+    func connection() async throws(RPCError) -> Connection {
+        let lookup = state.withLock { state -> Lookup in
+            switch state {
+            case .connected(let connection) where !connection.isClosed:
+                return .ready(connection)
+            case .connecting(let future):
+                return .pending(future, opening: nil)
+            case .shutDown:
+                return .closed
+            case .idle, .connected:
+                let promise = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Connection.self)
+                state = .connecting(promise.futureResult)
+                return .pending(promise.futureResult, opening: promise)
+            }
+        }
+        switch lookup {
+        case .ready(let connection):
+            return connection
+        case .closed:
+            throw .clientClosed
+        case .pending(let future, let opening):
+            if let opening {
+                Connection.open(host: host, port: port, configuration: configuration).cascade(to: opening)
+            }
+            do {
+                let connection = try await future.get()
+                settle(future, with: connection)
+                return connection
+            } catch {
+                settle(future, with: nil)
+                throw .connectionFailed("\(host):\(port)", underlying: error)
+            }
+        }
+    }
+
+    /// Records the outcome of the connection attempt `future`, unless something newer replaced it.
+    private func settle(_ future: EventLoopFuture<Connection>, with connection: Connection?) {
+        state.withLock { state in
+            guard case .connecting(let current) = state, current === future else { return }
+            state = connection.map(State.connected) ?? .idle
+        }
+    }
+
+    /// Closes the connection for good; later calls fail with CONNECTION_CLOSED.
+    func shutDown() async {
+        let previous = state.withLock { state in
+            defer { state = .shutDown }
+            return state
+        }
+        switch previous {
+        case .connected(let connection):
+            await connection.close()
+        case .connecting(let future):
+            if let connection = try? await future.get() { await connection.close() }
+        case .idle, .shutDown:
+            break
+        }
+    }
+}

@@ -1,0 +1,26 @@
+public import ConcertProtocol
+
+/// Makes calls over a ``ConcertClient``'s connection with a fixed queue token of its own,
+/// so one connection can act for many users; it never changes the client's token.
+public struct TokenScopedCaller: RPCCaller {
+    /// The client whose connection carries the calls.
+    public let client: ConcertClient
+    /// The queue token sent as `queue-token` metadata, or nil for none.
+    public let token: String?
+
+    /// Creates a caller sending `token` over `client`'s connection.
+    public init(client: ConcertClient, token: String?) {
+        self.client = client
+        self.token = token
+    }
+
+    /// Sends `request` to `rpc` with this caller's token and waits for the response, at
+    /// most `timeout` (nil: the client's default).
+    public func call<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request,
+        timeout: Duration?
+    ) async throws(RPCError) -> Response {
+        try await client.send(rpc, request, token: token, timeout: timeout)
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+
+/// `concert-probe journey`: one fan's whole path from the waiting line to a paid seat.
+struct JourneyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journey",
+        abstract: "Walk a fan's path: token, waiting line, concerts, dates, seats, reserve, charge, pay.",
+        discussion: ProbeFailure.discussion(
+            "Each step prints its latency; the waiting line updates one line in place. "
+                + "Exits 0 only when the seat is paid."))
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "The fan's user id, a UUID; a new random one by default.")
+    var user: String?
+
+    @Option(help: "The concert id to buy a seat for; the first concert by default.")
+    var concert: Int64?
+
+    @Option(help: "How often to poll the waiting line, in milliseconds.")
+    var pollMs = 500
+
+    func validate() throws {
+        guard pollMs > 0 else { throw ValidationError("--poll-ms must be positive.") }
+    }
+
+    func run() async throws {
+        let journey = FanJourney(
+            userID: user ?? UUID().uuidString.lowercased(), concertID: concert,
+            pollInterval: .milliseconds(pollMs))
+        try await connection.withClient { client throws(ProbeFailure) in
+            try await journey.run(client)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import ConcertClient
+import ConcertProtocol
+import Foundation
+
+/// One fan's path to a paid seat, printing each step with its latency.
+struct FanJourney {
+    /// The fan's user id.
+    let userID: String
+    /// The concert to buy for, or nil for the first one.
+    let concertID: Int64?
+    /// How often to poll the waiting line.
+    let pollInterval: Duration
+
+    /// Walks the path on `client`; throws unless the seat ends up paid.
+    func run(_ client: ConcertClient) async throws(ProbeFailure) {
+        Console.line("fan \(userID)")
+        let issued = try await step("IssueToken") { () throws(RPCError) in
+            try await client.issueToken(userID: userID)
+        } summary: { "token \($0.token), \($0.status?.state.name ?? "?")" }
+        if issued.status?.state != .active {
+            try await waitInLine(client)
+        }
+        let concert = try await chooseConcert(client)
+        let dates = try await step("ListAvailableDates") { () throws(RPCError) in
+            try await client.listAvailableDates(concertID: concert.id)
+        } summary: { "\($0.dates.count) dates with free seats" }
+        guard let date = dates.dates.first(where: { $0.freeSeats > 0 }) else {
+            throw .checkFailed("concert \(concert.id) is sold out")
+        }
+        let seats = try await step("ListAvailableSeats") { () throws(RPCError) in
+            try await client.listAvailableSeats(concertID: concert.id, date: date.date)
+        } summary: { "\($0.seats.filter(\.free).count) of \($0.seats.count) seats free on \(date.date)" }
+        let (seat, reservation) = try await reserveFirstFree(seats.seats.filter(\.free), date: date.date, concert, client)
+        let charged = try await step("ChargeBalance") { () throws(RPCError) in
+            try await client.chargeBalance(amount: reservation.price, idempotencyKey: "journey-\(reservation.id)")
+        } summary: { "+\($0.amount), balance \($0.balance)" }
+        let paid = try await step("Pay") { () throws(RPCError) in
+            try await client.pay(reservationID: reservation.id)
+        } summary: { "payment \($0.payment?.id ?? 0), reservation \($0.reservation?.state.name ?? "?")" }
+        guard paid.reservation?.state == .paid else {
+            throw .checkFailed("the reservation is \(paid.reservation?.state.name ?? "missing") after Pay")
+        }
+        Console.line()
+        Console.line("paid: \(concert.title) (\(concert.artist)), \(date.date), seat \(seat.number) for \(reservation.price)")
+        Console.line("balance: \(paid.balance) (charged \(charged.amount))")
+    }
+
+    private func waitInLine(_ client: ConcertClient) async throws(ProbeFailure) {
+        let stopwatch = Stopwatch()
+        let status = try await answer { () throws(RPCError) in
+            try await client.waitUntilActive(pollInterval: pollInterval) { status in
+                let seconds = Double(status.estimatedWaitMs) / 1000
+                Console.status(
+                    "   waiting in line: position \(status.position) (\(status.ahead) ahead), "
+                        + String(format: "about %.1f s", seconds))
+            }
+        }
+        Console.status("")
+        report("WaitUntilActive", stopwatch.elapsed, "\(status.state.name) until \(status.expiresAtUnixMs) (Unix ms)")
+    }
+
+    private func chooseConcert(_ client: ConcertClient) async throws(ProbeFailure) -> Concert {
+        let concerts = try await step("ListConcerts") { () throws(RPCError) in
+            try await client.listConcerts(ListConcertsRequest())
+        } summary: { "\($0.concerts.count) concerts" }
+        guard let concert = concerts.concerts.first(where: { concertID == nil || $0.id == concertID }) else {
+            throw concertID == nil ? .checkFailed("the server has no concerts") : .badInput("no concert has id \(concertID ?? 0)")
+        }
+        Console.line("   concert \(concert.id): \(concert.title) by \(concert.artist) at \(concert.venue)")
+        return concert
+    }
+
+    /// Holds the first seat of `free` nobody else grabbed in the meantime.
+    private func reserveFirstFree(
+        _ free: [Seat], date: String, _ concert: Concert, _ client: ConcertClient
+    ) async throws(ProbeFailure) -> (Seat, Reservation) {
+        for seat in free {
+            do throws(ProbeFailure) {
+                let held = try await step("ReserveSeat") { () throws(RPCError) in
+                    try await client.reserveSeat(concertID: concert.id, date: date, seatNumber: seat.number)
+                } summary: { "seat \(seat.number), reservation \($0.reservation?.id ?? 0), price \(seat.price)" }
+                guard let reservation = held.reservation else { throw .checkFailed("no reservation returned") }
+                return (seat, reservation)
+            } catch .status(let error) where error.knownReason == .seatAlreadyHeld || error.knownReason == .seatAlreadySold {
+                continue
+            }
+        }
+        throw .checkFailed("every free seat of \(date) was taken by others")
+    }
+
+    /// Runs one call, then prints its name, latency and `summary` of the answer.
+    private func step<T>(
+        _ name: String,
+        _ call: () async throws(RPCError) -> T,
+        summary: (T) -> String
+    ) async throws(ProbeFailure) -> T {
+        let stopwatch = Stopwatch()
+        do {
+            let result = try await call()
+            report(name, stopwatch.elapsed, summary(result))
+            return result
+        } catch {
+            report(name, stopwatch.elapsed, "failed: \(error)")
+            throw ProbeFailure(error)
+        }
+    }
+
+    private func report(_ name: String, _ latency: Duration, _ detail: String) {
+        let label = name.padding(toLength: 20, withPad: " ", startingAt: 0)
+        let time = latency.formattedMilliseconds
+        Console.line("   \(label) \(String(repeating: " ", count: max(0, 11 - time.count)))\(time)  \(detail)")
+    }
+}

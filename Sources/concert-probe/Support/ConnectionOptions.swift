@@ -1,0 +1,63 @@
+import ArgumentParser
+import ConcertClient
+import ConcertProtocol
+
+/// The options every subcommand shares: where the server is, the token, the timeout.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "The server's host name or address.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The server's TCP port.")
+    var port = 50051
+
+    @Option(help: "A queue token to send as queue-token metadata.")
+    var token: String?
+
+    @Option(help: "How long each call may take, in seconds.")
+    var timeout: Double = 10
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535.") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive.") }
+    }
+
+    /// The per-call timeout.
+    var callTimeout: Duration { .milliseconds(Int64(timeout * 1000)) }
+
+    /// Connects a client with these options, carrying `--token` when given.
+    func connect() async throws(ProbeFailure) -> ConcertClient {
+        let client: ConcertClient
+        do {
+            client = try await ConcertClient.connect(
+                host: host, port: port, configuration: ClientConfiguration(defaultTimeout: callTimeout))
+        } catch {
+            throw ProbeFailure(error)
+        }
+        client.setToken(token)
+        return client
+    }
+}
+
+extension ConnectionOptions {
+    /// Connects, runs `body` with the client, and closes the client whatever happens.
+    func withClient<T>(_ body: (ConcertClient) async throws(ProbeFailure) -> T) async throws(ProbeFailure) -> T {
+        let client = try await connect()
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+}
+
+/// Runs one or more calls, turning an ``RPCError`` into the matching ``ProbeFailure``.
+func answer<T>(_ calls: () async throws(RPCError) -> T) async throws(ProbeFailure) -> T {
+    do {
+        return try await calls()
+    } catch {
+        throw ProbeFailure(error)
+    }
+}

@@ -1,0 +1,153 @@
+import ConcertClient
+import ConcertDomain
+import ConcertProtocol
+import Foundation
+import Testing
+
+@Suite("concert-probe against a live server")
+struct ProbeTests {
+    private static func probe(_ arguments: [String], port: Int) async throws -> ProbeRun {
+        try await ProbeProcess.run(arguments + ["--port", String(port)])
+    }
+
+    @Test("list names every service and method")
+    func list() async throws {
+        try await withLiveServer { server in
+            let run = try await Self.probe(["list"], port: server.port)
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("concert.v1.ReservationService"))
+            #expect(run.stdout.contains("ReserveSeat(concert.v1.ReserveSeatRequest) returns (concert.v1.ReserveSeatResponse)"))
+            #expect(run.stdout.contains("Pay(concert.v1.PayRequest)"))
+        }
+    }
+
+    @Test("describe shows the request and response fields with types", arguments: [
+        "ReserveSeat", "ReservationService/ReserveSeat", "/concert.v1.ReservationService/ReserveSeat",
+    ])
+    func describe(method: String) async throws {
+        let run = try await ProbeProcess.run(["describe", method])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("request concert.v1.ReserveSeatRequest"))
+        #expect(run.stdout.range(of: #"seat_number\s+uint32\s+= 3"#, options: .regularExpression) != nil)
+        #expect(run.stdout.contains("response concert.v1.ReserveSeatResponse"))
+        #expect(run.stdout.range(of: #"state\s+concert.v1.ReservationState\s+= 6"#, options: .regularExpression) != nil)
+    }
+
+    @Test("call converts JSON to the request and the response to JSON")
+    func callWithGoodJSON() async throws {
+        try await withLiveServer { server in
+            let user = UUID().uuidString.lowercased()
+            let issued = try await Self.probe(["call", "IssueToken", "--data", #"{"user_id": "\#(user)"}"#], port: server.port)
+            #expect(issued.exitCode == 0, "\(issued.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any])
+            let token = try #require(json["token"] as? String)
+            let status = try #require(json["status"] as? [String: Any])
+            #expect(status["state"] as? String == "TOKEN_STATE_ACTIVE")
+
+            let dates = try await Self.probe(
+                ["call", "ReservationService/ListAvailableDates", "--token", token, "--data", #"{"concertId": "1"}"#],
+                port: server.port)
+            #expect(dates.exitCode == 0, "\(dates.stderr)")
+            let datesJSON = try #require(try JSONSerialization.jsonObject(with: Data(dates.stdout.utf8)) as? [String: Any])
+            #expect((datesJSON["dates"] as? [Any])?.isEmpty == false)
+        }
+    }
+
+    @Test("call with bad JSON or an unknown field exits 2", arguments: [
+        #"{"concert_id": 1,"#, #"{"no_such_field": 1}"#, #"{"seat_number": "seven"}"#, "[1, 2]",
+    ])
+    func callWithBadJSON(data: String) async throws {
+        try await withLiveServer { server in
+            let run = try await Self.probe(["call", "ReserveSeat", "--data", data], port: server.port)
+            #expect(run.exitCode == 2)
+            #expect(run.stderr.contains("error:"))
+        }
+    }
+
+    @Test("call with a non-OK answer prints CODE REASON: message and exits 3")
+    func callWithErrorStatus() async throws {
+        try await withLiveServer { server in
+            let run = try await Self.probe(["call", "ListConcerts"], port: server.port)
+            #expect(run.exitCode == 3)
+            #expect(run.stderr.hasPrefix("UNAUTHENTICATED TOKEN_MISSING: "))
+        }
+    }
+
+    @Test("a server that is not there exits 4")
+    func connectionFailure() async throws {
+        let run = try await ProbeProcess.run(["health", "--port", String(try await unusedPort())])
+        #expect(run.exitCode == 4)
+        #expect(run.stderr.hasPrefix("UNAVAILABLE CONNECTION_FAILED"))
+    }
+
+    @Test("journey ends with a paid seat")
+    func journey() async throws {
+        try await withLiveServer { server in
+            let run = try await Self.probe(["journey", "--concert", "2"], port: server.port)
+            #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.contains("paid: Echoes of the Han"))
+            #expect(run.stdout.contains("balance: 0"))
+        }
+    }
+
+    @Test("journey waits in line on one updating line until admitted, then pays")
+    func journeyWaitsInLine() async throws {
+        try await withLiveServer(queue: QueuePolicy(maxActive: 1)) { server in
+            let ahead = try await ConcertClient.connect(port: server.port)
+            _ = try await ahead.issueToken(userID: UUID().uuidString.lowercased())
+            let user = UUID().uuidString.lowercased()
+            #expect(try await ahead.caller(token: nil).issueToken(userID: user).status?.state == .waiting)
+
+            let probe = try RunningProbe(["journey", "--user", user, "--poll-ms", "20", "--port", String(server.port)])
+            let waited = try await probe.waitForOutput(containing: "waiting in line: position 1 (0 ahead)")
+            let concert = try #require(try await ahead.listConcerts(ListConcertsRequest()).concerts.first)
+            let date = try #require(try await ahead.listAvailableDates(concertID: concert.id).dates.last)
+            let held = try #require(
+                try await ahead.reserveSeat(concertID: concert.id, date: date.date, seatNumber: 50).reservation)
+            _ = try await ahead.chargeBalance(amount: held.price, idempotencyKey: "")
+            _ = try await ahead.pay(reservationID: held.id)
+            let run = try await probe.finish()
+            await ahead.close()
+
+            #expect(waited, "\(run.stdout)")
+            #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.contains("\r\u{1B}[2K   waiting in line: position 1 (0 ahead)"))
+            let waitingLines = run.stdout.split(separator: "\n").filter { $0.contains("waiting in line") }
+            #expect(waitingLines.count == 1, "the waiting line is rewritten in place with carriage returns")
+            #expect(waitingLines.first?.contains("WaitUntilActive") == true)
+            #expect(run.stdout.contains("paid: "))
+        }
+    }
+
+    @Test("a 2-second bench --json prints parseable results")
+    func benchJSON() async throws {
+        try await withLiveServer(queue: QueuePolicy(maxActive: 10_000)) { server in
+            let run = try await Self.probe(
+                ["bench", "--connections", "2", "--in-flight", "4", "--duration", "2", "--warmup", "0.5", "--json"],
+                port: server.port)
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            #expect(json["scenario"] as? String == "mix")
+            let total = try #require(json["total"] as? [String: Any])
+            #expect((total["calls"] as? Int ?? 0) > 0)
+            let methods = try #require(json["methods"] as? [String: Any])
+            let status = try #require(methods["GetQueueStatus"] as? [String: Any])
+            let latency = try #require(status["latency_us"] as? [String: Any])
+            #expect(Set(latency.keys).isSuperset(of: ["p50", "p90", "p99", "p99_9"]))
+        }
+    }
+
+    @Test("bench --scenario contention finds no seat held or sold twice")
+    func benchContention() async throws {
+        try await withLiveServer(queue: QueuePolicy(maxActive: 10_000)) { server in
+            let run = try await Self.probe(
+                ["bench", "--scenario", "contention", "--fans", "80", "--connections", "2", "--json"], port: server.port)
+            #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            #expect(json["ok"] as? Bool == true)
+            #expect(json["seats_sold"] as? Int == 50)
+            #expect(json["fans_paid"] as? Int == 50)
+            #expect((json["violations"] as? [Any])?.isEmpty == true)
+        }
+    }
+}
