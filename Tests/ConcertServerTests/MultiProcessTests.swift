@@ -53,6 +53,25 @@ struct MultiProcessTests {
         }
     }
 
+    @Test("the server's admission job gives an expired token's place to the next in line")
+    func admissionJobRefills() async throws {
+        try await withDatabase { path in
+            let server = try await ServerProcess(database: path, arguments: ["--max-active", "1", "--active-seconds", "1"])
+            let (first, issuedFirst) = try await fan(server.port)
+            let (second, issuedSecond) = try await fan(server.port)
+            #expect(issuedFirst.status?.state == .active)
+            #expect(issuedSecond.status?.state == .waiting)
+            var state = issuedSecond.status?.state
+            for _ in 0..<100 where state != .active {
+                try await Task.sleep(for: .milliseconds(100))
+                state = try await second.getQueueStatus(GetQueueStatusRequest()).status?.state
+            }
+            #expect(state == .active)
+            #expect(try await first.getQueueStatus(GetQueueStatusRequest()).status?.state == .expired)
+            await server.stop()
+        }
+    }
+
     @Test("SIGTERM stops the server gracefully with exit status 0")
     func gracefulExit() async throws {
         try await withDatabase { path in
