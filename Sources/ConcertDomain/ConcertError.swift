@@ -55,6 +55,8 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
         case reservationNotOwned = "RESERVATION_NOT_OWNED"
         /// The reservation's hold lapsed before payment.
         case holdExpired = "HOLD_EXPIRED"
+        /// The user already has as many live holds as `HoldPolicy.maxHoldsPerUser` allows.
+        case holdLimitReached = "HOLD_LIMIT_REACHED"
         /// The reservation is already paid.
         case reservationAlreadyPaid = "RESERVATION_ALREADY_PAID"
         /// The balance does not cover the price.
@@ -93,6 +95,8 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
                 .permissionDenied
             case .storeBusy:
                 .unavailable
+            case .holdLimitReached:
+                .resourceExhausted
             }
         }
 
@@ -113,6 +117,7 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
             case .reservationNotFound: "The reservation does not exist."
             case .reservationNotOwned: "The reservation belongs to another user."
             case .holdExpired: "The hold on the seat has lapsed."
+            case .holdLimitReached: "You already hold as many seats as one fan may; pay for or release one first."
             case .reservationAlreadyPaid: "The reservation is already paid."
             case .insufficientBalance: "The balance does not cover the price."
             case .invalidAmount: "The amount must be greater than zero."

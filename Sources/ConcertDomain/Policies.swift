@@ -27,10 +27,13 @@ public struct QueuePolicy: Sendable, Equatable {
 public struct HoldPolicy: Sendable, Equatable {
     /// H: the hold duration in milliseconds.
     public var holdDurationMs: Int64
+    /// The most unpaid, unlapsed holds one user may have at once; 0 means no limit.
+    public var maxHoldsPerUser: Int
 
-    /// Creates a hold policy; the default H is 5 minutes.
-    public init(holdDurationMs: Int64 = 300_000) {
+    /// Creates a hold policy; the defaults are H = 5 minutes and at most 4 live holds per user.
+    public init(holdDurationMs: Int64 = 300_000, maxHoldsPerUser: Int = 4) {
         self.holdDurationMs = holdDurationMs
+        self.maxHoldsPerUser = maxHoldsPerUser
     }
 }
 

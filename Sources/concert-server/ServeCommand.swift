@@ -42,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "H: how long a seat hold lasts unpaid, in seconds.")
     var holdSeconds: Int64 = 300
 
+    @Option(help: "The most unpaid holds one user may have at once; 0 means no limit.")
+    var maxHoldsPerUser = 4
+
     @Option(help: "The largest frame body accepted, in bytes.")
     var maxFrameSize = 4 * 1024 * 1024
 
@@ -59,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard activeSeconds > 0, holdSeconds > 0 else {
             throw ValidationError("--active-seconds and --hold-seconds must be positive.")
         }
+        guard maxHoldsPerUser >= 0 else { throw ValidationError("--max-holds-per-user must be 0 or more.") }
         guard maxFrameSize >= 64 else { throw ValidationError("--max-frame-size must be at least 64 bytes.") }
         guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1.") }
     }
@@ -80,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
                     admissionsPerInterval: admissionsPerInterval == 0 ? nil : admissionsPerInterval,
                     admissionIntervalMs: admissionIntervalMs,
                     activeLifetimeMs: activeSeconds * 1000),
-                hold: HoldPolicy(holdDurationMs: holdSeconds * 1000)),
+                hold: HoldPolicy(holdDurationMs: holdSeconds * 1000, maxHoldsPerUser: maxHoldsPerUser)),
             catalogPath: catalog,
             seedDemoCatalog: demoCatalog)
         let service = ServerService(configuration: configuration, logger: logger)

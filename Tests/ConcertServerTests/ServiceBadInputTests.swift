@@ -133,6 +133,21 @@ struct ServiceBadInputTests {
         }
     }
 
+    @Test("a fifth live hold by one fan is RESOURCE_EXHAUSTED / HOLD_LIMIT_REACHED")
+    func holdLimit() async throws {
+        try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
+            let (fan, _) = try await fan(server.port)
+            let (concertID, date) = try await firstDate(fan)
+            for seat: UInt32 in 1...4 {
+                _ = try await fan.reserveSeat(concertID: concertID, date: date, seatNumber: seat)
+            }
+            await expectFailure(.resourceExhausted, .holdLimitReached) {
+                try await fan.reserveSeat(concertID: concertID, date: date, seatNumber: 5)
+            }
+            #expect(try await fan.listAvailableSeats(concertID: concertID, date: date).seats[4].free)
+        }
+    }
+
     @Test("every domain reason is in the protocol's reason catalogue")
     func reasonCatalogue() {
         for reason in ConcertError.Reason.allCases where reason != .invalidCatalog {

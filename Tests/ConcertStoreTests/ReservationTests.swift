@@ -37,6 +37,42 @@ import Testing
         }
     }
 
+    @Test func aUserMayHoldOnlyTheLimitAtOnceUntilAHoldLapsesOrIsPaid() async throws {
+        try await withStore(hold: HoldPolicy(holdDurationMs: 60_000, maxHoldsPerUser: 2)) { store, harness in
+            let token = try await store.activeToken()
+            let first = try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 21)
+            harness.clock.advance(byMilliseconds: 30_000)
+            _ = try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 22)
+            await expectReason(.holdLimitReached) {
+                try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 23)
+            }
+            #expect(try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 21) == first)
+            harness.clock.advance(byMilliseconds: 30_000)
+            let third = try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 23)
+            await expectReason(.holdLimitReached) {
+                try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 24)
+            }
+            _ = try await store.charge(token: token, amount: third.price, idempotencyKey: nil)
+            _ = try await store.pay(token: token, reservationID: third.id)
+            let again = try await store.activeToken(user: third.userID)
+            _ = try await store.reserveSeat(token: again, concertID: Demo.concert, date: Demo.date, seatNumber: 24)
+            await expectReason(.holdLimitReached) {
+                try await store.reserveSeat(token: again, concertID: Demo.concert, date: Demo.date, seatNumber: 25)
+            }
+            #expect(try await store.audit().isHealthy)
+        }
+    }
+
+    @Test func unlimitedHoldsWhenTheLimitIsZero() async throws {
+        try await withStore(hold: HoldPolicy(holdDurationMs: 60_000, maxHoldsPerUser: 0)) { store, _ in
+            let token = try await store.activeToken()
+            for seat in 1...50 {
+                _ = try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: seat)
+            }
+            #expect(try await store.audit().liveHolds == 50)
+        }
+    }
+
     @Test func aLapsedHoldFreesTheSeatAtThatInstant() async throws {
         try await withStore(hold: hold) { store, harness in
             let holder = try await store.activeToken()
@@ -74,7 +110,7 @@ import Testing
     }
 
     @Test func fullyHeldDatesAreNotAvailable() async throws {
-        try await withStore(hold: hold) { store, harness in
+        try await withStore(hold: HoldPolicy(holdDurationMs: 300_000, maxHoldsPerUser: 0)) { store, harness in
             let token = try await store.activeToken()
             for seat in SeatPolicy.seatNumbers {
                 _ = try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.otherDate, seatNumber: seat)

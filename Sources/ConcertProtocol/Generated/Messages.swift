@@ -209,6 +209,9 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case idempotencyKeyReused
     /// The idempotency key is longer than 128 characters.
     case invalidIdempotencyKey
+    /// The caller already holds as many unpaid seats as one user may (server flag
+    /// --max-holds-per-user, default 4); pay for one or let it lapse first.
+    case holdLimitReached
     /// Client side, never sent: the connection could not be opened.
     case connectionFailed
     /// Client side, never sent: the connection closed before the answer arrived.
@@ -221,7 +224,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
+    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -257,6 +260,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 43: self = .balanceLimitExceeded
         case 44: self = .idempotencyKeyReused
         case 45: self = .invalidIdempotencyKey
+        case 46: self = .holdLimitReached
         case 60: self = .connectionFailed
         case 61: self = .connectionClosed
         case 62: self = .malformedResponse
@@ -299,6 +303,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .balanceLimitExceeded: 43
         case .idempotencyKeyReused: 44
         case .invalidIdempotencyKey: 45
+        case .holdLimitReached: 46
         case .connectionFailed: 60
         case .connectionClosed: 61
         case .malformedResponse: 62
@@ -341,6 +346,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .balanceLimitExceeded: "BALANCE_LIMIT_EXCEEDED"
         case .idempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED"
         case .invalidIdempotencyKey: "INVALID_IDEMPOTENCY_KEY"
+        case .holdLimitReached: "HOLD_LIMIT_REACHED"
         case .connectionFailed: "CONNECTION_FAILED"
         case .connectionClosed: "CONNECTION_CLOSED"
         case .malformedResponse: "MALFORMED_RESPONSE"
@@ -383,6 +389,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "BALANCE_LIMIT_EXCEEDED": self = .balanceLimitExceeded
         case "IDEMPOTENCY_KEY_REUSED": self = .idempotencyKeyReused
         case "INVALID_IDEMPOTENCY_KEY": self = .invalidIdempotencyKey
+        case "HOLD_LIMIT_REACHED": self = .holdLimitReached
         case "CONNECTION_FAILED": self = .connectionFailed
         case "CONNECTION_CLOSED": self = .connectionClosed
         case "MALFORMED_RESPONSE": self = .malformedResponse

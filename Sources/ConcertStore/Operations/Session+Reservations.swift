@@ -6,8 +6,8 @@ extension Session {
     ///
     /// Unknown concert/date → CONCERT_NOT_FOUND / DATE_NOT_FOUND; a sold seat → SEAT_ALREADY_SOLD; a seat under
     /// someone else's live hold → SEAT_ALREADY_HELD; the caller's own live hold on it → that reservation again
-    /// (idempotent retry). Otherwise a reservation row is inserted and ONE conditional UPDATE takes the hold;
-    /// only `changes() == 1` wins.
+    /// (idempotent retry); the caller already at `HoldPolicy.maxHoldsPerUser` live holds → HOLD_LIMIT_REACHED.
+    /// Otherwise a reservation row is inserted and ONE conditional UPDATE takes the hold; only `changes() == 1` wins.
     func reserveSeat(token: String, concertID: Int64, date: String, seatNumber: Int) throws -> Reservation {
         let holder = try activeToken(token)
         guard let seat = try seatHold(concertID: concertID, date: date, number: seatNumber) else {
@@ -19,6 +19,9 @@ extension Session {
                 throw ConcertError(.seatAlreadyHeld)
             }
             return mine
+        }
+        if holdPolicy.maxHoldsPerUser > 0, try liveHoldCount(userID: holder.userID) >= holdPolicy.maxHoldsPerUser {
+            throw ConcertError(.holdLimitReached)
         }
         let expires = now + holdPolicy.holdDurationMs
         guard let reservationID = try db.first(
@@ -38,6 +41,13 @@ extension Session {
         return Reservation(
             id: reservationID, userID: holder.userID, concertID: concertID, date: date, seatNumber: seatNumber,
             price: seat.price, state: .held, heldAtMs: now, expiresAtMs: expires, paidAtMs: nil)
+    }
+
+    /// How many unpaid holds of `userID` have not lapsed.
+    private func liveHoldCount(userID: UUID) throws -> Int {
+        try db.first(
+            "SELECT count(*) FROM reservations WHERE user_id = ?1 AND paid_ms IS NULL AND expires_ms > ?2",
+            userID, now, read: { $0.int(0) }) ?? 0
     }
 
     /// The token's user's reservations by id; with `reservationID`, just that one (RESERVATION_NOT_FOUND,

@@ -3520,7 +3520,7 @@ const ProtobufCEnumDescriptor concert__v1__status_code__descriptor =
   concert__v1__status_code__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[35] =
+static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[36] =
 {
   { "ERROR_REASON_UNSPECIFIED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED", 0 },
   { "ERROR_REASON_FRAME_TOO_LARGE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_FRAME_TOO_LARGE", 1 },
@@ -3553,26 +3553,28 @@ static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number
   { "ERROR_REASON_BALANCE_LIMIT_EXCEEDED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_BALANCE_LIMIT_EXCEEDED", 43 },
   { "ERROR_REASON_IDEMPOTENCY_KEY_REUSED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_IDEMPOTENCY_KEY_REUSED", 44 },
   { "ERROR_REASON_INVALID_IDEMPOTENCY_KEY", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_IDEMPOTENCY_KEY", 45 },
+  { "ERROR_REASON_HOLD_LIMIT_REACHED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_HOLD_LIMIT_REACHED", 46 },
   { "ERROR_REASON_CONNECTION_FAILED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_FAILED", 60 },
   { "ERROR_REASON_CONNECTION_CLOSED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_CLOSED", 61 },
   { "ERROR_REASON_MALFORMED_RESPONSE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_RESPONSE", 62 },
   { "ERROR_REASON_CANCELLED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CANCELLED", 63 },
 };
 static const ProtobufCIntRange concert__v1__error_reason__value_ranges[] = {
-{0, 0},{20, 10},{30, 15},{60, 31},{0, 35}
+{0, 0},{20, 10},{30, 15},{60, 32},{0, 36}
 };
-static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[35] =
+static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[36] =
 {
   { "ERROR_REASON_AMOUNT_TOO_LARGE", 27 },
   { "ERROR_REASON_BALANCE_LIMIT_EXCEEDED", 28 },
-  { "ERROR_REASON_CANCELLED", 34 },
+  { "ERROR_REASON_CANCELLED", 35 },
   { "ERROR_REASON_CONCERT_NOT_FOUND", 17 },
-  { "ERROR_REASON_CONNECTION_CLOSED", 32 },
-  { "ERROR_REASON_CONNECTION_FAILED", 31 },
+  { "ERROR_REASON_CONNECTION_CLOSED", 33 },
+  { "ERROR_REASON_CONNECTION_FAILED", 32 },
   { "ERROR_REASON_DATE_NOT_FOUND", 18 },
   { "ERROR_REASON_DEADLINE_EXCEEDED", 6 },
   { "ERROR_REASON_FRAME_TOO_LARGE", 1 },
   { "ERROR_REASON_HOLD_EXPIRED", 23 },
+  { "ERROR_REASON_HOLD_LIMIT_REACHED", 31 },
   { "ERROR_REASON_IDEMPOTENCY_KEY_REUSED", 29 },
   { "ERROR_REASON_INSUFFICIENT_BALANCE", 25 },
   { "ERROR_REASON_INTERNAL_ERROR", 8 },
@@ -3583,7 +3585,7 @@ static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_n
   { "ERROR_REASON_INVALID_USER_ID", 10 },
   { "ERROR_REASON_MALFORMED_ENVELOPE", 2 },
   { "ERROR_REASON_MALFORMED_PAYLOAD", 3 },
-  { "ERROR_REASON_MALFORMED_RESPONSE", 33 },
+  { "ERROR_REASON_MALFORMED_RESPONSE", 34 },
   { "ERROR_REASON_RESERVATION_ALREADY_PAID", 24 },
   { "ERROR_REASON_RESERVATION_NOT_FOUND", 21 },
   { "ERROR_REASON_RESERVATION_NOT_OWNED", 22 },
@@ -3606,9 +3608,9 @@ const ProtobufCEnumDescriptor concert__v1__error_reason__descriptor =
   "ErrorReason",
   "Concert__V1__ErrorReason",
   "concert.v1",
-  35,
+  36,
   concert__v1__error_reason__enum_values_by_number,
-  35,
+  36,
   concert__v1__error_reason__enum_values_by_name,
   4,
   concert__v1__error_reason__value_ranges,

@@ -259,6 +259,11 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_IDEMPOTENCY_KEY = 45,
   /*
+   * The caller already holds as many unpaid seats as one user may (server flag
+   * --max-holds-per-user, default 4); pay for one or let it lapse first.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_HOLD_LIMIT_REACHED = 46,
+  /*
    * Client side, never sent: the connection could not be opened.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_FAILED = 60,
