@@ -6,7 +6,9 @@ import NIOCore
 /// dispatcher off the event loop, and writes the answers as they finish, in any order.
 ///
 /// At most `maxInFlight` requests run at once; later ones wait here and the handler
-/// stops reading from the socket until the backlog drains. A framing violation gets one
+/// stops reading from the socket until the backlog drains. It also stops reading while
+/// the channel is not writable, so a client that sends but never reads its answers
+/// cannot make the server buffer answers without bound. A framing violation gets one
 /// final answer with id 0 and closes the connection. On a quiesce event (graceful
 /// shutdown) new requests are answered UNAVAILABLE and the connection closes once the
 /// running ones have answered.
@@ -60,11 +62,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if running >= maxInFlight || !waiting.isEmpty {
-            readHeld = true
-        } else {
+        if canRead(context: context) {
             context.read()
+        } else {
+            readHeld = true
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReadingIfPossible(context: context)
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -140,11 +147,20 @@ final class ConnectionHandler: ChannelDuplexHandler {
         while running < maxInFlight, let next = waiting.popFirst() {
             start(next, context: context)
         }
-        if readHeld, running < maxInFlight, waiting.isEmpty {
-            readHeld = false
-            context.read()
-        }
+        resumeReadingIfPossible(context: context)
         closeIfDrained(context: context)
+    }
+
+    /// Whether another read may be issued: room to run a request, nothing waiting, and
+    /// the outbound buffer below its high-water mark.
+    private func canRead(context: ChannelHandlerContext) -> Bool {
+        running < maxInFlight && waiting.isEmpty && context.channel.isWritable
+    }
+
+    private func resumeReadingIfPossible(context: ChannelHandlerContext) {
+        guard readHeld, canRead(context: context) else { return }
+        readHeld = false
+        context.read()
     }
 
     private func closeIfDrained(context: ChannelHandlerContext) {
