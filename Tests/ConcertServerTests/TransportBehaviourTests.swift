@@ -61,6 +61,25 @@ struct TransportBehaviourTests {
         await server.shutdownGracefully()
     }
 
+    @Test("a later request with an earlier deadline expires first; both are answered")
+    func deadlinesOutOfOrder() async throws {
+        let gate = Gate()
+        let server = try await startServer(gate: gate, gauge: ConcurrencyGauge())
+        let answers = try await onThread {
+            let connection = try RawConnection(port: server.port)
+            try connection.sendFrame(RequestEnvelope(id: 1, method: Self.slow.descriptor.path, timeoutMs: 400))
+            try connection.sendFrame(RequestEnvelope(id: 2, method: Self.slow.descriptor.path, timeoutMs: 40))
+            try connection.sendFrame(RequestEnvelope(id: 3, method: Self.fast.descriptor.path, timeoutMs: 10_000))
+            return try (1...3).map { _ in try connection.readResponse() }
+        }
+        let codes = Dictionary(uniqueKeysWithValues: answers.compactMap { $0.map { ($0.id, $0.code) } })
+        #expect(codes == [1: .deadlineExceeded, 2: .deadlineExceeded, 3: .ok])
+        let expiryOrder = answers.compactMap { $0 }.filter { $0.code == .deadlineExceeded }.map(\.id)
+        #expect(expiryOrder == [2, 1])
+        gate.open()
+        await server.shutdownGracefully()
+    }
+
     @Test("a slow request does not hold back a later fast one on the same connection")
     func outOfOrder() async throws {
         let gate = Gate()

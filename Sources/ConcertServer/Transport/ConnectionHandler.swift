@@ -26,6 +26,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var flushScheduled = false
     private var quiescing = false
     private var closed = false
+    private var deadlines = DeadlineQueue()
+    private var deadlineTimer: Scheduled<Void>?
 
     init(dispatcher: Dispatcher, maxInFlight: Int, logger: Logger) {
         self.dispatcher = dispatcher
@@ -91,6 +93,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
+        deadlineTimer?.cancel()
         context.fireChannelInactive()
     }
 
@@ -105,12 +108,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func start(_ request: RequestEnvelope, context: ChannelHandlerContext) {
         running += 1
-        let call = PendingCall()
+        let call = PendingCall(requestID: request.id)
         let bound = NIOLoopBound((handler: self, context: context, call: call), eventLoop: context.eventLoop)
-        if request.timeoutMs > 0 {
-            call.deadline = context.eventLoop.scheduleTask(in: .milliseconds(Int64(request.timeoutMs))) {
-                bound.value.handler.expire(request.id, call: bound.value.call, context: bound.value.context)
-            }
+        if request.timeoutMs > 0,
+            let arm = deadlines.add(call, deadline: .now() + .milliseconds(Int64(request.timeoutMs)))
+        {
+            armDeadlineTimer(at: arm, context: context)
         }
         let dispatcher = self.dispatcher
         let allocator = context.channel.allocator
@@ -125,25 +128,37 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func expire(_ id: UInt64, call: PendingCall, context: ChannelHandlerContext) {
-        guard !call.answered else { return }
-        call.answered = true
-        write(
-            ResponseEnvelope(
-                id,
-                failure: RPCError(
-                    code: .deadlineExceeded, reason: .deadlineExceeded,
-                    message: "The deadline elapsed before the call completed; its effect is unknown.")),
-            context: context)
+    private func armDeadlineTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        deadlineTimer?.cancel()
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        deadlineTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+            bound.value.handler.deadlinesDue(context: bound.value.context)
+        }
+    }
+
+    private func deadlinesDue(context: ChannelHandlerContext) {
+        deadlineTimer = nil
+        let (expired, next) = deadlines.expire(now: .now())
+        for call in expired {
+            call.answered = true
+            write(
+                ResponseEnvelope(
+                    call.requestID,
+                    failure: RPCError(
+                        code: .deadlineExceeded, reason: .deadlineExceeded,
+                        message: "The deadline elapsed before the call completed; its effect is unknown.")),
+                context: context)
+        }
+        if let next { armDeadlineTimer(at: next, context: context) }
     }
 
     private func finish(_ call: PendingCall, frame: ByteBuffer, context: ChannelHandlerContext) {
         running -= 1
-        call.deadline?.cancel()
         if !call.answered {
             call.answered = true
             writeFrame(frame, context: context)
         }
+        deadlines.dropAnswered()
         while running < maxInFlight, let next = waiting.popFirst() {
             start(next, context: context)
         }
@@ -202,10 +217,4 @@ final class ConnectionHandler: ChannelDuplexHandler {
             bound.value.context.flush()
         }
     }
-}
-
-/// The event-loop-side state of one running request.
-private final class PendingCall {
-    var answered = false
-    var deadline: Scheduled<Void>?
 }
