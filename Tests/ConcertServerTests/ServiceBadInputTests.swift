@@ -39,10 +39,10 @@ struct ServiceBadInputTests {
         }
     }
 
-    @Test("seat numbers outside 1–50, unknown concerts and dates, malformed dates")
-    func reservationInputs() async throws {
+    @Test("seat numbers outside 1–50, unknown concerts and dates, malformed dates", arguments: CallPath.allCases)
+    func reservationInputs(path: CallPath) async throws {
         try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
-            let (fan, _) = try await fan(server.port)
+            let fan = try await fan(server, via: path)
             let (concertID, date) = try await firstDate(fan)
             for seat: UInt32 in [0, 51, .max] {
                 await expectFailure(.invalidArgument, .invalidSeatNumber) {
@@ -71,10 +71,10 @@ struct ServiceBadInputTests {
         }
     }
 
-    @Test("amounts: zero, negative, too large, and a balance that would pass its limit")
-    func amounts() async throws {
+    @Test("amounts: zero, negative, too large, and a balance that would pass its limit", arguments: CallPath.allCases)
+    func amounts(path: CallPath) async throws {
         try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
-            let (fan, _) = try await fan(server.port)
+            let fan = try await fan(server, via: path)
             for amount: Int64 in [0, -1, .min] {
                 await expectFailure(.invalidArgument, .invalidAmount) { try await fan.chargeBalance(amount: amount, idempotencyKey: "") }
             }
@@ -105,11 +105,11 @@ struct ServiceBadInputTests {
         }
     }
 
-    @Test("someone else's reservation, insufficient balance, and paying twice")
-    func paymentRules() async throws {
+    @Test("someone else's reservation, insufficient balance, and paying twice", arguments: CallPath.allCases)
+    func paymentRules(path: CallPath) async throws {
         try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
-            let (owner, _) = try await fan(server.port)
-            let (other, _) = try await fan(server.port)
+            let owner = try await fan(server, via: path)
+            let other = try await fan(server, via: path)
             let (concertID, date) = try await firstDate(owner)
             let held = try #require(try await owner.reserveSeat(concertID: concertID, date: date, seatNumber: 11).reservation)
             await expectFailure(.alreadyExists, .seatAlreadyHeld) {
@@ -133,10 +133,10 @@ struct ServiceBadInputTests {
         }
     }
 
-    @Test("a fifth live hold by one fan is RESOURCE_EXHAUSTED / HOLD_LIMIT_REACHED")
-    func holdLimit() async throws {
+    @Test("a fifth live hold by one fan is RESOURCE_EXHAUSTED / HOLD_LIMIT_REACHED", arguments: CallPath.allCases)
+    func holdLimit(path: CallPath) async throws {
         try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
-            let (fan, _) = try await fan(server.port)
+            let fan = try await fan(server, via: path)
             let (concertID, date) = try await firstDate(fan)
             for seat: UInt32 in 1...4 {
                 _ = try await fan.reserveSeat(concertID: concertID, date: date, seatNumber: seat)

@@ -6,11 +6,14 @@ import Testing
 /// The four services over real TCP with a real database file: the fan's whole journey.
 @Suite("Service journey")
 struct ServiceJourneyTests {
-    @Test("token, active, dates, seats, hold, charge, pay: seat sold, balance debited, token expired")
-    func journey() async throws {
+    @Test(
+        "token, active, dates, seats, hold, charge, pay: seat sold, balance debited, token expired",
+        arguments: CallPath.allCases)
+    func journey(route: CallPath) async throws {
         let clock = ManualClock(now: testEpoch)
         try await withTestServer(clock: clock) { server in
-            let (fan, issued) = try await fan(server.port)
+            let issued = try await route.caller(server).issueToken(userID: UUID().uuidString)
+            let fan = route.caller(server, token: issued.token)
             #expect(issued.token.count >= 32)
             #expect(issued.status?.state == .active)
             #expect(try await fan.getQueueStatus(GetQueueStatusRequest()).status?.state == .active)

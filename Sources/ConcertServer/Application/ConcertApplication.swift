@@ -12,7 +12,8 @@ public final class ConcertApplication: Sendable {
 
     /// The store the services use.
     public let store: ConcertStore
-    /// The dispatcher, for in-process use.
+    /// The dispatcher, to serve requests in-process without the transport (tests run the
+    /// same calls against it and against the live server).
     public let dispatcher: Dispatcher
     private let server: RPCServer
     private let serving: ServingState

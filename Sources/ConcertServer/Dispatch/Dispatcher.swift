@@ -21,9 +21,6 @@ public struct Dispatcher: Sendable {
         self.logger = logger
     }
 
-    /// The methods this dispatcher serves.
-    public var methods: [MethodDescriptor] { routes.values.map(\.method) }
-
     /// Serves one request and returns its response; never throws.
     public func dispatch(_ request: RequestEnvelope) async -> ResponseEnvelope {
         guard let route = routes[request.method] else {

@@ -51,9 +51,6 @@ public final class RPCServer: Sendable {
             .get()
     }
 
-    /// The address the server listens on.
-    public var localAddress: SocketAddress? { channel.localAddress }
-
     /// The port the server listens on.
     public var port: Int { channel.localAddress?.port ?? configuration.port }
 

@@ -11,6 +11,12 @@ func fan(_ port: Int, user: UUID = UUID()) async throws -> (caller: WireCaller, 
     return (WireCaller(port: port, token: issued.token), issued)
 }
 
+/// A fan with a token, reaching `server` along `path`.
+func fan(_ server: TestServer, via path: CallPath, user: UUID = UUID()) async throws -> any RPCCaller {
+    let issued = try await path.caller(server).issueToken(userID: user.uuidString.lowercased())
+    return path.caller(server, token: issued.token)
+}
+
 /// Expects `body` to fail with `code` and `reason`.
 func expectFailure<T>(
     _ code: StatusCode, _ reason: ErrorReason,
@@ -29,7 +35,7 @@ func expectFailure<T>(
 }
 
 /// The first demo concert and its first date.
-func firstDate(_ caller: WireCaller) async throws -> (concert: Int64, date: String) {
+func firstDate(_ caller: some RPCCaller) async throws -> (concert: Int64, date: String) {
     let concert = try #require(try await caller.listConcerts(ListConcertsRequest()).concerts.first)
     let date = try #require(try await caller.listAvailableDates(concertID: concert.id).dates.first)
     return (concert.id, date.date)
