@@ -51,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most requests running at once per connection; more wait (back-pressure).")
     var maxInFlight = TransportConfiguration.defaultMaxInFlight
 
+    @Option(help: "Close a connection that sent nothing for this many seconds while none of its requests ran; 0 never.")
+    var idleTimeoutSeconds: Int64 = 300
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -65,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxHoldsPerUser >= 0 else { throw ValidationError("--max-holds-per-user must be 0 or more.") }
         guard maxFrameSize >= 64 else { throw ValidationError("--max-frame-size must be at least 64 bytes.") }
         guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1.") }
+        guard idleTimeoutSeconds >= 0 else { throw ValidationError("--idle-timeout-seconds must be 0 or more.") }
     }
 
     func run() async throws {
@@ -76,7 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "concert-server")
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(
-                host: host, port: port, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight),
+                host: host, port: port, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight,
+                idleTimeout: idleTimeoutSeconds == 0 ? nil : .seconds(idleTimeoutSeconds)),
             store: StoreConfiguration(
                 path: database,
                 queue: QueuePolicy(

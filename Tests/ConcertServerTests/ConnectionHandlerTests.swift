@@ -46,6 +46,14 @@ struct ConnectionHandlerTests {
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 
+    @Test("an idle connection with nothing running is closed")
+    func idleConnection() throws {
+        let (channel, _) = try makeChannel()
+        channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+
     @Test("an oversized length prefix is answered with one id-0 frame and the channel closes")
     func oversizedFrame() throws {
         let (channel, _) = try makeChannel()

@@ -24,7 +24,9 @@ struct TransportBehaviourTests {
         responseType: HealthCheckResponse.protoName)
 
     /// A server whose `Slow` method waits for `gate`, counting how many run at once.
-    private func startServer(gate: Gate, gauge: ConcurrencyGauge, maxInFlight: Int = 128) async throws -> RPCServer {
+    private func startServer(
+        gate: Gate, gauge: ConcurrencyGauge, maxInFlight: Int = 128, idleTimeout: Duration? = nil
+    ) async throws -> RPCServer {
         let routes = [
             Route(Self.slow) { _, _ in
                 gauge.enter()
@@ -41,7 +43,7 @@ struct TransportBehaviourTests {
         var logger = Logger(label: "transport-test")
         logger.logLevel = .critical
         return try await RPCServer(
-            configuration: TransportConfiguration(port: 0, maxInFlightPerConnection: maxInFlight),
+            configuration: TransportConfiguration(port: 0, maxInFlightPerConnection: maxInFlight, idleTimeout: idleTimeout),
             dispatcher: Dispatcher(routes: routes, logger: logger), logger: logger)
     }
 
@@ -77,6 +79,23 @@ struct TransportBehaviourTests {
         let expiryOrder = answers.compactMap { $0 }.filter { $0.code == .deadlineExceeded }.map(\.id)
         #expect(expiryOrder == [2, 1])
         gate.open()
+        await server.shutdownGracefully()
+    }
+
+    @Test("the idle timeout spares a connection waiting for an answer, then closes it once idle")
+    func idleTimeout() async throws {
+        let gate = Gate()
+        let server = try await startServer(gate: gate, gauge: ConcurrencyGauge(), idleTimeout: .milliseconds(100))
+        let (answer, closed) = try await onThread {
+            let connection = try RawConnection(port: server.port)
+            try connection.sendFrame(RequestEnvelope(id: 1, method: Self.slow.descriptor.path))
+            Thread.sleep(forTimeInterval: 0.5)
+            gate.open()
+            return (try connection.readResponse(), try connection.isClosedByServer())
+        }
+        #expect(answer?.id == 1)
+        #expect(answer?.code == .ok)
+        #expect(closed)
         await server.shutdownGracefully()
     }
 

@@ -11,7 +11,8 @@ import NIOCore
 /// cannot make the server buffer answers without bound. A framing violation gets one
 /// final answer with id 0 and closes the connection. On a quiesce event (graceful
 /// shutdown) new requests are answered UNAVAILABLE and the connection closes once the
-/// running ones have answered.
+/// running ones have answered. When the client has sent nothing for the idle timeout and
+/// none of its requests is running, the connection is closed.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -98,12 +99,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is ChannelShouldQuiesceEvent else {
+        switch event {
+        case is ChannelShouldQuiesceEvent:
+            quiescing = true
+            closeIfDrained(context: context)
+        case IdleStateHandler.IdleStateEvent.read:
+            guard running == 0, waiting.isEmpty, !closed else { return }
+            logger.debug("closing idle connection")
+            closed = true
+            context.close(promise: nil)
+        default:
             context.fireUserInboundEventTriggered(event)
-            return
         }
-        quiescing = true
-        closeIfDrained(context: context)
     }
 
     private func start(_ request: RequestEnvelope, context: ChannelHandlerContext) {

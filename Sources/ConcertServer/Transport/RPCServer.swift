@@ -29,6 +29,7 @@ public final class RPCServer: Sendable {
         self.quiesce = quiesce
         let maxFrameSize = configuration.maxFrameSize
         let maxInFlight = configuration.maxInFlightPerConnection
+        let idleTimeout = configuration.idleTimeout.map { TimeAmount($0) }
         self.channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -41,6 +42,9 @@ public final class RPCServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let idleTimeout {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)),
                         ConnectionHandler(dispatcher: dispatcher, maxInFlight: maxInFlight, logger: logger),
