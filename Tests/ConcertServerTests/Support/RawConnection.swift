@@ -14,7 +14,16 @@ final class RawConnection: @unchecked Sendable {
 
     /// Connects to 127.0.0.1:`port`; reads give up after `receiveTimeout` seconds.
     init(port: Int, receiveTimeout: Int = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = try Self.connectedSocket(port: port, receiveTimeout: receiveTimeout)
+    }
+
+    /// The only owner of `fd` closes it, once: a descriptor closed twice may by then belong
+    /// to someone else in this process (a database file, a server socket).
+    deinit { close(fd) }
+
+    /// A socket connected to 127.0.0.1:`port`; on failure nothing is left open.
+    private static func connectedSocket(port: Int, receiveTimeout: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawConnectionError.system("socket", errno) }
         var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -28,12 +37,12 @@ final class RawConnection: @unchecked Sendable {
             }
         }
         guard result == 0 else {
+            let failure = errno
             close(fd)
-            throw RawConnectionError.system("connect", errno)
+            throw RawConnectionError.system("connect", failure)
         }
+        return fd
     }
-
-    deinit { close(fd) }
 
     /// Sends every byte of `bytes`.
     func send(_ bytes: [UInt8]) throws {
