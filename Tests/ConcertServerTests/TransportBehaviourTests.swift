@@ -85,11 +85,13 @@ struct TransportBehaviourTests {
     @Test("the idle timeout spares a connection waiting for an answer, then closes it once idle")
     func idleTimeout() async throws {
         let gate = Gate()
-        let server = try await startServer(gate: gate, gauge: ConcurrencyGauge(), idleTimeout: .milliseconds(100))
+        let gauge = ConcurrencyGauge()
+        let server = try await startServer(gate: gate, gauge: gauge, idleTimeout: .seconds(1))
         let (answer, closed) = try await onThread {
             let connection = try RawConnection(port: server.port)
             try connection.sendFrame(RequestEnvelope(id: 1, method: Self.slow.descriptor.path))
-            Thread.sleep(forTimeInterval: 0.5)
+            for _ in 0..<1000 where gauge.peak == 0 { Thread.sleep(forTimeInterval: 0.01) }
+            Thread.sleep(forTimeInterval: 1.5)
             gate.open()
             return (try connection.readResponse(), try connection.isClosedByServer())
         }
