@@ -178,7 +178,7 @@ struct TransportBehaviourTests {
             try connection.sendFrame(RequestEnvelope(id: 11, method: Self.slow.descriptor.path))
             return connection
         }
-        while gauge.peak == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<2000 where gauge.peak == 0 { try await Task.sleep(for: .milliseconds(5)) }
         let shutdown = Task { await server.shutdownGracefully() }
         try await Task.sleep(for: .milliseconds(100))
         gate.open()
