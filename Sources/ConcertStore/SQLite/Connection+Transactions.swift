@@ -39,20 +39,17 @@ extension Connection {
 
     /// Runs `body` in a deferred read transaction (one consistent snapshot), committing afterwards.
     func readTransaction<Result>(_ body: () throws -> Result) throws -> Result {
-        try beginDeferred()
-        do {
-            let result = try body()
-            try commit()
-            return result
-        } catch {
-            rollbackIfOpen()
-            throw error
-        }
+        try transaction(begin: beginDeferred, body)
     }
 
     /// Runs `body` in a write transaction (BEGIN IMMEDIATE), committing afterwards or rolling back on error.
     func writeTransaction<Result>(_ body: () throws -> Result) throws -> Result {
-        try beginImmediate()
+        try transaction(begin: beginImmediate, body)
+    }
+
+    /// Runs `begin`, then `body`; commits when `body` returns and rolls back when anything throws.
+    private func transaction<Result>(begin: () throws -> Void, _ body: () throws -> Result) throws -> Result {
+        try begin()
         do {
             let result = try body()
             try commit()
