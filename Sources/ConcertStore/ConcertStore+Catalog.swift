@@ -28,4 +28,32 @@ extension ConcertStore {
         try Validation.date(date)
         return try read { session in try session.seats(concertID: concertID, date: date) }
     }
+
+    // The same three reads for a caller who must present an issued token (any state; TOKEN_MISSING or
+    // TOKEN_UNKNOWN otherwise), checked in the same read transaction as the listing.
+
+    /// Every concert, by id, for the holder of any issued `token`.
+    public func concerts(token: String) async throws -> [Concert] {
+        try read { session in
+            _ = try session.token(token)
+            return try session.concerts()
+        }
+    }
+
+    /// The concert's dates with a free seat, for the holder of any issued `token`.
+    public func availableDates(token: String, concertID: Int64) async throws -> [ConcertDate] {
+        try read { session in
+            _ = try session.token(token)
+            return try session.availableDates(concertID: concertID)
+        }
+    }
+
+    /// All 50 seats of the date, for the holder of any issued `token`.
+    public func seats(token: String, concertID: Int64, date: String) async throws -> [Seat] {
+        try read { session in
+            _ = try session.token(token)
+            try Validation.date(date)
+            return try session.seats(concertID: concertID, date: date)
+        }
+    }
 }

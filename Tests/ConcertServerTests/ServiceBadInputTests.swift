@@ -26,6 +26,11 @@ struct ServiceBadInputTests {
             let stranger = WireCaller(port: server.port, token: String(repeating: "a", count: 32))
             await expectFailure(.unauthenticated, .tokenUnknown) { try await stranger.getQueueStatus(GetQueueStatusRequest()) }
             await expectFailure(.unauthenticated, .tokenUnknown) { try await stranger.pay(reservationID: 1) }
+            await expectFailure(.unauthenticated, .tokenUnknown) { try await stranger.listConcerts(ListConcertsRequest()) }
+            await expectFailure(.unauthenticated, .tokenUnknown) { try await stranger.listAvailableDates(concertID: 1) }
+            await expectFailure(.unauthenticated, .tokenUnknown) {
+                try await stranger.listAvailableSeats(concertID: 1, date: "2027-03-06")
+            }
             let garbage = WireCaller(port: server.port, token: "'; DROP TABLE tokens; --")
             await expectFailure(.unauthenticated, .tokenUnknown) { try await garbage.chargeBalance(amount: 1, idempotencyKey: "") }
 

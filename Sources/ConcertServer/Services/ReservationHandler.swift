@@ -1,4 +1,3 @@
-import ConcertDomain
 import ConcertProtocol
 import ConcertStore
 
@@ -9,24 +8,21 @@ struct ReservationHandler: ReservationServiceHandler {
     let store: ConcertStore
 
     func listConcerts(_ request: ListConcertsRequest, context: RequestContext) async throws -> ListConcertsResponse {
-        _ = try await store.queueStatus(token: try context.requiredToken())
-        return ListConcertsResponse(concerts: try await store.concerts().map(\.wire))
+        ListConcertsResponse(concerts: try await store.concerts(token: try context.requiredToken()).map(\.wire))
     }
 
     func listAvailableDates(_ request: ListAvailableDatesRequest, context: RequestContext) async throws
         -> ListAvailableDatesResponse
     {
-        _ = try await store.queueStatus(token: try context.requiredToken())
-        let dates = try await store.availableDates(concertID: request.concertID)
+        let dates = try await store.availableDates(token: try context.requiredToken(), concertID: request.concertID)
         return ListAvailableDatesResponse(dates: dates.map(\.wire))
     }
 
     func listAvailableSeats(_ request: ListAvailableSeatsRequest, context: RequestContext) async throws
         -> ListAvailableSeatsResponse
     {
-        _ = try await store.queueStatus(token: try context.requiredToken())
-        try Validation.date(request.date)
-        let seats = try await store.seats(concertID: request.concertID, date: request.date)
+        let seats = try await store.seats(
+            token: try context.requiredToken(), concertID: request.concertID, date: request.date)
         return ListAvailableSeatsResponse(seats: seats.map(\.wire))
     }
 
