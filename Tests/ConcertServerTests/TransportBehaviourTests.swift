@@ -63,6 +63,25 @@ struct TransportBehaviourTests {
         await server.shutdownGracefully()
     }
 
+    @Test("a request waiting behind the in-flight limit still gets its deadline from receipt")
+    func deadlineWhileQueued() async throws {
+        let gate = Gate()
+        let server = try await startServer(gate: gate, gauge: ConcurrencyGauge(), maxInFlight: 1)
+        let (queued, first) = try await onThread {
+            let connection = try RawConnection(port: server.port)
+            try connection.sendFrame(RequestEnvelope(id: 1, method: Self.slow.descriptor.path))
+            try connection.sendFrame(RequestEnvelope(id: 2, method: Self.slow.descriptor.path, timeoutMs: 100))
+            let queued = try connection.readResponse()
+            gate.open()
+            return (queued, try connection.readResponse())
+        }
+        #expect(queued?.id == 2)
+        #expect(queued?.code == .deadlineExceeded)
+        #expect(first?.id == 1)
+        #expect(first?.code == .ok)
+        await server.shutdownGracefully()
+    }
+
     @Test("a later request with an earlier deadline expires first; both are answered")
     func deadlinesOutOfOrder() async throws {
         let gate = Gate()

@@ -22,7 +22,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private let maxInFlight: Int
     private let logger: Logger
     private var running = 0
-    private var waiting = CircularBuffer<RequestEnvelope>()
+    private var waiting = CircularBuffer<(request: RequestEnvelope, call: PendingCall)>()
     private var readHeld = false
     private var flushScheduled = false
     private var quiescing = false
@@ -50,17 +50,25 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     message: "The frame is not a valid concert.v1.RequestEnvelope."))
             return
         }
-        if quiescing {
+        guard !quiescing else {
             write(
                 ResponseEnvelope(
                     request.id,
                     failure: RPCError(
                         code: .unavailable, reason: .shuttingDown, message: "The server is shutting down.")),
                 context: context)
-        } else if running < maxInFlight {
-            start(request, context: context)
+            return
+        }
+        let call = PendingCall(requestID: request.id)
+        if request.timeoutMs > 0,
+            let arm = deadlines.add(call, deadline: .now() + .milliseconds(Int64(request.timeoutMs)))
+        {
+            armDeadlineTimer(at: arm, context: context)
+        }
+        if running < maxInFlight {
+            start(request, call: call, context: context)
         } else {
-            waiting.append(request)
+            waiting.append((request, call))
         }
     }
 
@@ -113,15 +121,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func start(_ request: RequestEnvelope, context: ChannelHandlerContext) {
+    /// Runs `request` off the event loop and writes its answer unless `call` was already
+    /// answered (its deadline, which counts from receipt, passed first).
+    private func start(_ request: RequestEnvelope, call: PendingCall, context: ChannelHandlerContext) {
         running += 1
-        let call = PendingCall(requestID: request.id)
         let bound = NIOLoopBound((handler: self, context: context, call: call), eventLoop: context.eventLoop)
-        if request.timeoutMs > 0,
-            let arm = deadlines.add(call, deadline: .now() + .milliseconds(Int64(request.timeoutMs)))
-        {
-            armDeadlineTimer(at: arm, context: context)
-        }
         let dispatcher = self.dispatcher
         let allocator = context.channel.allocator
         Task {
@@ -167,7 +171,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         deadlines.dropAnswered()
         while running < maxInFlight, let next = waiting.popFirst() {
-            start(next, context: context)
+            guard !next.call.answered else { continue }
+            start(next.request, call: next.call, context: context)
         }
         resumeReadingIfPossible(context: context)
         closeIfDrained(context: context)
