@@ -153,6 +153,24 @@ struct ServiceBadInputTests {
         }
     }
 
+    @Test("ListServices' requires_token matches what every method enforces")
+    func requiresTokenIsTruthful() async throws {
+        try await withTestServer { server in
+            let dispatcher = server.application.dispatcher
+            let listing = try ListServicesResponse(
+                serializedBytes: await dispatcher.dispatch(
+                    RequestEnvelope(id: 1, method: SystemService.listServices.descriptor.path)).payload)
+            let methods = listing.services.flatMap(\.methods)
+            #expect(methods.count == ProtocolServices.all.flatMap(\.methods).count)
+            for method in methods {
+                let answer = await dispatcher.dispatch(RequestEnvelope(id: 2, method: method.path))
+                #expect(
+                    (answer.reason == ErrorReason.tokenMissing.name) == method.requiresToken,
+                    "\(method.path): requires_token \(method.requiresToken), answered \(answer.reason)")
+            }
+        }
+    }
+
     @Test("every domain reason is in the protocol's reason catalogue")
     func reasonCatalogue() {
         for reason in ConcertError.Reason.allCases where reason != .invalidCatalog {
