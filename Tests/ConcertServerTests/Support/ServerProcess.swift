@@ -6,19 +6,33 @@ import Glibc
 #endif
 
 /// A real `concert-server` process started from the built binary, for tests that need
-/// several processes on one database file or a SIGKILL.
+/// several processes on one database file, a SIGKILL, another user or a lower file limit.
 final class ServerProcess: @unchecked Sendable {
     let port: Int
     private let process: Process
+    private let logURL: URL
 
     /// Starts the binary on a free port with `arguments` and waits until it answers a health check.
-    init(database: String, arguments: [String] = []) async throws {
+    ///
+    /// With `unprivileged`, the server runs as `nobody` (through `setpriv` when the tests run as
+    /// root); with `fileLimit`, under that soft and hard limit of open files (through `prlimit`).
+    /// Standard error goes to a log file that ``log`` reads.
+    init(
+        database: String, arguments: [String] = [], unprivileged: Bool = false, fileLimit: Int? = nil,
+        logLevel: String = "warning"
+    ) async throws {
         port = try Self.freePort()
+        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("concert-server-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let command = try Launch.command(
+            Self.binary(named: "concert-server"),
+            ["--port", String(port), "--database", database, "--log-level", logLevel] + arguments,
+            unprivileged: unprivileged, fileLimit: fileLimit)
         process = Process()
-        process.executableURL = try Self.binary()
-        process.arguments = ["--port", String(port), "--database", database, "--log-level", "warning"] + arguments
+        process.executableURL = command.executable
+        process.arguments = command.arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: logURL)
         try process.run()
         do {
             try await waitUntilServing()
@@ -31,17 +45,29 @@ final class ServerProcess: @unchecked Sendable {
     /// A server still running when its test ends (say, because the test threw) is killed.
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: logURL)
     }
 
-    /// The process id.
+    /// The process id of the server (or of the `prlimit`/`setpriv` that became it).
     var pid: Int32 { process.processIdentifier }
+
+    /// What the server wrote to standard error so far.
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    /// Whether the process is still running.
+    var isRunning: Bool { process.isRunning }
 
     /// Sends `signal` and waits for the process to exit (SIGKILL after 20 s, so a hung
     /// server fails the test instead of hanging it); returns its exit status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM) async -> Int32 {
         kill(process.processIdentifier, signal)
-        for _ in 0..<1000 where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return await waitForExit()
+    }
+
+    /// Waits up to `seconds` for the process to exit by itself (then SIGKILL); returns its exit status.
+    func waitForExit(seconds: Int = 20) async -> Int32 {
+        for _ in 0..<(seconds * 50) where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         return process.terminationStatus
@@ -56,21 +82,21 @@ final class ServerProcess: @unchecked Sendable {
                 return try connection.readResponse()?.code == .ok
             }
             if healthy == true { return }
-            guard process.isRunning else { throw ServerProcessError.exited(process.terminationStatus) }
+            guard process.isRunning else { throw ServerProcessError.exited(process.terminationStatus, log: log) }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw ServerProcessError.neverServed
     }
 
-    /// The concert-server binary built next to the test bundle.
-    static func binary() throws -> URL {
+    /// The executable `name` built next to the test bundle.
+    static func binary(named name: String) throws -> URL {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             Bundle.main.bundleURL.deletingLastPathComponent(),
             Bundle.main.bundleURL,
         ]
         for folder in candidates {
-            let binary = folder.appendingPathComponent("concert-server")
+            let binary = folder.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
         }
         throw ServerProcessError.binaryNotBuilt(candidates.map(\.path))
@@ -97,7 +123,7 @@ final class ServerProcess: @unchecked Sendable {
 /// Why a server process could not be used.
 enum ServerProcessError: Error {
     case binaryNotBuilt([String])
-    case exited(Int32)
+    case exited(Int32, log: String)
     case neverServed
     case noFreePort
 }
