@@ -51,8 +51,6 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
         case seatAlreadySold = "SEAT_ALREADY_SOLD"
         /// No reservation has the given id.
         case reservationNotFound = "RESERVATION_NOT_FOUND"
-        /// The reservation belongs to another user.
-        case reservationNotOwned = "RESERVATION_NOT_OWNED"
         /// The reservation's hold lapsed before payment.
         case holdExpired = "HOLD_EXPIRED"
         /// The user already has as many live holds as `HoldPolicy.maxHoldsPerUser` allows.
@@ -69,12 +67,16 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
         case balanceLimitExceeded = "BALANCE_LIMIT_EXCEEDED"
         /// The idempotency key was used before with a different amount.
         case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
-        /// The idempotency key is longer than `MoneyPolicy.maxIdempotencyKeyLength`.
+        /// The idempotency key is longer than `MoneyPolicy.maxIdempotencyKeyBytes` bytes of UTF-8.
         case invalidIdempotencyKey = "INVALID_IDEMPOTENCY_KEY"
         /// The catalog is malformed.
         case invalidCatalog = "INVALID_CATALOG"
         /// The store could not get its write lock in time, or is closed.
         case storeBusy = "STORE_BUSY"
+        /// The database's disk is full; nothing was written.
+        case storageFull = "STORAGE_FULL"
+        /// The database cannot be written (read-only or an I/O failure); nothing was written.
+        case storageUnavailable = "STORAGE_UNAVAILABLE"
 
         /// The category this reason belongs to.
         public var kind: Kind {
@@ -91,9 +93,7 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
                 .notFound
             case .seatAlreadyHeld, .seatAlreadySold, .reservationAlreadyPaid:
                 .alreadyExists
-            case .reservationNotOwned:
-                .permissionDenied
-            case .storeBusy:
+            case .storeBusy, .storageFull, .storageUnavailable:
                 .unavailable
             case .holdLimitReached:
                 .resourceExhausted
@@ -115,7 +115,6 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
             case .seatAlreadyHeld: "The seat is held by someone else."
             case .seatAlreadySold: "The seat is already sold."
             case .reservationNotFound: "The reservation does not exist."
-            case .reservationNotOwned: "The reservation belongs to another user."
             case .holdExpired: "The hold on the seat has lapsed."
             case .holdLimitReached: "You already hold as many seats as one fan may; pay for or release one first."
             case .reservationAlreadyPaid: "The reservation is already paid."
@@ -124,9 +123,11 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
             case .amountTooLarge: "The amount exceeds the largest single charge."
             case .balanceLimitExceeded: "The balance would exceed its limit."
             case .idempotencyKeyReused: "The idempotency key was already used with a different amount."
-            case .invalidIdempotencyKey: "The idempotency key is too long."
+            case .invalidIdempotencyKey: "The idempotency key is longer than 128 bytes of UTF-8."
             case .invalidCatalog: "The catalog is invalid."
             case .storeBusy: "The service is busy; try again shortly."
+            case .storageFull: "The server's storage is full; try again later."
+            case .storageUnavailable: "The server's storage cannot be written now; try again later."
             }
         }
     }
@@ -135,13 +136,22 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
     public var reason: Reason
     /// A human message, safe to show to clients.
     public var message: String
+    /// A detail for the server log only, never sent: what the reason deliberately does not tell
+    /// the client (for example that a reservation exists but belongs to someone else).
+    public var logNote: String?
     /// The category, derived from the reason.
     public var kind: Kind { reason.kind }
 
     /// Creates an error with `reason` and an optional specific message (else the reason's default message).
-    public init(_ reason: Reason, _ message: String? = nil) {
+    public init(_ reason: Reason, _ message: String? = nil, logNote: String? = nil) {
         self.reason = reason
         self.message = message ?? reason.defaultMessage
+        self.logNote = logNote
+    }
+
+    /// Two errors are equal when their reasons and messages are; the log note is not compared.
+    public static func == (lhs: ConcertError, rhs: ConcertError) -> Bool {
+        lhs.reason == rhs.reason && lhs.message == rhs.message
     }
 
     /// `REASON: message`.

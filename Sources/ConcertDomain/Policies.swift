@@ -43,8 +43,8 @@ public enum MoneyPolicy {
     public static let maxChargeAmount: Int64 = 100_000_000
     /// The largest balance an account may hold.
     public static let maxBalance: Int64 = 1_000_000_000_000
-    /// The longest idempotency key accepted, in characters.
-    public static let maxIdempotencyKeyLength = 128
+    /// The longest idempotency key accepted, in bytes of UTF-8 (the unit of every string limit).
+    public static let maxIdempotencyKeyBytes = 128
 }
 
 /// Facts about the seats of every concert date.

@@ -35,12 +35,13 @@ public enum Validation {
         guard amount <= MoneyPolicy.maxChargeAmount else { throw ConcertError(.amountTooLarge) }
     }
 
-    /// Normalises an idempotency key: empty means none; longer than the limit is INVALID_IDEMPOTENCY_KEY.
+    /// Normalises an idempotency key: empty means none; longer than `MoneyPolicy.maxIdempotencyKeyBytes`
+    /// bytes of UTF-8 (the unit of every string limit, and of the schema's CHECK) is INVALID_IDEMPOTENCY_KEY.
     public static func idempotencyKey(_ key: String?) throws -> String? {
         guard let key, !key.isEmpty else { return nil }
-        guard key.count <= MoneyPolicy.maxIdempotencyKeyLength else {
-            let limit = MoneyPolicy.maxIdempotencyKeyLength
-            throw ConcertError(.invalidIdempotencyKey, "The idempotency key is longer than \(limit) characters.")
+        guard key.utf8.count <= MoneyPolicy.maxIdempotencyKeyBytes else {
+            let limit = MoneyPolicy.maxIdempotencyKeyBytes
+            throw ConcertError(.invalidIdempotencyKey, "The idempotency key is longer than \(limit) bytes of UTF-8.")
         }
         return key
     }

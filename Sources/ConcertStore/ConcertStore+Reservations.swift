@@ -15,7 +15,7 @@ extension ConcertStore {
     }
 
     /// Read: the token's user's reservations by id; with `reservationID`, only that one
-    /// (RESERVATION_NOT_FOUND / RESERVATION_NOT_OWNED). Any issued token will do, expired included, so a fan
+    /// (RESERVATION_NOT_FOUND, also for another user's). Any issued token will do, expired included, so a fan
     /// whose token expired by paying can still see the seat they bought.
     public func reservations(token: String, reservationID: Int64?) async throws -> [Reservation] {
         try AccessToken.validate(token)

@@ -89,7 +89,7 @@ struct JourneyTests {
             #expect(taken?.knownReason == .seatAlreadyHeld)
 
             let notOwned = await #expect(throws: RPCError.self) { try await second.pay(reservationID: held.id) }
-            #expect(notOwned?.knownReason == .reservationNotOwned)
+            #expect(notOwned?.knownReason == .reservationNotFound)
 
             let broke = await #expect(throws: RPCError.self) { try await first.pay(reservationID: held.id) }
             #expect(broke?.code == .failedPrecondition)

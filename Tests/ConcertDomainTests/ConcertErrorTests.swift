@@ -8,13 +8,14 @@ import Testing
             .tokenExpired: "TOKEN_EXPIRED", .tokenNotActive: "TOKEN_NOT_ACTIVE", .invalidSeatNumber: "INVALID_SEAT_NUMBER",
             .invalidDate: "INVALID_DATE", .concertNotFound: "CONCERT_NOT_FOUND", .dateNotFound: "DATE_NOT_FOUND",
             .seatAlreadyHeld: "SEAT_ALREADY_HELD", .seatAlreadySold: "SEAT_ALREADY_SOLD",
-            .reservationNotFound: "RESERVATION_NOT_FOUND", .reservationNotOwned: "RESERVATION_NOT_OWNED",
+            .reservationNotFound: "RESERVATION_NOT_FOUND",
             .holdExpired: "HOLD_EXPIRED", .holdLimitReached: "HOLD_LIMIT_REACHED",
             .reservationAlreadyPaid: "RESERVATION_ALREADY_PAID",
             .insufficientBalance: "INSUFFICIENT_BALANCE", .invalidAmount: "INVALID_AMOUNT",
             .amountTooLarge: "AMOUNT_TOO_LARGE", .balanceLimitExceeded: "BALANCE_LIMIT_EXCEEDED",
             .idempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED", .invalidIdempotencyKey: "INVALID_IDEMPOTENCY_KEY",
-            .invalidCatalog: "INVALID_CATALOG", .storeBusy: "STORE_BUSY",
+            .invalidCatalog: "INVALID_CATALOG", .storeBusy: "STORE_BUSY", .storageFull: "STORAGE_FULL",
+            .storageUnavailable: "STORAGE_UNAVAILABLE",
         ]
         #expect(ConcertError.Reason.allCases.count == expected.count)
         for reason in ConcertError.Reason.allCases {
@@ -28,12 +29,13 @@ import Testing
             .tokenExpired: .unauthenticated, .tokenNotActive: .failedPrecondition, .invalidSeatNumber: .invalidArgument,
             .invalidDate: .invalidArgument, .concertNotFound: .notFound, .dateNotFound: .notFound,
             .seatAlreadyHeld: .alreadyExists, .seatAlreadySold: .alreadyExists, .reservationNotFound: .notFound,
-            .reservationNotOwned: .permissionDenied, .holdExpired: .failedPrecondition,
+            .holdExpired: .failedPrecondition,
             .holdLimitReached: .resourceExhausted,
             .reservationAlreadyPaid: .alreadyExists, .insufficientBalance: .failedPrecondition,
             .invalidAmount: .invalidArgument, .amountTooLarge: .invalidArgument,
             .balanceLimitExceeded: .failedPrecondition, .idempotencyKeyReused: .failedPrecondition,
             .invalidIdempotencyKey: .invalidArgument, .invalidCatalog: .invalidArgument, .storeBusy: .unavailable,
+            .storageFull: .unavailable, .storageUnavailable: .unavailable,
         ]
         for reason in ConcertError.Reason.allCases {
             #expect(reason.kind == expected[reason], "\(reason)")

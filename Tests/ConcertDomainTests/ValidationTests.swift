@@ -47,9 +47,19 @@ import Testing
     @Test func idempotencyKeysAreOptionalAndBounded() throws {
         #expect(try Validation.idempotencyKey(nil) == nil)
         #expect(try Validation.idempotencyKey("") == nil)
-        let longest = String(repeating: "k", count: MoneyPolicy.maxIdempotencyKeyLength)
+        let longest = String(repeating: "k", count: MoneyPolicy.maxIdempotencyKeyBytes)
         #expect(try Validation.idempotencyKey(longest) == longest)
         #expect { try Validation.idempotencyKey(longest + "k") } throws: {
+            ($0 as? ConcertError)?.reason == .invalidIdempotencyKey
+        }
+    }
+
+    @Test("idempotency keys are measured in bytes of UTF-8, not in characters or code points", arguments: [
+        String(repeating: "e\u{301}", count: 100), String(repeating: "🇰🇷", count: 128), String(repeating: "가", count: 43),
+    ])
+    func idempotencyKeyLimitCountsBytes(key: String) throws {
+        #expect(key.count <= MoneyPolicy.maxIdempotencyKeyBytes)
+        #expect { try Validation.idempotencyKey(key) } throws: {
             ($0 as? ConcertError)?.reason == .invalidIdempotencyKey
         }
     }

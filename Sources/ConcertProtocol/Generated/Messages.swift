@@ -167,6 +167,28 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case internalError
     /// The database is locked by other writers for too long; retry.
     case storeBusy
+    /// A string field (in the envelope, its metadata or the payload) holds a NUL
+    /// byte or is not valid UTF-8. INVALID_ARGUMENT.
+    case invalidString
+    /// The request carries more metadata than the server accepts: more than 32
+    /// entries, a key over 64 bytes, a value over 4,096 bytes, or more than
+    /// 16,384 bytes in all. RESOURCE_EXHAUSTED.
+    case metadataTooLarge
+    /// The payload holds more fields (known, unknown and repeated elements
+    /// together) than any request needs: more than 256. RESOURCE_EXHAUSTED.
+    case requestTooComplex
+    /// The server's memory budget for requests not yet answered is used up;
+    /// retry shortly, ideally with fewer requests in flight. RESOURCE_EXHAUSTED.
+    case serverOverloaded
+    /// The server holds as many connections as it allows (--max-connections).
+    /// Connection-level: sent with id 0, then the connection closes. UNAVAILABLE.
+    case tooManyConnections
+    /// The database's disk is full; the write was not made. Retry later.
+    /// UNAVAILABLE, and Health reports NOT_SERVING until writes succeed again.
+    case storageFull
+    /// The database cannot be written (it became read-only or failed an I/O);
+    /// the write was not made. UNAVAILABLE, and Health reports NOT_SERVING.
+    case storageUnavailable
     /// The user id is not a canonical UUID.
     case invalidUserID
     /// The call needs a queue token and the "queue-token" metadata entry is missing.
@@ -177,6 +199,19 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case tokenExpired
     /// The call needs an ACTIVE token and this one is still WAITING.
     case tokenNotActive
+    /// The server authenticates users (--user-auth jwt) and IssueToken has no
+    /// "authorization" metadata entry. UNAUTHENTICATED.
+    case authorizationMissing
+    /// The "authorization" entry is not a JWT the server can verify: malformed,
+    /// an algorithm or key it does not accept, a bad signature, or a token not
+    /// yet valid. UNAUTHENTICATED.
+    case authorizationInvalid
+    /// The "authorization" JWT has expired (its "exp" claim has passed).
+    /// UNAUTHENTICATED.
+    case authorizationExpired
+    /// The "authorization" JWT's subject is not the user id asked for.
+    /// UNAUTHENTICATED.
+    case authorizationSubjectMismatch
     /// The seat number is not between 1 and 50.
     case invalidSeatNumber
     /// The date is not a valid "YYYY-MM-DD" date.
@@ -189,9 +224,11 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case seatAlreadyHeld
     /// The seat is sold.
     case seatAlreadySold
-    /// No reservation has that id.
+    /// No reservation of the caller has that id. Another user's reservation is
+    /// answered the same way, so ids reveal nothing about other users.
     case reservationNotFound
-    /// The reservation belongs to another user.
+    /// Never sent since 1.1 (another user's reservation answers
+    /// RESERVATION_NOT_FOUND); kept so the number is not reused.
     case reservationNotOwned
     /// The hold lapsed before payment; the seat is free again.
     case holdExpired
@@ -207,7 +244,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case balanceLimitExceeded
     /// The idempotency key was used before with a different amount.
     case idempotencyKeyReused
-    /// The idempotency key is longer than 128 characters.
+    /// The idempotency key is longer than 128 bytes of UTF-8.
     case invalidIdempotencyKey
     /// The caller already holds as many unpaid seats as one user may (server flag
     /// --max-holds-per-user, default 4); pay for one or let it lapse first.
@@ -224,7 +261,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
+    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -239,11 +276,22 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 7: self = .shuttingDown
         case 8: self = .internalError
         case 9: self = .storeBusy
+        case 10: self = .invalidString
+        case 11: self = .metadataTooLarge
+        case 12: self = .requestTooComplex
+        case 13: self = .serverOverloaded
+        case 14: self = .tooManyConnections
+        case 15: self = .storageFull
+        case 16: self = .storageUnavailable
         case 20: self = .invalidUserID
         case 21: self = .tokenMissing
         case 22: self = .tokenUnknown
         case 23: self = .tokenExpired
         case 24: self = .tokenNotActive
+        case 25: self = .authorizationMissing
+        case 26: self = .authorizationInvalid
+        case 27: self = .authorizationExpired
+        case 28: self = .authorizationSubjectMismatch
         case 30: self = .invalidSeatNumber
         case 31: self = .invalidDate
         case 32: self = .concertNotFound
@@ -282,11 +330,22 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .shuttingDown: 7
         case .internalError: 8
         case .storeBusy: 9
+        case .invalidString: 10
+        case .metadataTooLarge: 11
+        case .requestTooComplex: 12
+        case .serverOverloaded: 13
+        case .tooManyConnections: 14
+        case .storageFull: 15
+        case .storageUnavailable: 16
         case .invalidUserID: 20
         case .tokenMissing: 21
         case .tokenUnknown: 22
         case .tokenExpired: 23
         case .tokenNotActive: 24
+        case .authorizationMissing: 25
+        case .authorizationInvalid: 26
+        case .authorizationExpired: 27
+        case .authorizationSubjectMismatch: 28
         case .invalidSeatNumber: 30
         case .invalidDate: 31
         case .concertNotFound: 32
@@ -325,11 +384,22 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .shuttingDown: "SHUTTING_DOWN"
         case .internalError: "INTERNAL_ERROR"
         case .storeBusy: "STORE_BUSY"
+        case .invalidString: "INVALID_STRING"
+        case .metadataTooLarge: "METADATA_TOO_LARGE"
+        case .requestTooComplex: "REQUEST_TOO_COMPLEX"
+        case .serverOverloaded: "SERVER_OVERLOADED"
+        case .tooManyConnections: "TOO_MANY_CONNECTIONS"
+        case .storageFull: "STORAGE_FULL"
+        case .storageUnavailable: "STORAGE_UNAVAILABLE"
         case .invalidUserID: "INVALID_USER_ID"
         case .tokenMissing: "TOKEN_MISSING"
         case .tokenUnknown: "TOKEN_UNKNOWN"
         case .tokenExpired: "TOKEN_EXPIRED"
         case .tokenNotActive: "TOKEN_NOT_ACTIVE"
+        case .authorizationMissing: "AUTHORIZATION_MISSING"
+        case .authorizationInvalid: "AUTHORIZATION_INVALID"
+        case .authorizationExpired: "AUTHORIZATION_EXPIRED"
+        case .authorizationSubjectMismatch: "AUTHORIZATION_SUBJECT_MISMATCH"
         case .invalidSeatNumber: "INVALID_SEAT_NUMBER"
         case .invalidDate: "INVALID_DATE"
         case .concertNotFound: "CONCERT_NOT_FOUND"
@@ -368,11 +438,22 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "SHUTTING_DOWN": self = .shuttingDown
         case "INTERNAL_ERROR": self = .internalError
         case "STORE_BUSY": self = .storeBusy
+        case "INVALID_STRING": self = .invalidString
+        case "METADATA_TOO_LARGE": self = .metadataTooLarge
+        case "REQUEST_TOO_COMPLEX": self = .requestTooComplex
+        case "SERVER_OVERLOADED": self = .serverOverloaded
+        case "TOO_MANY_CONNECTIONS": self = .tooManyConnections
+        case "STORAGE_FULL": self = .storageFull
+        case "STORAGE_UNAVAILABLE": self = .storageUnavailable
         case "INVALID_USER_ID": self = .invalidUserID
         case "TOKEN_MISSING": self = .tokenMissing
         case "TOKEN_UNKNOWN": self = .tokenUnknown
         case "TOKEN_EXPIRED": self = .tokenExpired
         case "TOKEN_NOT_ACTIVE": self = .tokenNotActive
+        case "AUTHORIZATION_MISSING": self = .authorizationMissing
+        case "AUTHORIZATION_INVALID": self = .authorizationInvalid
+        case "AUTHORIZATION_EXPIRED": self = .authorizationExpired
+        case "AUTHORIZATION_SUBJECT_MISMATCH": self = .authorizationSubjectMismatch
         case "INVALID_SEAT_NUMBER": self = .invalidSeatNumber
         case "INVALID_DATE": self = .invalidDate
         case "CONCERT_NOT_FOUND": self = .concertNotFound

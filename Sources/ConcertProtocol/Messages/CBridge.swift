@@ -25,8 +25,25 @@ package protocol CBridgedMessage: ProtoMessage {
 
 /// The generic halves of encoding and decoding shared by every generated message.
 package enum CBridge {
-    /// Decodes `bytes` with protobuf-c and copies the result into a Swift value.
+    /// Checks `bytes` (see ``PayloadInspection``), decodes them with protobuf-c and copies the
+    /// result into a Swift value. Messages from peers use the default `maxElements`; requests
+    /// a server decodes pass ``PayloadInspection/maxRequestElements``.
     package static func decode<Message: CBridgedMessage>(
+        _: Message.Type,
+        from bytes: UnsafeRawBufferPointer,
+        maxElements: Int = .max
+    ) throws(ProtoDecodingError) -> Message {
+        do {
+            try PayloadInspection.check(bytes, descriptor: descriptor(of: Message.self), maxElements: maxElements)
+        } catch {
+            throw ProtoDecodingError(messageName: Message.protoName, problem: error)
+        }
+        return try unpack(Message.self, from: bytes)
+    }
+
+    /// Decodes `bytes` with protobuf-c, without ``PayloadInspection``: for bytes a caller
+    /// has already checked its own way.
+    package static func unpack<Message: CBridgedMessage>(
         _: Message.Type,
         from bytes: UnsafeRawBufferPointer
     ) throws(ProtoDecodingError) -> Message {
@@ -40,6 +57,15 @@ package enum CBridge {
         guard let unpacked else { throw ProtoDecodingError(messageName: Message.protoName) }
         defer { Message.cFree(unpacked) }
         return Message(cMessage: unpacked)
+    }
+
+    /// The protoc-c descriptor of `Message`, read from a freshly initialised C message
+    /// (its first member is the `ProtobufCMessage` base that points at the descriptor).
+    static func descriptor<Message: CBridgedMessage>(of _: Message.Type) -> UnsafePointer<ProtobufCMessageDescriptor> {
+        withUnsafeTemporaryAllocation(of: Message.CMessage.self, capacity: 1) { storage in
+            Message.cInit(storage.baseAddress!)
+            return UnsafeRawPointer(storage.baseAddress!).load(as: ProtobufCMessage.self).descriptor
+        }
     }
 
     /// Builds the C message for `message` and packs it at the end of `buffer`.

@@ -38,16 +38,36 @@ extension ProtoMessage {
     }
 }
 
-/// Bytes that are not a valid protobuf encoding of the expected message.
+/// Bytes that are not a valid protobuf encoding of the expected message, or that break
+/// one of the protocol's rules for strings and sizes.
 public struct ProtoDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The fully-qualified name of the message that failed to decode.
-    public var messageName: String
-
-    /// Creates the error for the message named `messageName`.
-    public init(messageName: String) {
-        self.messageName = messageName
+    /// What is wrong with the bytes.
+    public enum Problem: Error, Sendable, Hashable {
+        /// The bytes are not a protobuf encoding of the message.
+        case malformed
+        /// The string field named `field` holds a NUL byte or is not valid UTF-8.
+        case invalidString(field: String)
+        /// The message holds more than `limit` fields, counted over its whole tree.
+        case tooComplex(limit: Int)
     }
 
-    /// A description naming the message.
-    public var description: String { "bytes are not a valid \(messageName)" }
+    /// The fully-qualified name of the message that failed to decode.
+    public var messageName: String
+    /// What is wrong with the bytes.
+    public var problem: Problem
+
+    /// Creates the error for the message named `messageName`.
+    public init(messageName: String, problem: Problem = .malformed) {
+        self.messageName = messageName
+        self.problem = problem
+    }
+
+    /// A description naming the message and the problem.
+    public var description: String {
+        switch problem {
+        case .malformed: "bytes are not a valid \(messageName)"
+        case .invalidString(let field): "\(messageName).\(field) holds a NUL byte or is not valid UTF-8"
+        case .tooComplex(let limit): "\(messageName) holds more than \(limit) fields"
+        }
+    }
 }

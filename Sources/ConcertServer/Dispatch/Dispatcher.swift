@@ -1,4 +1,5 @@
 public import ConcertProtocol
+import ConcertDomain
 public import Logging
 
 /// Routes each request envelope by method path to its handler and turns every
@@ -52,7 +53,13 @@ public struct Dispatcher: Sendable {
 
     private func failure(for error: any Error, method: MethodDescriptor) -> RPCError {
         if let rpcError = error as? RPCError { return rpcError }
-        if let mapped = RPCError(domainError: error) { return mapped }
+        if let mapped = RPCError(domainError: error) {
+            if let note = (error as? ConcertError)?.logNote {
+                logger.debug(
+                    "request refused", metadata: ["method": "\(method.path)", "reason": "\(mapped.reason)", "note": "\(note)"])
+            }
+            return mapped
+        }
         logger.error("unexpected error serving request", metadata: ["method": "\(method.path)", "error": "\(error)"])
         return RPCError(code: .internal, reason: .internalError, message: "The server failed to complete the call.")
     }

@@ -40,9 +40,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard !closed else { return }
         let frame = unwrapInboundIn(data)
         let request: RequestEnvelope
-        do {
-            request = try RequestEnvelope(buffer: frame)
-        } catch {
+        switch RequestEnvelope.inspect(frame) {
+        case .request(let envelope):
+            request = envelope
+        case .rejected(let id, let error):
+            write(ResponseEnvelope(id, failure: error), context: context)
+            return
+        case .malformed:
             closeWithFinalAnswer(
                 context: context,
                 error: RPCError(

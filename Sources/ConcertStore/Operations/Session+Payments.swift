@@ -14,9 +14,10 @@ extension Session {
     /// With an idempotency key already used by this user, the first charge's answer is repeated (replayed)
     /// when the amount matches, else IDEMPOTENCY_KEY_REUSED. The balance moves with ONE conditional upsert
     /// that refuses to pass `MoneyPolicy.maxBalance` (BALANCE_LIMIT_EXCEEDED, overflow-free), and every charge
-    /// is recorded in `charges`.
+    /// is recorded in `charges`. A replay is answered before the token's state is checked, so a retry after
+    /// the token expired (for example by paying) still gets the first charge's answer.
     func charge(token: String, amount: Int64, idempotencyKey: String?) throws -> ChargeReceipt {
-        let holder = try liveToken(token)
+        let holder = try self.token(token)
         if let idempotencyKey, let earlier = try db.first(
             "SELECT id, amount, balance_after FROM charges WHERE user_id = ?1 AND idempotency_key = ?2",
             holder.userID, idempotencyKey,
@@ -25,6 +26,7 @@ extension Session {
             guard earlier.amount == amount else { throw ConcertError(.idempotencyKeyReused) }
             return earlier
         }
+        guard holder.state(now: now) != .expired else { throw ConcertError(.tokenExpired) }
         guard let balance = try db.first(
             """
             INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)
@@ -43,7 +45,7 @@ extension Session {
     }
 
     /// Write: pays for a held reservation with the token's ACTIVE user's balance, in this order of checks:
-    /// TOKEN_UNKNOWN, RESERVATION_NOT_FOUND, RESERVATION_NOT_OWNED, RESERVATION_ALREADY_PAID (before the token
+    /// TOKEN_UNKNOWN, RESERVATION_NOT_FOUND (also for another user's), RESERVATION_ALREADY_PAID (before the token
     /// state, since paying expires the token), TOKEN_EXPIRED / TOKEN_NOT_ACTIVE, HOLD_EXPIRED, then a conditional
     /// debit (INSUFFICIENT_BALANCE). Accounts are created on first use, so one is ensured before the debit.
     /// It records the payment, marks the reservation paid, sells the seat to it, closes the token and admits

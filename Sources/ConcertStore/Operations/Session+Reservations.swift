@@ -50,9 +50,9 @@ extension Session {
             userID, now, read: { $0.int(0) }) ?? 0
     }
 
-    /// The token's user's reservations by id; with `reservationID`, just that one (RESERVATION_NOT_FOUND,
-    /// or RESERVATION_NOT_OWNED when it is someone else's). Any issued token will do, expired included, so a
-    /// fan whose token expired by paying can still see the seat they bought.
+    /// The token's user's reservations, newest first; with `reservationID`, just that one
+    /// (RESERVATION_NOT_FOUND, also when it is someone else's). Any issued token will do, expired included,
+    /// so a fan whose token expired by paying can still see the seat they bought.
     func reservations(token: String, reservationID: Int64?) throws -> [Reservation] {
         let holder = try self.token(token)
         if let reservationID {
@@ -61,16 +61,20 @@ extension Session {
         return try db.all(
             """
             SELECT id, user_id, concert_id, date, seat_number, price, held_ms, expires_ms, paid_ms
-            FROM reservations WHERE user_id = ?1 ORDER BY id
+            FROM reservations WHERE user_id = ?1 ORDER BY id DESC
             """, holder.userID, read: readReservation)
     }
 
-    /// The reservation `id` if it belongs to `userID`; RESERVATION_NOT_FOUND / RESERVATION_NOT_OWNED otherwise.
+    /// The reservation `id` if it belongs to `userID`; RESERVATION_NOT_FOUND otherwise. Another user's
+    /// reservation gets the same answer, so sequential ids reveal nothing; the server log tells them apart.
     func ownedReservation(id: Int64, userID: UUID) throws -> Reservation {
         guard let found = try reservation(id: id) else {
-            throw ConcertError(.reservationNotFound, "Reservation \(id) does not exist.")
+            throw ConcertError(.reservationNotFound, "Reservation \(id) does not exist.", logNote: "no such reservation")
         }
-        guard found.userID == userID else { throw ConcertError(.reservationNotOwned) }
+        guard found.userID == userID else {
+            throw ConcertError(
+                .reservationNotFound, "Reservation \(id) does not exist.", logNote: "reservation of another user")
+        }
         return found
     }
 

@@ -1,7 +1,7 @@
 /// The schema's migrations, oldest first; `PRAGMA user_version` records how many have been applied.
 enum Schema {
     /// Every migration, in order (versions 1, 2, …).
-    static let migrations: [Migration] = [version1]
+    static let migrations: [Migration] = [version1, version2]
 
     /// The version a fully migrated database has.
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -100,6 +100,31 @@ enum Schema {
                 count       INTEGER NOT NULL CHECK (count > 0)
             );
             CREATE INDEX admissions_by_time ON admissions (admitted_ms);
+            """
+    )
+
+    /// Version 2: the idempotency key's limit counts bytes of UTF-8, as the validation does (version 1
+    /// counted code points, so a valid-looking key could fail the insert). SQLite cannot alter a CHECK, so
+    /// `charges` is rebuilt. A version-1 key longer than 128 bytes (at most 128 code points) cannot be kept
+    /// under the new rule: its charge is kept without its key.
+    static let version2 = Migration(
+        version: 2,
+        sql: """
+            CREATE TABLE charges_v2 (
+                id              INTEGER PRIMARY KEY,
+                user_id         BLOB NOT NULL REFERENCES accounts (user_id),
+                amount          INTEGER NOT NULL CHECK (amount > 0 AND amount <= 100000000),
+                balance_after   INTEGER NOT NULL CHECK (balance_after >= amount),
+                idempotency_key TEXT CHECK (length(CAST(idempotency_key AS BLOB)) BETWEEN 1 AND 128),
+                charged_ms      INTEGER NOT NULL,
+                UNIQUE (user_id, idempotency_key)
+            );
+            INSERT INTO charges_v2 (id, user_id, amount, balance_after, idempotency_key, charged_ms)
+            SELECT id, user_id, amount, balance_after,
+                CASE WHEN length(CAST(idempotency_key AS BLOB)) <= 128 THEN idempotency_key END, charged_ms
+            FROM charges;
+            DROP TABLE charges;
+            ALTER TABLE charges_v2 RENAME TO charges;
             """
     )
 }

@@ -175,6 +175,42 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_STORE_BUSY = 9,
   /*
+   * A string field (in the envelope, its metadata or the payload) holds a NUL
+   * byte or is not valid UTF-8. INVALID_ARGUMENT.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_STRING = 10,
+  /*
+   * The request carries more metadata than the server accepts: more than 32
+   * entries, a key over 64 bytes, a value over 4,096 bytes, or more than
+   * 16,384 bytes in all. RESOURCE_EXHAUSTED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_METADATA_TOO_LARGE = 11,
+  /*
+   * The payload holds more fields (known, unknown and repeated elements
+   * together) than any request needs: more than 256. RESOURCE_EXHAUSTED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_REQUEST_TOO_COMPLEX = 12,
+  /*
+   * The server's memory budget for requests not yet answered is used up;
+   * retry shortly, ideally with fewer requests in flight. RESOURCE_EXHAUSTED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_SERVER_OVERLOADED = 13,
+  /*
+   * The server holds as many connections as it allows (--max-connections).
+   * Connection-level: sent with id 0, then the connection closes. UNAVAILABLE.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_TOO_MANY_CONNECTIONS = 14,
+  /*
+   * The database's disk is full; the write was not made. Retry later.
+   * UNAVAILABLE, and Health reports NOT_SERVING until writes succeed again.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_STORAGE_FULL = 15,
+  /*
+   * The database cannot be written (it became read-only or failed an I/O);
+   * the write was not made. UNAVAILABLE, and Health reports NOT_SERVING.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_STORAGE_UNAVAILABLE = 16,
+  /*
    * The user id is not a canonical UUID.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_USER_ID = 20,
@@ -194,6 +230,27 @@ typedef enum _Concert__V1__ErrorReason {
    * The call needs an ACTIVE token and this one is still WAITING.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_NOT_ACTIVE = 24,
+  /*
+   * The server authenticates users (--user-auth jwt) and IssueToken has no
+   * "authorization" metadata entry. UNAUTHENTICATED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_MISSING = 25,
+  /*
+   * The "authorization" entry is not a JWT the server can verify: malformed,
+   * an algorithm or key it does not accept, a bad signature, or a token not
+   * yet valid. UNAUTHENTICATED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_INVALID = 26,
+  /*
+   * The "authorization" JWT has expired (its "exp" claim has passed).
+   * UNAUTHENTICATED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_EXPIRED = 27,
+  /*
+   * The "authorization" JWT's subject is not the user id asked for.
+   * UNAUTHENTICATED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH = 28,
   /*
    * The seat number is not between 1 and 50.
    */
@@ -219,11 +276,13 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_SEAT_ALREADY_SOLD = 35,
   /*
-   * No reservation has that id.
+   * No reservation of the caller has that id. Another user's reservation is
+   * answered the same way, so ids reveal nothing about other users.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_RESERVATION_NOT_FOUND = 36,
   /*
-   * The reservation belongs to another user.
+   * Never sent since 1.1 (another user's reservation answers
+   * RESERVATION_NOT_FOUND); kept so the number is not reused.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_RESERVATION_NOT_OWNED = 37,
   /*
@@ -255,7 +314,7 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_IDEMPOTENCY_KEY_REUSED = 44,
   /*
-   * The idempotency key is longer than 128 characters.
+   * The idempotency key is longer than 128 bytes of UTF-8.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_IDEMPOTENCY_KEY = 45,
   /*

@@ -1,0 +1,121 @@
+public import NIOCore
+
+/// What the server makes of one request frame before running anything.
+public enum InspectedRequest: Sendable {
+    /// A request that passes every check.
+    case request(RequestEnvelope)
+    /// A well-formed envelope the server answers with `error` at once, without running it.
+    case rejected(id: UInt64, error: RPCError)
+    /// Not a `RequestEnvelope` at all: a connection-level error.
+    case malformed
+}
+
+/// The limits on one request's envelope, checked on its wire bytes before anything is
+/// decoded, so that no frame costs the server much more memory than its own size.
+public enum RequestLimits {
+    /// The most metadata entries one request may carry.
+    public static let maxMetadataEntries = 32
+    /// The longest metadata key, in bytes of UTF-8.
+    public static let maxMetadataKeyBytes = 64
+    /// The longest metadata value, in bytes of UTF-8.
+    public static let maxMetadataValueBytes = 4096
+    /// The most bytes all metadata entries of one request may take on the wire.
+    public static let maxMetadataBytes = 16384
+    /// The most fields the envelope may hold that this version does not know.
+    public static let maxUnknownEnvelopeFields = 16
+}
+
+extension RequestEnvelope {
+    /// Checks the frame body in `buffer` against ``RequestLimits`` and the string rule
+    /// (valid UTF-8, no NUL, in the method path and every metadata key and value), then decodes it.
+    public static func inspect(_ buffer: ByteBuffer) -> InspectedRequest {
+        buffer.withUnsafeReadableBytes { bytes in
+            var scan = EnvelopeScan()
+            guard scan.walk(bytes) else { return .malformed }
+            if let violation = scan.violation { return .rejected(id: scan.id, error: violation) }
+            guard let envelope = try? CBridge.unpack(RequestEnvelope.self, from: bytes) else { return .malformed }
+            return .request(envelope)
+        }
+    }
+}
+
+/// One pass over a request envelope's wire bytes: its id, whether it is well formed, and
+/// the first rule it breaks.
+private struct EnvelopeScan {
+    var id: UInt64 = 0
+    var violation: RPCError?
+    private var entries = 0
+    private var metadataBytes = 0
+    private var unknownFields = 0
+
+    /// Walks the envelope; false when it is not well-formed protobuf of the envelope's shape.
+    mutating func walk(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var reader = WireReader(bytes)
+        while !reader.isAtEnd {
+            guard let (number, wireType) = reader.readTag() else { return false }
+            switch (number, wireType) {
+            case (1, 0):
+                guard let value = reader.readVarint() else { return false }
+                id = value
+            case (4, 0):
+                guard reader.readVarint() != nil else { return false }
+            case (2, 2):
+                guard let method = reader.readLengthDelimited() else { return false }
+                if !WireString.isValid(method) { flag(.invalidArgument, .invalidString, "The method path is not valid UTF-8 or holds a NUL byte.") }
+            case (3, 2):
+                guard let entry = reader.readLengthDelimited(), walkEntry(entry) else { return false }
+            case (5, 2):
+                guard reader.readLengthDelimited() != nil else { return false }
+            case (1...5, _):
+                return false
+            default:
+                guard skipUnknown(wireType: wireType, &reader) else { return false }
+            }
+        }
+        return true
+    }
+
+    private mutating func walkEntry(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        entries += 1
+        metadataBytes += bytes.count
+        if entries > RequestLimits.maxMetadataEntries {
+            flag(.resourceExhausted, .metadataTooLarge, "A request may carry at most \(RequestLimits.maxMetadataEntries) metadata entries.")
+        } else if metadataBytes > RequestLimits.maxMetadataBytes {
+            flag(.resourceExhausted, .metadataTooLarge, "A request's metadata may take at most \(RequestLimits.maxMetadataBytes) bytes.")
+        }
+        var reader = WireReader(bytes)
+        while !reader.isAtEnd {
+            guard let (number, wireType) = reader.readTag() else { return false }
+            switch (number, wireType) {
+            case (1, 2), (2, 2):
+                guard let text = reader.readLengthDelimited() else { return false }
+                let limit = number == 1 ? RequestLimits.maxMetadataKeyBytes : RequestLimits.maxMetadataValueBytes
+                if text.count > limit {
+                    let part = number == 1 ? "key" : "value"
+                    flag(.resourceExhausted, .metadataTooLarge, "A metadata \(part) may be at most \(limit) bytes.")
+                } else if !WireString.isValid(text) {
+                    flag(.invalidArgument, .invalidString, "A metadata key or value is not valid UTF-8 or holds a NUL byte.")
+                }
+            case (1...2, _):
+                return false
+            default:
+                guard skipUnknown(wireType: wireType, &reader) else { return false }
+            }
+        }
+        return true
+    }
+
+    private mutating func skipUnknown(wireType: UInt8, _ reader: inout WireReader) -> Bool {
+        unknownFields += 1
+        if unknownFields > RequestLimits.maxUnknownEnvelopeFields {
+            flag(.resourceExhausted, .requestTooComplex, "The envelope holds too many fields this server does not know.")
+        }
+        return wireType == 2 ? reader.readLengthDelimited() != nil : reader.skip(wireType: wireType)
+    }
+
+    /// Records the first rule broken; later ones are not reported.
+    private mutating func flag(_ code: StatusCode, _ reason: ErrorReason, _ message: String) {
+        guard violation == nil else { return }
+        violation = RPCError(code: code, reason: reason, message: message)
+    }
+}
