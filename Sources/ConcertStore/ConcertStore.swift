@@ -11,17 +11,37 @@ public final class ConcertStore: Sendable {
     private let writer: Writer
     private let readers: ReadPool
     private let admissionRate = AdmissionRate()
+    private let health = StorageHealth()
 
     /// Opens (creating if needed) the database, switches it to WAL, migrates it and starts the writer thread.
+    /// A database that cannot be written (a read-only file, folder or mount, a full disk) is refused with
+    /// ``StoreOpeningError``, so a server never starts on storage that will fail every write.
     public init(configuration: StoreConfiguration, clock: any ConcertClock) throws {
-        let connection = try Connection(
-            path: configuration.path, busyTimeoutMs: configuration.busyTimeoutMs, role: .writer)
-        try Migrator.migrate(connection)
+        let connection: Connection
+        do {
+            connection = try Connection(
+                path: configuration.path, busyTimeoutMs: configuration.busyTimeoutMs, role: .writer)
+            guard !connection.isReadOnly else {
+                throw StoreOpeningError(path: configuration.path, problem: "the file cannot be written (read-only)")
+            }
+            try Migrator.migrate(connection)
+        } catch let error as ConcertError where StorageHealth.storageFailure(error) != nil {
+            throw StoreOpeningError(path: configuration.path, problem: error.logNote ?? error.message)
+        }
         self.configuration = configuration
         self.clock = clock
         self.readers = ReadPool(path: configuration.path, busyTimeoutMs: configuration.busyTimeoutMs)
-        self.writer = Writer(connection: connection, maxBatchSize: configuration.maxBatchSize)
+        self.writer = Writer(connection: connection, maxBatchSize: configuration.maxBatchSize, health: health)
         writer.start()
+    }
+
+    /// Why writes fail now (STORAGE_FULL or STORAGE_UNAVAILABLE), or nil while they commit. Set by a write
+    /// that failed that way, cleared by the next commit that changed something.
+    public var storageProblem: ConcertError.Reason? { health.problem }
+
+    /// Commits a one-row write to learn whether writes succeed again; a success clears ``storageProblem``.
+    public func probeStorage() async {
+        _ = try? await write { session in try session.touchLine() }
     }
 
     deinit {

@@ -54,6 +54,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Close a connection that sent nothing for this many seconds while none of its requests ran; 0 never.")
     var idleTimeoutSeconds: Int64 = 300
 
+    @Option(help: "The most connections open at once; default: the open-file limit less a tenth of it (at least 64).")
+    var maxConnections: Int?
+
+    @Option(help: "The most bytes unanswered requests may hold in the whole server; more are answered SERVER_OVERLOADED.")
+    var maxPendingBytes = TransportConfiguration.defaultMaxPendingBytes
+
+    @Option(help: "The bytes of unanswered requests above which one connection is not read until some are answered.")
+    var maxPendingBytesPerConnection = TransportConfiguration.defaultMaxPendingBytesPerConnection
+
+    @Option(help: "How long SIGTERM waits for requests to finish and answers to be read before closing connections hard.")
+    var shutdownGraceSeconds: Int64 = 10
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -69,6 +81,14 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxFrameSize >= 64 else { throw ValidationError("--max-frame-size must be at least 64 bytes.") }
         guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1.") }
         guard idleTimeoutSeconds >= 0 else { throw ValidationError("--idle-timeout-seconds must be 0 or more.") }
+        guard (maxConnections ?? 1) >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard maxPendingBytes >= maxFrameSize else {
+            throw ValidationError("--max-pending-bytes must be at least --max-frame-size.")
+        }
+        guard maxPendingBytesPerConnection >= 1 else {
+            throw ValidationError("--max-pending-bytes-per-connection must be positive.")
+        }
+        guard shutdownGraceSeconds >= 0 else { throw ValidationError("--shutdown-grace-seconds must be 0 or more.") }
     }
 
     func run() async throws {
@@ -78,10 +98,14 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "concert-server")
+        FileDescriptorLimit.raiseToHardLimit()
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(
                 host: host, port: port, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight,
-                idleTimeout: idleTimeoutSeconds == 0 ? nil : .seconds(idleTimeoutSeconds)),
+                idleTimeout: idleTimeoutSeconds == 0 ? nil : .seconds(idleTimeoutSeconds),
+                maxConnections: maxConnections, maxPendingBytes: maxPendingBytes,
+                maxPendingBytesPerConnection: maxPendingBytesPerConnection,
+                shutdownGrace: .seconds(shutdownGraceSeconds)),
             store: StoreConfiguration(
                 path: database,
                 queue: QueuePolicy(
@@ -95,8 +119,16 @@ struct ServeCommand: AsyncParsableCommand {
         let service = ServerService(configuration: configuration, logger: logger)
         let group = ServiceGroup(
             services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as StoreOpeningError {
+            logger.critical("\(error)")
+            throw ExitCode(Self.databaseNotWritableExitCode)
+        }
     }
+
+    /// The exit code when the database cannot be written (EX_CANTCREAT from sysexits.h).
+    static let databaseNotWritableExitCode: Int32 = 73
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -14,7 +14,8 @@ struct ServerService: Service {
             "listening",
             metadata: [
                 "host": "\(configuration.transport.host)", "port": "\(application.port)",
-                "database": "\(configuration.store.path)",
+                "database": "\(configuration.store.path)", "max-connections": "\(application.maxConnections)",
+                "open-file-limit": "\(FileDescriptorLimit.current.map(String.init) ?? "unknown")",
             ])
         await cancelWhenGracefulShutdown {
             await application.runAdmissionJob()

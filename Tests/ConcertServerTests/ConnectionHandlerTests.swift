@@ -27,7 +27,12 @@ struct ConnectionHandlerTests {
         try channel.pipeline.syncOperations.addHandlers([
             counter,
             ByteToMessageHandler(FrameDecoder(maxFrameSize: 1024)),
-            ConnectionHandler(dispatcher: Dispatcher(routes: [], logger: logger), maxInFlight: 4, logger: logger),
+            ConnectionHandler(
+                dispatcher: Dispatcher(routes: [], logger: logger),
+                limits: ConnectionLimits(
+                    maxInFlight: 4, maxPendingBytes: 1 << 20, closeGrace: .seconds(1),
+                    budget: RequestMemoryBudget(limit: 1 << 20)),
+                logger: logger),
         ])
         return (channel, counter)
     }

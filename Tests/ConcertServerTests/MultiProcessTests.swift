@@ -125,11 +125,4 @@ struct MultiProcessTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try await body(folder.appendingPathComponent("shared.db").path)
     }
-
-    private func audit(_ path: String, maxActive: Int = 2000) async throws -> InvariantReport {
-        let store = try ConcertStore(
-            configuration: StoreConfiguration(path: path, queue: QueuePolicy(maxActive: maxActive)), clock: SystemClock())
-        defer { store.close() }
-        return try await store.audit()
-    }
 }

@@ -70,4 +70,17 @@ import Testing
         #expect(issued.map(\.status.position).isExactly(1...2_000))
         #expect(try await first.audit().violations == [])
     }
+
+    @Test("an audit after a restart with a smaller N checks each admission against the N it was made under")
+    func auditAfterLoweringMaxActive() async throws {
+        let harness = try StoreHarness()
+        defer { harness.remove() }
+        let wide = try harness.open(queue: QueuePolicy(maxActive: 10))
+        for _ in 0..<10 { _ = try await wide.issueToken(userID: UUID()) }
+        wide.close()
+        let narrow = try harness.open(queue: QueuePolicy(maxActive: 2))
+        defer { narrow.close() }
+        _ = try await narrow.issueToken(userID: UUID())
+        #expect(try await narrow.audit().violations == [])
+    }
 }

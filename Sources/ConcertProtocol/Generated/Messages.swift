@@ -486,7 +486,9 @@ public enum ServingStatus: RawRepresentable, Sendable, Hashable, CaseIterable {
     case unspecified
     /// Accepting and serving calls.
     case serving
-    /// Shutting down: finishing calls in flight, accepting no new connections.
+    /// Shutting down (finishing calls in flight, accepting no new connections), or
+    /// unable to write: the disk is full or the database cannot be written. Reads
+    /// are still served; SERVING returns once a write commits again.
     case notServing
     /// A value this version of the protocol does not know.
     case unrecognized(Int32)

@@ -309,5 +309,5 @@ public enum ProtocolServices {
     public static let all: [ServiceDescriptor] = [SystemService.descriptor, AuthService.descriptor, QueueService.descriptor, ReservationService.descriptor, PaymentService.descriptor]
 
     /// The FNV-1a 64-bit digest of the .proto sources this file was generated from; a test checks it is current.
-    public static let sourceDigest = "e061fd98d71c8af1"
+    public static let sourceDigest = "d339e587766c3aac"
 }

@@ -1,5 +1,9 @@
 import CProtobufC
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Owns the C memory of one message being encoded and frees all of it at once.
 ///

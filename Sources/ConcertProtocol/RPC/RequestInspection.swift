@@ -51,12 +51,16 @@ private struct EnvelopeScan {
     /// Walks the envelope; false when it is not well-formed protobuf of the envelope's shape.
     mutating func walk(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var reader = WireReader(bytes)
+        var idSeen = false
         while !reader.isAtEnd {
+            // Once the request is refused and its id known, the rest need not be read.
+            if idSeen, violation != nil { return true }
             guard let (number, wireType) = reader.readTag() else { return false }
             switch (number, wireType) {
             case (1, 0):
                 guard let value = reader.readVarint() else { return false }
                 id = value
+                idSeen = true
             case (4, 0):
                 guard reader.readVarint() != nil else { return false }
             case (2, 2):

@@ -35,7 +35,7 @@ public final class ConcertApplication: Sendable {
             if configuration.seedDemoCatalog {
                 try await store.seedDemoCatalogIfEmpty()
             }
-            let serving = ServingState()
+            let serving = ServingState(store: store)
             let dispatcher = Dispatcher(
                 routes: SystemHandler(version: version, clock: clock, health: serving).routes
                     + AuthHandler(store: store).routes
@@ -69,11 +69,26 @@ public final class ConcertApplication: Sendable {
     /// The TCP port the server listens on.
     public var port: Int { server.port }
 
+    /// The most connections the server holds at once.
+    public var maxConnections: Int { server.maxConnections }
+
     /// Refills free active places from the head of the line every admission interval,
-    /// until the calling task is cancelled.
+    /// until the calling task is cancelled. While writes fail for lack of storage it probes
+    /// the storage each interval, and logs when writes start and stop failing.
     public func runAdmissionJob() async {
         let interval = Duration.milliseconds(configuration.admissionIntervalMs)
+        var reportedProblem: ConcertError.Reason?
         while !Task.isCancelled {
+            let problem = store.storageProblem
+            if problem != reportedProblem {
+                if let problem {
+                    logger.error("writes are failing; health reports NOT_SERVING", metadata: ["reason": "\(problem.rawValue)"])
+                } else {
+                    logger.notice("writes succeed again; health reports SERVING")
+                }
+                reportedProblem = problem
+            }
+            if problem != nil { await store.probeStorage() }
             do {
                 let admitted = try await store.admitWaiting()
                 if admitted > 0 { logger.debug("admitted from the waiting line", metadata: ["count": "\(admitted)"]) }
@@ -84,7 +99,8 @@ public final class ConcertApplication: Sendable {
         }
     }
 
-    /// Stops accepting connections, answers the requests in flight, then closes the store.
+    /// Stops accepting connections, answers the requests in flight (closing connections hard
+    /// after the transport's shutdown grace), then closes the store once every write has committed.
     public func shutdown() async {
         serving.stopServing()
         await server.shutdownGracefully()

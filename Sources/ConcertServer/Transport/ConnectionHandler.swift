@@ -8,20 +8,25 @@ import NIOCore
 /// At most `maxInFlight` requests run at once; later ones wait here and the handler
 /// stops reading from the socket until the backlog drains. It also stops reading while
 /// the channel is not writable, so a client that sends but never reads its answers
-/// cannot make the server buffer answers without bound. A framing violation gets one
-/// final answer with id 0 and closes the connection. On a quiesce event (graceful
-/// shutdown) new requests are answered UNAVAILABLE and the connection closes once the
-/// running ones have answered. When the client has sent nothing for the idle timeout and
-/// none of its requests is running, the connection is closed.
+/// cannot make the server buffer answers without bound, and while its unanswered requests
+/// hold more than `maxPendingBytes`. Every request is charged to the server-wide
+/// ``RequestMemoryBudget``; one that does not fit is answered SERVER_OVERLOADED. A
+/// request that breaks the envelope limits is answered at once without running. A framing
+/// violation gets one final answer with id 0 and closes the connection. On a quiesce event
+/// (graceful shutdown) new requests are answered UNAVAILABLE and the connection closes once
+/// the running ones have answered. When the client has sent nothing for the idle timeout and
+/// none of its requests is running, the connection is closed. A closing connection whose
+/// last answers cannot be flushed within `closeGrace` (its client does not read) is closed hard.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let dispatcher: Dispatcher
-    private let maxInFlight: Int
+    private let limits: ConnectionLimits
     private let logger: Logger
     private var running = 0
+    private var pendingBytes = 0
     private var waiting = CircularBuffer<(request: RequestEnvelope, call: PendingCall)>()
     private var readHeld = false
     private var flushScheduled = false
@@ -30,9 +35,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var deadlines = DeadlineQueue()
     private var deadlineTimer: Scheduled<Void>?
 
-    init(dispatcher: Dispatcher, maxInFlight: Int, logger: Logger) {
+    init(dispatcher: Dispatcher, limits: ConnectionLimits, logger: Logger) {
         self.dispatcher = dispatcher
-        self.maxInFlight = max(1, maxInFlight)
+        var limits = limits
+        limits.maxInFlight = max(1, limits.maxInFlight)
+        self.limits = limits
         self.logger = logger
     }
 
@@ -63,13 +70,25 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 context: context)
             return
         }
-        let call = PendingCall(requestID: request.id)
+        let cost = RequestMemoryBudget.cost(frameBytes: frame.readableBytes)
+        guard limits.budget.reserve(cost) else {
+            write(
+                ResponseEnvelope(
+                    request.id,
+                    failure: RPCError(
+                        code: .resourceExhausted, reason: .serverOverloaded,
+                        message: "The server holds as many unanswered requests as its memory budget allows; retry shortly.")),
+                context: context)
+            return
+        }
+        pendingBytes += cost
+        let call = PendingCall(requestID: request.id, cost: cost)
         if request.timeoutMs > 0,
             let arm = deadlines.add(call, deadline: .now() + .milliseconds(Int64(request.timeoutMs)))
         {
             armDeadlineTimer(at: arm, context: context)
         }
-        if running < maxInFlight {
+        if running < limits.maxInFlight {
             start(request, call: call, context: context)
         } else {
             waiting.append((request, call))
@@ -107,6 +126,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
         deadlineTimer?.cancel()
+        while let next = waiting.popFirst() { release(next.call) }
         context.fireChannelInactive()
     }
 
@@ -155,7 +175,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         deadlineTimer = nil
         let (expired, next) = deadlines.expire(now: .now())
         for call in expired {
-            call.answered = true
+            deadlines.markAnswered(call)
             write(
                 ResponseEnvelope(
                     call.requestID,
@@ -169,23 +189,34 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func finish(_ call: PendingCall, frame: ByteBuffer, context: ChannelHandlerContext) {
         running -= 1
+        release(call)
         if !call.answered {
-            call.answered = true
+            deadlines.markAnswered(call)
             writeFrame(frame, context: context)
         }
         deadlines.dropAnswered()
-        while running < maxInFlight, let next = waiting.popFirst() {
-            guard !next.call.answered else { continue }
+        while running < limits.maxInFlight, let next = waiting.popFirst() {
+            guard !next.call.answered else {
+                release(next.call)
+                continue
+            }
             start(next.request, call: next.call, context: context)
         }
         resumeReadingIfPossible(context: context)
         closeIfDrained(context: context)
     }
 
-    /// Whether another read may be issued: room to run a request, nothing waiting, and
-    /// the outbound buffer below its high-water mark.
+    /// Gives the memory `call` held back to the connection and the server.
+    private func release(_ call: PendingCall) {
+        pendingBytes -= call.cost
+        limits.budget.release(call.cost)
+    }
+
+    /// Whether another read may be issued: room to run a request, nothing waiting, the
+    /// unanswered requests within their memory, and the outbound buffer below its high-water mark.
     private func canRead(context: ChannelHandlerContext) -> Bool {
-        running < maxInFlight && waiting.isEmpty && context.channel.isWritable
+        running < limits.maxInFlight && waiting.isEmpty && pendingBytes < limits.maxPendingBytes
+            && context.channel.isWritable
     }
 
     private func resumeReadingIfPossible(context: ChannelHandlerContext) {
@@ -197,10 +228,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func closeIfDrained(context: ChannelHandlerContext) {
         guard quiescing, running == 0, waiting.isEmpty, !closed else { return }
         closed = true
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
-            channel.close(promise: nil)
-        }
+        closeAfterFlushing(context.channel.allocator.buffer(capacity: 0), context: context)
     }
 
     private func closeWithFinalAnswer(context: ChannelHandlerContext, error: RPCError) {
@@ -208,8 +236,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
         closed = true
         var buffer = context.channel.allocator.buffer(capacity: 128)
         FrameParser.writeFrame(ResponseEnvelope(0, failure: error), into: &buffer)
+        closeAfterFlushing(buffer, context: context)
+    }
+
+    /// Writes `last`, flushes everything and closes; if the flush has not completed within the
+    /// close grace (the client does not read), closes hard, dropping what was not sent.
+    private func closeAfterFlushing(_ last: ByteBuffer, context: ChannelHandlerContext) {
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
+        let hardClose = context.eventLoop.scheduleTask(in: TimeAmount(limits.closeGrace)) {
+            channel.close(promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(last)).whenComplete { _ in
+            hardClose.cancel()
             channel.close(promise: nil)
         }
     }

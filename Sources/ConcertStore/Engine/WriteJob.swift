@@ -4,6 +4,8 @@ struct WriteJob: Sendable {
     struct Outcome {
         /// Whether the work returned normally (its savepoint is released) or threw (its savepoint is rolled back).
         let succeeded: Bool
+        /// What the work threw, if it did.
+        var error: (any Error)? = nil
         /// Resumes the caller with the work's result or error.
         let deliver: () -> Void
     }
@@ -24,7 +26,7 @@ struct WriteJob: Sendable {
                     let value = try work(connection)
                     return Outcome(succeeded: true) { continuation.resume(returning: value) }
                 } catch {
-                    return Outcome(succeeded: false) { continuation.resume(throwing: error) }
+                    return Outcome(succeeded: false, error: error) { continuation.resume(throwing: error) }
                 }
             },
             fail: { error in continuation.resume(throwing: error) }

@@ -13,15 +13,17 @@ import Foundation
 final class Writer: @unchecked Sendable {
     private let connection: Connection
     private let maxBatchSize: Int
+    private let health: StorageHealth
     private let condition = NSCondition()
     private var pending: [WriteJob] = []
     private var stopping = false
     private var finished = false
 
-    /// Creates a writer that will own `connection`; call `start()` to launch its thread.
-    init(connection: Connection, maxBatchSize: Int) {
+    /// Creates a writer that will own `connection` and report to `health`; call `start()` to launch its thread.
+    init(connection: Connection, maxBatchSize: Int, health: StorageHealth) {
         self.connection = connection
         self.maxBatchSize = max(1, maxBatchSize)
+        self.health = health
     }
 
     /// Launches the writer thread.
@@ -93,6 +95,7 @@ final class Writer: @unchecked Sendable {
     private func process(_ batch: [WriteJob]) {
         var outcomes: [WriteJob.Outcome] = []
         outcomes.reserveCapacity(batch.count)
+        let changesBefore = connection.totalChanges
         do {
             try connection.beginImmediate()
             for job in batch {
@@ -102,17 +105,20 @@ final class Writer: @unchecked Sendable {
                     try connection.releaseSavepoint()
                 } else {
                     try connection.rollbackSavepoint()
+                    if let error = outcome.error { health.record(error) }
                 }
                 outcomes.append(outcome)
             }
             try connection.commit()
         } catch {
             connection.rollbackIfOpen()
+            health.record(error)
             for job in batch {
                 job.fail(error)
             }
             return
         }
+        if connection.totalChanges != changesBefore { health.recordCommit() }
         for outcome in outcomes {
             outcome.deliver()
         }

@@ -64,7 +64,9 @@ extension Session {
             range.upperBound, range.lowerBound - 1)
         guard moved == 1 else { throw StorageError.inconsistency("queue_state changed during admission") }
         let count = range.upperBound - range.lowerBound + 1
-        try db.execute("INSERT INTO admissions (admitted_ms, count) VALUES (?1, ?2)", now, count)
+        try db.execute(
+            "INSERT INTO admissions (admitted_ms, count, max_active) VALUES (?1, ?2, ?3)",
+            now, count, queuePolicy.maxActive)
         let retention = max(WaitEstimate.observationWindowMs, queuePolicy.admissionIntervalMs)
         try db.execute("DELETE FROM admissions WHERE admitted_ms <= ?1", now - retention)
         return Int(count)
@@ -77,5 +79,10 @@ extension Session {
             try admittedSince(now - WaitEstimate.observationWindowMs)
         }
         return WaitEstimate.milliseconds(position: position, admittedInWindow: admitted, policy: queuePolicy)
+    }
+
+    /// Write: rewrites the line's counters unchanged, which commits one real page write; the storage probe.
+    func touchLine() throws {
+        try db.execute("UPDATE queue_state SET last_seq = last_seq WHERE id = 1")
     }
 }

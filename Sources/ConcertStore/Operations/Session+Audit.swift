@@ -91,7 +91,15 @@ extension Session {
                 "SELECT count(*) FROM tokens WHERE (seq > ?1) != (expires_ms IS NULL)", line.admittedThrough),
             "tokens whose admission disagrees with admitted_through")
         check(
-            max(0, try activeTokenCount() - Int64(queuePolicy.maxActive)), "active tokens beyond maxActive")
+            try count(
+                """
+                SELECT count(*) FROM admissions AS a
+                WHERE a.max_active IS NOT NULL AND a.max_active < (
+                    SELECT count(*) FROM tokens AS t
+                    WHERE t.activated_ms <= a.admitted_ms AND t.expires_ms > a.admitted_ms
+                      AND (t.closed_ms IS NULL OR t.closed_ms > a.admitted_ms))
+                """),
+            "admissions that left more tokens active than the N they were made under")
         check(
             try count(
                 """

@@ -108,4 +108,14 @@ final class Connection {
     var isAutocommit: Bool {
         sqlite3_get_autocommit(db) != 0
     }
+
+    /// The rows changed by this connection since it opened.
+    var totalChanges: Int64 {
+        sqlite3_total_changes64(db)
+    }
+
+    /// Whether SQLite opened the database read-only (it falls back to that when the file cannot be written).
+    var isReadOnly: Bool {
+        sqlite3_db_readonly(db, "main") == 1
+    }
 }

@@ -3,7 +3,8 @@ import ConcertDomain
 
 /// An unexpected SQLite failure. Its description carries details for logs (result code, SQLite's message and
 /// the operation, which may include SQL text); it is never meant to be shown to clients — the server maps it to
-/// INTERNAL with a generic message. Lock contention is reported as `ConcertError` STORE_BUSY instead.
+/// INTERNAL with a generic message. Lock contention is reported as `ConcertError` STORE_BUSY instead, and a
+/// full or unwritable disk as STORAGE_FULL / STORAGE_UNAVAILABLE.
 public struct StorageError: Error, Sendable, CustomStringConvertible {
     /// The SQLite extended result code (or 0 for failures detected by the store itself).
     public var code: Int32
@@ -25,13 +26,21 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         return "SQLite error \(code) (\(name)) during \(operation): \(message)"
     }
 
-    /// The error SQLite reports for result `code` on connection `db`; SQLITE_BUSY becomes STORE_BUSY.
+    /// The error SQLite reports for result `code` on connection `db`: SQLITE_BUSY becomes STORE_BUSY, a full
+    /// disk STORAGE_FULL, and a database that cannot be written or read (read-only, I/O error, a file that
+    /// cannot be opened) STORAGE_UNAVAILABLE; clients may retry all of them. Anything else is a StorageError.
     static func from(_ code: Int32, db: OpaquePointer?, operation: @autoclosure () -> String) -> any Error {
-        if code & 0xff == SQLITE_BUSY {
-            return Unavailable.busy
-        }
         let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
-        return StorageError(code: code, message: message, operation: operation())
+        switch code & 0xff {
+        case SQLITE_BUSY:
+            return Unavailable.busy
+        case SQLITE_FULL:
+            return ConcertError(.storageFull, logNote: "SQLite \(code) during \(operation()): \(message)")
+        case SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN:
+            return ConcertError(.storageUnavailable, logNote: "SQLite \(code) during \(operation()): \(message)")
+        default:
+            return StorageError(code: code, message: message, operation: operation())
+        }
     }
 
     /// Throws the error SQLite reports for result `code` on connection `db`; SQLITE_BUSY becomes STORE_BUSY.

@@ -106,7 +106,8 @@ enum Schema {
     /// Version 2: the idempotency key's limit counts bytes of UTF-8, as the validation does (version 1
     /// counted code points, so a valid-looking key could fail the insert). SQLite cannot alter a CHECK, so
     /// `charges` is rebuilt. A version-1 key longer than 128 bytes (at most 128 code points) cannot be kept
-    /// under the new rule: its charge is kept without its key.
+    /// under the new rule: its charge is kept without its key. Each admission also records the N it was made
+    /// under, so an audit after a restart with a smaller N checks each admission against its own N.
     static let version2 = Migration(
         version: 2,
         sql: """
@@ -125,6 +126,7 @@ enum Schema {
             FROM charges;
             DROP TABLE charges;
             ALTER TABLE charges_v2 RENAME TO charges;
+            ALTER TABLE admissions ADD COLUMN max_active INTEGER CHECK (max_active >= 0);
             """
     )
 }

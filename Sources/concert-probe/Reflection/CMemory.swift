@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Zeroed C memory for messages being built, all freed together when the owner goes away.
 final class CMemory {

@@ -353,7 +353,9 @@ typedef enum _Concert__V1__ServingStatus {
    */
   CONCERT__V1__SERVING_STATUS__SERVING_STATUS_SERVING = 1,
   /*
-   * Shutting down: finishing calls in flight, accepting no new connections.
+   * Shutting down (finishing calls in flight, accepting no new connections), or
+   * unable to write: the disk is full or the database cannot be written. Reads
+   * are still served; SERVING returns once a write commits again.
    */
   CONCERT__V1__SERVING_STATUS__SERVING_STATUS_NOT_SERVING = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CONCERT__V1__SERVING_STATUS)

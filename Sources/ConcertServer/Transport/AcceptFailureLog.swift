@@ -1,0 +1,42 @@
+import Logging
+import NIOCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Decides how long to pause accepting after `accept` fails, and logs the failures at most
+/// once a second. Out of descriptors (EMFILE, ENFILE), accepting again at once would spin a
+/// core on the same error; pausing lets connections close and descriptors come back.
+final class AcceptFailureLog: Sendable {
+    private let logger: Logger
+    private let state = Mutex<(failures: Int, lastLog: ContinuousClock.Instant?)>((0, nil))
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// The pause before the next accept after `error`: 100 ms when out of descriptors, 10 ms otherwise.
+    func backoff(after error: IOError) -> TimeAmount {
+        let failures = state.withLock { state -> Int in
+            state.failures += 1
+            let now = ContinuousClock.now
+            guard state.lastLog.map({ now - $0 >= .seconds(1) }) ?? true else { return 0 }
+            state.lastLog = now
+            defer { state.failures = 0 }
+            return state.failures
+        }
+        let outOfDescriptors = error.errnoCode == EMFILE || error.errnoCode == ENFILE
+        if failures > 0 {
+            logger.error(
+                outOfDescriptors
+                    ? "cannot accept connections: out of file descriptors; pausing accepts"
+                    : "cannot accept connections",
+                metadata: ["error": "\(error)", "failures": "\(failures)"])
+        }
+        return outOfDescriptors ? .milliseconds(100) : .milliseconds(10)
+    }
+}

@@ -1,0 +1,61 @@
+import Logging
+import NIOCore
+import Synchronization
+
+/// The open connections of one server: admits at most `limit`, refuses the rest with a
+/// rate-limited log line, and closes every one hard when graceful shutdown runs out of time.
+final class ConnectionRegistry: Sendable {
+    private struct State {
+        var channels: [ObjectIdentifier: any Channel] = [:]
+        var refusedSinceLog = 0
+        var lastLog: ContinuousClock.Instant?
+    }
+
+    /// The most connections open at once.
+    let limit: Int
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// A registry admitting at most `limit` connections.
+    init(limit: Int, logger: Logger) {
+        self.limit = limit
+        self.logger = logger
+    }
+
+    /// The connections open now.
+    var count: Int { state.withLock { $0.channels.count } }
+
+    /// Registers `channel` and returns true when there is room; it leaves the registry when it closes.
+    /// Otherwise counts a refusal (logged at most once a second) and returns false.
+    func admit(_ channel: any Channel) -> Bool {
+        let id = ObjectIdentifier(channel)
+        let (admitted, refusalsToLog) = state.withLock { state -> (Bool, Int) in
+            if state.channels.count < limit {
+                state.channels[id] = channel
+                return (true, 0)
+            }
+            state.refusedSinceLog += 1
+            let now = ContinuousClock.now
+            guard state.lastLog.map({ now - $0 >= .seconds(1) }) ?? true else { return (false, 0) }
+            state.lastLog = now
+            defer { state.refusedSinceLog = 0 }
+            return (false, state.refusedSinceLog)
+        }
+        if admitted {
+            channel.closeFuture.whenComplete { [self] _ in
+                _ = state.withLock { $0.channels.removeValue(forKey: id) }
+            }
+        } else if refusalsToLog > 0 {
+            logger.warning(
+                "refusing connections: the server holds as many as it allows (--max-connections)",
+                metadata: ["limit": "\(limit)", "refused": "\(refusalsToLog)"])
+        }
+        return admitted
+    }
+
+    /// Closes every open connection at once, dropping whatever they have not sent.
+    func closeAll() {
+        let channels = state.withLock { Array($0.channels.values) }
+        for channel in channels { channel.close(mode: .all, promise: nil) }
+    }
+}
