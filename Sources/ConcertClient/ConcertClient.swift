@@ -44,6 +44,7 @@ public final class ConcertClient: RPCCaller, Sendable {
     public let configuration: ClientConfiguration
     private let slot: ConnectionSlot
     private let storedToken = Mutex<String?>(nil)
+    private let storedAuthorization = Mutex<String?>(nil)
 
     private init(host: String, port: Int, configuration: ClientConfiguration) {
         self.host = host
@@ -73,6 +74,12 @@ public final class ConcertClient: RPCCaller, Sendable {
         storedToken.withLock { $0 = token }
     }
 
+    /// The site-signed JWT sent as `authorization` metadata with `IssueToken` (and with no other
+    /// call), for servers that run with `--user-auth jwt`; nil sends none.
+    public func setAuthorization(_ jwt: String?) {
+        storedAuthorization.withLock { $0 = jwt }
+    }
+
     /// Sends `request` to `rpc` with the client's token and waits for the response, at most
     /// `timeout` (nil: the configuration's default). A successful `IssueToken` makes its
     /// token the client's token.
@@ -100,7 +107,7 @@ public final class ConcertClient: RPCCaller, Sendable {
         await slot.shutDown()
     }
 
-    /// Sends one call with `token` as its `queue-token` metadata and decodes the answer.
+    /// Sends one call with `token` as its `queue-token` metadata (and the JWT, for `IssueToken`) and decodes the answer.
     func send<Request, Response>(
         _ rpc: RPC<Request, Response>,
         _ request: Request,
@@ -108,9 +115,13 @@ public final class ConcertClient: RPCCaller, Sendable {
         timeout: Duration?
     ) async throws(RPCError) -> Response {
         let timeout = timeout ?? configuration.defaultTimeout
+        var metadata = token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? []
+        if rpc.descriptor == AuthService.issueToken.descriptor, let jwt = storedAuthorization.withLock({ $0 }) {
+            metadata.append(MetadataEntry(key: MetadataKey.authorization, value: "Bearer \(jwt)"))
+        }
         let envelope = RequestEnvelope(
             method: rpc.descriptor.path,
-            metadata: token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? [],
+            metadata: metadata,
             timeoutMs: timeout.envelopeMilliseconds,
             payload: request.serializedBytes())
         let connection = try await slot.connection()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ConcertDomain
 import ConcertServer
 import ConcertStore
@@ -66,6 +67,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How long SIGTERM waits for requests to finish and answers to be read before closing connections hard.")
     var shutdownGraceSeconds: Int64 = 10
 
+    @Option(help: "How IssueToken knows the user: none trusts the user id (demo only); jwt needs a site-signed JWT.")
+    var userAuth = UserAuthMode.none
+
+    @Option(help: "With --user-auth jwt: a file holding the HS256 shared secret (its bytes, a trailing newline dropped).")
+    var jwtHs256SecretFile: String?
+
+    @Option(help: "With --user-auth jwt: a file holding the ES256 (P-256) public key in PEM.")
+    var jwtEs256PublicKeyFile: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -89,6 +99,15 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-pending-bytes-per-connection must be positive.")
         }
         guard shutdownGraceSeconds >= 0 else { throw ValidationError("--shutdown-grace-seconds must be 0 or more.") }
+        let keyFiles = [jwtHs256SecretFile, jwtEs256PublicKeyFile].compactMap { $0 }
+        switch userAuth {
+        case .none:
+            guard keyFiles.isEmpty else { throw ValidationError("JWT key files need --user-auth jwt.") }
+        case .jwt:
+            guard !keyFiles.isEmpty else {
+                throw ValidationError("--user-auth jwt needs --jwt-hs256-secret-file or --jwt-es256-public-key-file.")
+            }
+        }
     }
 
     func run() async throws {
@@ -115,7 +134,8 @@ struct ServeCommand: AsyncParsableCommand {
                     activeLifetimeMs: activeSeconds * 1000),
                 hold: HoldPolicy(holdDurationMs: holdSeconds * 1000, maxHoldsPerUser: maxHoldsPerUser)),
             catalogPath: catalog,
-            seedDemoCatalog: demoCatalog)
+            seedDemoCatalog: demoCatalog,
+            userAuthentication: try userAuthentication())
         let service = ServerService(configuration: configuration, logger: logger)
         let group = ServiceGroup(
             services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -127,8 +147,42 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// The user authentication the flags select, with its key files read.
+    private func userAuthentication() throws -> UserAuthentication {
+        guard userAuth == .jwt else { return .trusted }
+        var keys = JWTKeys()
+        if let path = jwtHs256SecretFile {
+            var secret = Array(try readKeyFile(path, flag: "--jwt-hs256-secret-file"))
+            if secret.last == UInt8(ascii: "\n") { secret.removeLast() }
+            guard secret.count >= 32 else {
+                throw ValidationError("--jwt-hs256-secret-file must hold at least 32 bytes of secret.")
+            }
+            keys.hs256Secret = secret
+        }
+        if let path = jwtEs256PublicKeyFile {
+            keys.es256PublicKeyPEM = String(decoding: try readKeyFile(path, flag: "--jwt-es256-public-key-file"), as: UTF8.self)
+        }
+        return .jwt(keys)
+    }
+
+    private func readKeyFile(_ path: String, flag: String) throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("\(flag) \(path) cannot be read: \(error.localizedDescription)")
+        }
+    }
+
     /// The exit code when the database cannot be written (EX_CANTCREAT from sysexits.h).
     static let databaseNotWritableExitCode: Int32 = 73
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// The values of `--user-auth`.
+enum UserAuthMode: String, ExpressibleByArgument, CaseIterable {
+    /// User ids are trusted.
+    case none
+    /// IssueToken needs a site-signed JWT.
+    case jwt
+}

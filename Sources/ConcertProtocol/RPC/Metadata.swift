@@ -2,6 +2,9 @@
 public enum MetadataKey {
     /// The queue token, issued by `AuthService.IssueToken`, on every call that needs one.
     public static let queueToken = "queue-token"
+    /// The site-signed JWT that proves the user id of `AuthService.IssueToken`, as `Bearer <jwt>`
+    /// or the bare JWT; required when the server runs with `--user-auth jwt`.
+    public static let authorization = "authorization"
 }
 
 extension Array where Element == MetadataEntry {

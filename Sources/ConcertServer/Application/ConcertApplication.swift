@@ -36,9 +36,14 @@ public final class ConcertApplication: Sendable {
                 try await store.seedDemoCatalogIfEmpty()
             }
             let serving = ServingState(store: store)
+            let verifier: UserTokenVerifier? =
+                switch configuration.userAuthentication {
+                case .trusted: nil
+                case .jwt(let keys): try await UserTokenVerifier(keys: keys, clock: clock)
+                }
             let dispatcher = Dispatcher(
                 routes: SystemHandler(version: version, clock: clock, health: serving).routes
-                    + AuthHandler(store: store).routes
+                    + AuthHandler(store: store, verifier: verifier).routes
                     + QueueHandler(store: store).routes
                     + ReservationHandler(store: store).routes
                     + PaymentHandler(store: store).routes,

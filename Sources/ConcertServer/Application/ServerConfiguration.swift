@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var seedDemoCatalog: Bool
     /// How often the admission job looks for free places to refill, in milliseconds.
     public var admissionIntervalMs: Int
+    /// Whether user ids are trusted or proven with a site-signed JWT.
+    public var userAuthentication: UserAuthentication
 
     /// Creates a configuration; the admission job runs every 250 ms by default.
     public init(
@@ -20,12 +22,14 @@ public struct ServerConfiguration: Sendable {
         store: StoreConfiguration,
         catalogPath: String? = nil,
         seedDemoCatalog: Bool = true,
-        admissionIntervalMs: Int = 250
+        admissionIntervalMs: Int = 250,
+        userAuthentication: UserAuthentication = .trusted
     ) {
         self.transport = transport
         self.store = store
         self.catalogPath = catalogPath
         self.seedDemoCatalog = seedDemoCatalog
         self.admissionIntervalMs = admissionIntervalMs
+        self.userAuthentication = userAuthentication
     }
 }

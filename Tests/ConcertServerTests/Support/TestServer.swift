@@ -20,7 +20,8 @@ struct TestServer {
         clock: any ConcertClock = SystemClock(),
         maxFrameSize: Int = FrameParser.defaultMaxFrameSize,
         maxInFlight: Int = TransportConfiguration.defaultMaxInFlight,
-        databasePath: String? = nil
+        databasePath: String? = nil,
+        userAuthentication: UserAuthentication = .trusted
     ) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("concert-tests-\(UUID().uuidString)")
@@ -29,7 +30,8 @@ struct TestServer {
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(
                 host: "127.0.0.1", port: 0, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight),
-            store: StoreConfiguration(path: path, queue: queue, hold: hold))
+            store: StoreConfiguration(path: path, queue: queue, hold: hold),
+            userAuthentication: userAuthentication)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
         let application = try await ConcertApplication.start(configuration: configuration, clock: clock, logger: logger)
