@@ -13,7 +13,7 @@ import Darwin
 /// core on the same error; pausing lets connections close and descriptors come back.
 final class AcceptFailureLog: Sendable {
     private let logger: Logger
-    private let state = Mutex<(failures: Int, lastLog: ContinuousClock.Instant?)>((0, nil))
+    private let failures = Mutex(LogThrottle())
 
     init(logger: Logger) {
         self.logger = logger
@@ -21,16 +21,8 @@ final class AcceptFailureLog: Sendable {
 
     /// The pause before the next accept after `error`: 100 ms when out of descriptors, 10 ms otherwise.
     func backoff(after error: IOError) -> TimeAmount {
-        let failures = state.withLock { state -> Int in
-            state.failures += 1
-            let now = ContinuousClock.now
-            guard state.lastLog.map({ now - $0 >= .seconds(1) }) ?? true else { return 0 }
-            state.lastLog = now
-            defer { state.failures = 0 }
-            return state.failures
-        }
         let outOfDescriptors = error.errnoCode == EMFILE || error.errnoCode == ENFILE
-        if failures > 0 {
+        if let failures = failures.withLock({ $0.occurred() }) {
             logger.error(
                 outOfDescriptors
                     ? "cannot accept connections: out of file descriptors; pausing accepts"

@@ -7,8 +7,7 @@ import Synchronization
 final class ConnectionRegistry: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
-        var refusedSinceLog = 0
-        var lastLog: ContinuousClock.Instant?
+        var refusals = LogThrottle()
     }
 
     /// The most connections open at once.
@@ -29,23 +28,18 @@ final class ConnectionRegistry: Sendable {
     /// Otherwise counts a refusal (logged at most once a second) and returns false.
     func admit(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        let (admitted, refusalsToLog) = state.withLock { state -> (Bool, Int) in
+        let (admitted, refusalsToLog) = state.withLock { state -> (Bool, Int?) in
             if state.channels.count < limit {
                 state.channels[id] = channel
-                return (true, 0)
+                return (true, nil)
             }
-            state.refusedSinceLog += 1
-            let now = ContinuousClock.now
-            guard state.lastLog.map({ now - $0 >= .seconds(1) }) ?? true else { return (false, 0) }
-            state.lastLog = now
-            defer { state.refusedSinceLog = 0 }
-            return (false, state.refusedSinceLog)
+            return (false, state.refusals.occurred())
         }
         if admitted {
             channel.closeFuture.whenComplete { [self] _ in
                 _ = state.withLock { $0.channels.removeValue(forKey: id) }
             }
-        } else if refusalsToLog > 0 {
+        } else if let refusalsToLog {
             logger.warning(
                 "refusing connections: the server holds as many as it allows (--max-connections)",
                 metadata: ["limit": "\(limit)", "refused": "\(refusalsToLog)"])
