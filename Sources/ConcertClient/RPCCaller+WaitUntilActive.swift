@@ -2,12 +2,14 @@ public import ConcertProtocol
 
 extension RPCCaller {
     /// Polls `GetQueueStatus` every `pollInterval` until the caller's token is ACTIVE,
-    /// reporting each status (position, people ahead, estimated wait) to `onUpdate`.
+    /// reporting each status to `onUpdate`: PRE_QUEUE with the sale's opening time before
+    /// it opens, then WAITING with the position, people ahead and, when `wait_time_known`,
+    /// the estimated wait. Polling also keeps the fan present in line.
     ///
     /// - Returns: The first ACTIVE status.
-    /// - Throws: FAILED_PRECONDITION / `TOKEN_EXPIRED` when the token expires first; the
-    ///   call's own errors (for example UNAUTHENTICATED / `TOKEN_MISSING`); CANCELLED when
-    ///   the calling task is cancelled.
+    /// - Throws: UNAUTHENTICATED / `TOKEN_EXPIRED` or `TOKEN_ABANDONED` when the token
+    ///   expires or is dropped first; the call's own errors (for example UNAUTHENTICATED /
+    ///   `TOKEN_MISSING`); CANCELLED when the calling task is cancelled.
     public func waitUntilActive(
         pollInterval: Duration = .milliseconds(500),
         onUpdate: @Sendable (QueueStatus) -> Void = { _ in }
@@ -23,8 +25,12 @@ extension RPCCaller {
                 return status
             case .expired:
                 throw RPCError(
-                    code: .failedPrecondition, reason: .tokenExpired,
+                    code: .unauthenticated, reason: .tokenExpired,
                     message: "The queue token expired before it was admitted.")
+            case .abandoned:
+                throw RPCError(
+                    code: .unauthenticated, reason: .tokenAbandoned,
+                    message: "The queue token was dropped from the line; request a new one to queue again.")
             default:
                 do {
                     try await Task.sleep(for: pollInterval)

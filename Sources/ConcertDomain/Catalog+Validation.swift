@@ -14,6 +14,7 @@ extension Catalog {
                 throw invalid("\(at): \(field) must not be empty.")
             }
             try validateDates(of: concert, at: at)
+            if let problem = concert.sale?.problem() { throw invalid("\(at).sale: \(problem)") }
         }
     }
 

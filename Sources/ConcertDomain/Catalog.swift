@@ -7,6 +7,7 @@ import Foundation
 ///   "dates": [{"date": "2027-03-06", "startsAt": "2027-03-06T19:00:00+09:00", "price": 99000}]}]}
 /// ```
 /// A date gives either `price` (for all 50 seats) or `seatPrices` (exactly 50 prices, seat 1 first).
+/// A concert may give its `sale` (see ``SaleEntry``).
 public struct Catalog: Codable, Sendable, Equatable {
     /// One concert of the catalog.
     public struct ConcertEntry: Codable, Sendable, Equatable {
@@ -20,14 +21,19 @@ public struct Catalog: Codable, Sendable, Equatable {
         public var venue: String
         /// Its performance dates.
         public var dates: [DateEntry]
+        /// Its sale; nil opens it at loading with the server's default settings.
+        public var sale: SaleEntry?
 
         /// Creates a concert entry.
-        public init(id: Int64, title: String, artist: String, venue: String, dates: [DateEntry]) {
+        public init(
+            id: Int64, title: String, artist: String, venue: String, dates: [DateEntry], sale: SaleEntry? = nil
+        ) {
             self.id = id
             self.title = title
             self.artist = artist
             self.venue = venue
             self.dates = dates
+            self.sale = sale
         }
     }
 

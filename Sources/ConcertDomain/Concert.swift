@@ -8,13 +8,16 @@ public struct Concert: Sendable, Equatable {
     public var artist: String
     /// Where it takes place.
     public var venue: String
+    /// Its sale.
+    public var sale: Sale?
 
     /// Creates a concert.
-    public init(id: Int64, title: String, artist: String, venue: String) {
+    public init(id: Int64, title: String, artist: String, venue: String, sale: Sale? = nil) {
         self.id = id
         self.title = title
         self.artist = artist
         self.venue = venue
+        self.sale = sale
     }
 }
 

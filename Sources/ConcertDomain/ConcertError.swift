@@ -35,8 +35,18 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
         case tokenUnknown = "TOKEN_UNKNOWN"
         /// The token expired (its active time ran out, or it was used to pay).
         case tokenExpired = "TOKEN_EXPIRED"
-        /// The token is still waiting in line where an active token is needed.
+        /// The token is still waiting in line (or pre-queued) where an active token is needed.
         case tokenNotActive = "TOKEN_NOT_ACTIVE"
+        /// The token was dropped from the line: its holder left or stopped calling.
+        case tokenAbandoned = "TOKEN_ABANDONED"
+        /// The token belongs to another concert's sale.
+        case tokenWrongConcert = "TOKEN_WRONG_CONCERT"
+        /// The concert id is missing (0) or negative.
+        case invalidConcertID = "INVALID_CONCERT_ID"
+        /// The sale has not reached its pre-queue window.
+        case saleNotOpen = "SALE_NOT_OPEN"
+        /// The sale has closed.
+        case saleClosed = "SALE_CLOSED"
         /// The seat number is outside 1...50.
         case invalidSeatNumber = "INVALID_SEAT_NUMBER"
         /// The date is not a real calendar date written YYYY-MM-DD.
@@ -82,13 +92,15 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
         public var kind: Kind {
             switch self {
             case .invalidUserID, .invalidSeatNumber, .invalidDate, .invalidAmount, .amountTooLarge,
-                .invalidIdempotencyKey, .invalidCatalog:
+                .invalidIdempotencyKey, .invalidCatalog, .invalidConcertID:
                 .invalidArgument
-            case .tokenMissing, .tokenUnknown, .tokenExpired:
+            case .tokenMissing, .tokenUnknown, .tokenExpired, .tokenAbandoned:
                 .unauthenticated
             case .tokenNotActive, .holdExpired, .insufficientBalance, .balanceLimitExceeded,
-                .idempotencyKeyReused:
+                .idempotencyKeyReused, .saleNotOpen, .saleClosed:
                 .failedPrecondition
+            case .tokenWrongConcert:
+                .permissionDenied
             case .concertNotFound, .dateNotFound, .reservationNotFound:
                 .notFound
             case .seatAlreadyHeld, .seatAlreadySold, .reservationAlreadyPaid:
@@ -108,6 +120,11 @@ public struct ConcertError: Error, Sendable, Equatable, CustomStringConvertible 
             case .tokenUnknown: "The queue token is not recognised."
             case .tokenExpired: "The queue token has expired; request a new one."
             case .tokenNotActive: "The queue token is still waiting in line."
+            case .tokenAbandoned: "The queue token was dropped from the line; request a new one to queue again."
+            case .tokenWrongConcert: "The queue token is for another concert's sale."
+            case .invalidConcertID: "A concert id (greater than 0) is required."
+            case .saleNotOpen: "The sale is not open yet."
+            case .saleClosed: "The sale has closed."
             case .invalidSeatNumber: "The seat number must be between 1 and 50."
             case .invalidDate: "The date must be a calendar date written YYYY-MM-DD."
             case .concertNotFound: "The concert does not exist."

@@ -1,4 +1,5 @@
-/// How the waiting line admits users to the active set.
+/// How a sale's waiting line admits users to the active set. The server's flags give the
+/// defaults; each sale of the catalog may set its own.
 public struct QueuePolicy: Sendable, Equatable {
     /// N: the most tokens that may be active at once; 0 pauses admission (everyone waits).
     public var maxActive: Int
@@ -6,20 +7,40 @@ public struct QueuePolicy: Sendable, Equatable {
     public var admissionsPerInterval: Int?
     /// The length of the window the K cap applies to, in milliseconds.
     public var admissionIntervalMs: Int64
-    /// T: how long an admitted token stays active, in milliseconds.
+    /// T: how long an admitted token stays active at most, in milliseconds.
     public var activeLifetimeMs: Int64
+    /// How long an active token may make no call before it expires early, in milliseconds.
+    public var activeIdleMs: Int64
+    /// How long before opening the pre-queue takes tokens, in milliseconds.
+    public var preQueueWindowMs: Int64
 
-    /// Creates a queue policy; the defaults are N = 100, no K cap, a 1 s interval and T = 10 min.
+    /// Creates a queue policy; the defaults are N = 100, no K cap, a 1 s interval, T = 10 min,
+    /// an active idle limit of 5 minutes and a 15-minute pre-queue window.
     public init(
         maxActive: Int = 100,
         admissionsPerInterval: Int? = nil,
         admissionIntervalMs: Int64 = 1000,
-        activeLifetimeMs: Int64 = 600_000
+        activeLifetimeMs: Int64 = 600_000,
+        activeIdleMs: Int64 = 300_000,
+        preQueueWindowMs: Int64 = 900_000
     ) {
         self.maxActive = maxActive
         self.admissionsPerInterval = admissionsPerInterval
         self.admissionIntervalMs = admissionIntervalMs
         self.activeLifetimeMs = activeLifetimeMs
+        self.activeIdleMs = activeIdleMs
+        self.preQueueWindowMs = preQueueWindowMs
+    }
+}
+
+/// How long a waiting fan stays in line without calling the server.
+public struct PresencePolicy: Sendable, Equatable {
+    /// G: a waiting token not heard from for this long is dropped (ABANDONED), in milliseconds.
+    public var graceMs: Int64
+
+    /// Creates a presence policy; the default G is 60 seconds.
+    public init(graceMs: Int64 = 60_000) {
+        self.graceMs = graceMs
     }
 }
 

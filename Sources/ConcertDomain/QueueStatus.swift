@@ -2,15 +2,19 @@ import Foundation
 
 /// Where a queue token stands.
 public enum TokenState: Sendable {
+    /// Before its sale opens: in the pre-queue, without a position.
+    case preQueue
     /// In line, not yet admitted.
     case waiting
     /// Admitted and within its active lifetime: may reserve and pay.
     case active
-    /// Its active time ran out, or it was used to pay.
+    /// Its active time ran out, it sat idle too long, it was used to pay, or it left while active.
     case expired
+    /// Dropped from the line before admission: its holder left or stopped calling.
+    case abandoned
 }
 
-/// A token's place in the waiting line, as seen at one instant.
+/// A token's place in its sale's line, as seen at one instant.
 public struct QueueStatus: Sendable, Equatable {
     /// The token's state.
     public var state: TokenState
@@ -18,35 +22,28 @@ public struct QueueStatus: Sendable, Equatable {
     public var position: Int64
     /// How many are ahead: position - 1 when waiting, else 0.
     public var ahead: Int64
-    /// The estimated wait until admission in milliseconds; 0 unless waiting.
-    public var estimatedWaitMs: Int64
-    /// When the active token expires (Unix ms); set only when active.
+    /// The estimated wait until admission in milliseconds; nil when unknown or not waiting.
+    public var estimatedWaitMs: Int64?
+    /// When the active token expires at the latest (Unix ms); set only when active.
     public var expiresAtMs: Int64?
+    /// When the token's sale opens (Unix ms); set only when pre-queued.
+    public var opensAtMs: Int64?
+    /// The concert whose sale the token waits for.
+    public var concertID: Int64
 
     /// Creates a status from its parts.
     public init(
-        state: TokenState, position: Int64, ahead: Int64, estimatedWaitMs: Int64, expiresAtMs: Int64?
+        state: TokenState, position: Int64 = 0, ahead: Int64 = 0, estimatedWaitMs: Int64? = nil,
+        expiresAtMs: Int64? = nil, opensAtMs: Int64? = nil, concertID: Int64
     ) {
         self.state = state
         self.position = position
         self.ahead = ahead
         self.estimatedWaitMs = estimatedWaitMs
         self.expiresAtMs = expiresAtMs
+        self.opensAtMs = opensAtMs
+        self.concertID = concertID
     }
-
-    /// The status of a token waiting at `position` (1 = next) with the given estimated wait.
-    public static func waiting(position: Int64, estimatedWaitMs: Int64) -> QueueStatus {
-        QueueStatus(
-            state: .waiting, position: position, ahead: position - 1, estimatedWaitMs: estimatedWaitMs, expiresAtMs: nil)
-    }
-
-    /// The status of a token that is active until `expiresAtMs`.
-    public static func active(expiresAtMs: Int64) -> QueueStatus {
-        QueueStatus(state: .active, position: 0, ahead: 0, estimatedWaitMs: 0, expiresAtMs: expiresAtMs)
-    }
-
-    /// The status of an expired token.
-    public static let expired = QueueStatus(state: .expired, position: 0, ahead: 0, estimatedWaitMs: 0, expiresAtMs: nil)
 }
 
 /// A token handed to a user, with its status at issue time.

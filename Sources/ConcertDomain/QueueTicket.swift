@@ -1,49 +1,44 @@
-/// The stored facts of one token's place in line, from which its state is derived at read time.
+/// The stored facts of one token's place in its sale's line, from which its state is derived at read time.
 public struct QueueTicket: Sendable, Equatable {
-    /// The token's arrival number: 1 for the first token ever issued, contiguous.
+    /// The token's arrival number across all sales: 1 for the first token ever issued.
     public var seq: Int64
+    /// The concert whose sale the token waits for.
+    public var concertID: Int64
+    /// The token's place in its sale's line (1 = first ever); nil while pre-queued.
+    public var place: Int64?
     /// When the token stops being active (Unix ms); nil until admitted.
     public var expiresAtMs: Int64?
-    /// Whether the token was closed by a payment.
+    /// Whether the token was closed by a payment or by leaving while active.
     public var isClosed: Bool
+    /// Whether the token was dropped from the line (left or went silent while not yet admitted).
+    public var isAbandoned: Bool
 
     /// Creates a ticket.
-    public init(seq: Int64, expiresAtMs: Int64?, isClosed: Bool) {
+    public init(seq: Int64, concertID: Int64, place: Int64?, expiresAtMs: Int64?, isClosed: Bool, isAbandoned: Bool) {
         self.seq = seq
+        self.concertID = concertID
+        self.place = place
         self.expiresAtMs = expiresAtMs
         self.isClosed = isClosed
+        self.isAbandoned = isAbandoned
     }
 
-    /// The token's state when every token up to `admittedThrough` has been admitted and the time is `now`:
-    /// seq beyond `admittedThrough` is waiting; otherwise closed or `expiresAtMs <= now` is expired; else active.
+    /// The token's state when its sale has admitted every place up to `admittedThrough` and the time is `now`:
+    /// abandoned; else pre-queued without a place; else waiting beyond `admittedThrough`; else expired when
+    /// closed or past `expiresAtMs`; else active.
     public func state(admittedThrough: Int64, now: Int64) -> TokenState {
-        if seq > admittedThrough { return .waiting }
+        if isAbandoned { return .abandoned }
+        guard let place else { return .preQueue }
+        if place > admittedThrough { return .waiting }
         guard !isClosed, let expiresAtMs, expiresAtMs > now else { return .expired }
         return .active
     }
 
-    /// The token's place in line (1 = next) given `admittedThrough`; meaningful only while waiting.
-    public func position(admittedThrough: Int64) -> Int64 {
-        seq - admittedThrough
-    }
-
-    /// Whether the token is live (waiting or active).
+    /// Whether the token is live (pre-queued, waiting or active).
     public func isLive(admittedThrough: Int64, now: Int64) -> Bool {
-        state(admittedThrough: admittedThrough, now: now) != .expired
-    }
-
-    /// The full status; `estimateWait` turns a waiting position into an estimated wait in milliseconds.
-    public func status(
-        admittedThrough: Int64, now: Int64, estimateWait: (Int64) throws -> Int64
-    ) rethrows -> QueueStatus {
         switch state(admittedThrough: admittedThrough, now: now) {
-        case .waiting:
-            let position = position(admittedThrough: admittedThrough)
-            return .waiting(position: position, estimatedWaitMs: try estimateWait(position))
-        case .active:
-            return .active(expiresAtMs: expiresAtMs ?? now)
-        case .expired:
-            return .expired
+        case .preQueue, .waiting, .active: true
+        case .expired, .abandoned: false
         }
     }
 }

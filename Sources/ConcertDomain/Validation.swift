@@ -15,6 +15,11 @@ public enum Validation {
         return uuid
     }
 
+    /// Checks that a concert id is positive; else INVALID_CONCERT_ID.
+    public static func concertID(_ id: Int64) throws {
+        guard id > 0 else { throw ConcertError(.invalidConcertID) }
+    }
+
     /// Checks that a seat number is within `SeatPolicy.seatNumbers`; else INVALID_SEAT_NUMBER.
     public static func seatNumber(_ number: Int) throws {
         guard SeatPolicy.seatNumbers.contains(number) else {

@@ -1,31 +1,21 @@
-/// The estimated wait of a token in line.
+/// The estimated wait of a token in line, from the rate at which its sale really fills places.
 ///
-/// With `admitted` admissions observed in the last `observationWindowMs` (60 s) the rate is
-/// `admitted / 60 s`, so the wait of the token at `position` is `position × 60 000 / admitted` ms.
-/// With no admission observed in that window, each of the N active places turns over at least every
-/// T ms, so the wait is `position × T / max(N, 1)`; when a K-per-interval cap is set the wait is at
-/// least `ceil(position / K) × interval`, and the larger of the two is used. Results saturate at `Int64.max`.
+/// The rate is measured over the last minute of admissions; when the last minute saw none but the last
+/// ten minutes did, over those ten minutes (a slow sale fills few places a minute). With no admission in
+/// ten minutes there is no rate to measure and the estimate is unknown (nil), never a made-up number.
+/// The wait of the token at `position` is `position ÷ rate`.
 public enum WaitEstimate {
-    /// The window over which the admission rate is observed, in milliseconds.
-    public static let observationWindowMs: Int64 = 60_000
+    /// The short window over which the admission rate is observed, in milliseconds.
+    public static let shortWindowMs: Int64 = 60_000
+    /// The long window used when the short one saw no admission, in milliseconds.
+    public static let longWindowMs: Int64 = 600_000
 
-    /// The estimated wait in milliseconds for `position` (1 = next) given `admittedInWindow` admissions in
-    /// the last `observationWindowMs` and the queue `policy`.
-    public static func milliseconds(position: Int64, admittedInWindow: Int64, policy: QueuePolicy) -> Int64 {
+    /// The estimated wait in milliseconds for `position` (1 = next) given `admitted` admissions observed
+    /// over `windowMs`; nil when `admitted` is 0.
+    public static func milliseconds(position: Int64, admitted: Int64, windowMs: Int64) -> Int64? {
+        guard admitted > 0 else { return nil }
         guard position > 0 else { return 0 }
-        if admittedInWindow > 0 {
-            return saturatingMultiply(position, observationWindowMs) / admittedInWindow
-        }
-        var estimate = saturatingMultiply(position, policy.activeLifetimeMs) / Int64(max(policy.maxActive, 1))
-        if let cap = policy.admissionsPerInterval, cap > 0 {
-            let intervals = (position + Int64(cap) - 1) / Int64(cap)
-            estimate = max(estimate, saturatingMultiply(intervals, policy.admissionIntervalMs))
-        }
-        return estimate
-    }
-
-    private static func saturatingMultiply(_ lhs: Int64, _ rhs: Int64) -> Int64 {
-        let (product, overflow) = lhs.multipliedReportingOverflow(by: rhs)
-        return overflow ? Int64.max : product
+        let (product, overflow) = position.multipliedReportingOverflow(by: windowMs)
+        return overflow ? Int64.max : product / admitted
     }
 }

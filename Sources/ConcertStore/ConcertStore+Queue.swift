@@ -2,23 +2,46 @@ import ConcertDomain
 import Foundation
 
 extension ConcertStore {
-    /// Write: the user's live (waiting or active) token if there is one, else a new token at the back of the
-    /// line; admits from the head of the line when there is room, so the token may come back active.
-    public func issueToken(userID: UUID) async throws -> IssuedToken {
-        try await write { session in try session.issueToken(userID: userID) }
+    /// Write: the user's live token for the concert's sale if there is one, else a new token (PRE_QUEUE in the
+    /// pre-queue window, else at the back of the line); admits from the head of the line when there is room, so
+    /// the token may come back active. INVALID_CONCERT_ID, CONCERT_NOT_FOUND, SALE_NOT_OPEN, SALE_CLOSED.
+    public func issueToken(userID: UUID, concertID: Int64) async throws -> IssuedToken {
+        try Validation.concertID(concertID)
+        return try await write { session in try session.issueToken(userID: userID, concertID: concertID) }
     }
 
-    /// Read: where the token stands now (two indexed lookups, no scan of the line). An expired token reports
-    /// `.expired`; TOKEN_MISSING / TOKEN_UNKNOWN for a missing or unknown token.
+    /// Read: where the token stands now (indexed lookups and this process's index of dropped places, no scan of
+    /// the line), in any state; TOKEN_MISSING / TOKEN_UNKNOWN for a missing or unknown token.
     public func queueStatus(token: String) async throws -> QueueStatus {
         try AccessToken.validate(token)
         return try read { session in try session.status(of: session.token(token)) }
     }
 
-    /// Fills free active places from the head of the line and returns how many were admitted. When nothing can
-    /// be admitted this is a read only (no write transaction).
-    public func admitWaiting() async throws -> Int {
-        guard try read({ session in try session.admissionPlan() }) != nil else { return 0 }
-        return try await write { session in try session.admit() }
+    /// Write: the token gives up its place (see `Session.leave`).
+    public func leave(token: String) async throws -> QueueStatus {
+        try AccessToken.validate(token)
+        return try await write { session in try session.leave(token: token) }
+    }
+
+    /// Read: one sale's line now; INVALID_CONCERT_ID, CONCERT_NOT_FOUND.
+    public func saleLine(concertID: Int64) async throws -> SaleLine {
+        try Validation.concertID(concertID)
+        return try read { session in try session.saleLine(concertID: concertID) }
+    }
+
+    /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk` per sale per write
+    /// transaction, so no request waits long behind a big shuffle), then fills free active places from the head
+    /// of every line; returns how many were admitted. A sale with nothing to do costs a read only.
+    public func admitWaiting(chunk: Int = 5000) async throws -> Int {
+        var admitted = 0
+        for concertID in try read({ session in try session.saleIDs() }) {
+            let record = try read { session in try session.saleRecord(concertID) }
+            if record.sale.opensAtMs <= clockNow, record.preQueueSize.map({ record.preQueuePlaced < $0 }) ?? (record.preQueued > 0) {
+                while try await write({ session in try session.placePreQueue(concertID: concertID, chunk: chunk) }) > 0 {}
+            }
+            guard try !read({ session in try session.admissionPlan(session.saleRecord(concertID)).isEmpty }) else { continue }
+            admitted += try await write { session in try session.admit(concertID: concertID) }
+        }
+        return admitted
     }
 }

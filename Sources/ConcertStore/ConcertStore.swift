@@ -11,6 +11,7 @@ public final class ConcertStore: Sendable {
     private let writer: Writer
     private let readers: ReadPool
     private let admissionRate = AdmissionRate()
+    private let droppedPlaces = DroppedPlaces()
     private let health = StorageHealth()
 
     /// Opens (creating if needed) the database, switches it to WAL, migrates it and starts the writer thread.
@@ -41,7 +42,7 @@ public final class ConcertStore: Sendable {
 
     /// Commits a one-row write to learn whether writes succeed again; a success clears ``storageProblem``.
     public func probeStorage() async {
-        _ = try? await write { session in try session.touchLine() }
+        _ = try? await write { session in try session.touchProbe() }
     }
 
     deinit {
@@ -55,17 +56,21 @@ public final class ConcertStore: Sendable {
         readers.close()
     }
 
+    /// The store clock's current instant (Unix ms).
+    var clockNow: Int64 { clock.now() }
+
     /// Runs `body` as one job of the writer's next batch and returns its result once that batch committed.
     func write<Value: Sendable>(_ body: @escaping @Sendable (Session) throws -> Value) async throws -> Value {
         let clock = self.clock
         let queuePolicy = configuration.queue
         let holdPolicy = configuration.hold
         let admissionRate = self.admissionRate
+        let droppedPlaces = self.droppedPlaces
         return try await writer.submit { connection in
             try body(
                 Session(
                     db: connection, now: clock.now(), queuePolicy: queuePolicy, holdPolicy: holdPolicy,
-                    admissionRate: admissionRate))
+                    admissionRate: admissionRate, droppedPlaces: droppedPlaces))
         }
     }
 
@@ -76,7 +81,7 @@ public final class ConcertStore: Sendable {
                 try body(
                     Session(
                         db: connection, now: clock.now(), queuePolicy: configuration.queue,
-                        holdPolicy: configuration.hold, admissionRate: admissionRate))
+                        holdPolicy: configuration.hold, admissionRate: admissionRate, droppedPlaces: droppedPlaces))
             }
         }
     }

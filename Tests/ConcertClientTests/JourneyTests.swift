@@ -14,7 +14,7 @@ struct JourneyTests {
         try await withLiveServer { server in
             let client = try await ConcertClient.connect(port: server.port)
             #expect(client.token == nil)
-            let issued = try await client.issueToken(userID: Self.newUser())
+            let issued = try await client.issueToken(userID: Self.newUser(), concertID: 1)
             #expect(client.token == issued.token)
             #expect(issued.status?.state == .active)
 
@@ -60,15 +60,15 @@ struct JourneyTests {
     func errorReasons() async throws {
         try await withLiveServer { server in
             let first = try await ConcertClient.connect(port: server.port)
-            let missing = await #expect(throws: RPCError.self) { try await first.listConcerts(ListConcertsRequest()) }
+            let missing = await #expect(throws: RPCError.self) { try await first.getBalance(GetBalanceRequest()) }
             #expect(missing?.code == .unauthenticated)
             #expect(missing?.knownReason == .tokenMissing)
 
-            let invalidUser = await #expect(throws: RPCError.self) { try await first.issueToken(userID: "not-a-uuid") }
+            let invalidUser = await #expect(throws: RPCError.self) { try await first.issueToken(userID: "not-a-uuid", concertID: 1) }
             #expect(invalidUser?.code == .invalidArgument)
             #expect(invalidUser?.knownReason == .invalidUserID)
 
-            _ = try await first.issueToken(userID: Self.newUser())
+            _ = try await first.issueToken(userID: Self.newUser(), concertID: 1)
             let concert = try #require(try await first.listConcerts(ListConcertsRequest()).concerts.first)
             let date = try #require(try await first.listAvailableDates(concertID: concert.id).dates.first)
 
@@ -81,7 +81,7 @@ struct JourneyTests {
             let held = try #require(
                 try await first.reserveSeat(concertID: concert.id, date: date.date, seatNumber: 7).reservation)
             let second = try await ConcertClient.connect(port: server.port)
-            _ = try await second.issueToken(userID: Self.newUser())
+            _ = try await second.issueToken(userID: Self.newUser(), concertID: 1)
             let taken = await #expect(throws: RPCError.self) {
                 try await second.reserveSeat(concertID: concert.id, date: date.date, seatNumber: 7)
             }
@@ -108,9 +108,9 @@ struct JourneyTests {
     func waitUntilActive() async throws {
         try await withLiveServer(queue: QueuePolicy(maxActive: 1)) { server in
             let ahead = try await ConcertClient.connect(port: server.port)
-            #expect(try await ahead.issueToken(userID: Self.newUser()).status?.state == .active)
+            #expect(try await ahead.issueToken(userID: Self.newUser(), concertID: 1).status?.state == .active)
             let waiting = try await ConcertClient.connect(port: server.port)
-            let issued = try await waiting.issueToken(userID: Self.newUser())
+            let issued = try await waiting.issueToken(userID: Self.newUser(), concertID: 1)
             #expect(issued.status?.state == .waiting)
             #expect(issued.status?.position == 1)
 
@@ -133,11 +133,11 @@ struct JourneyTests {
         }
     }
 
-    @Test("waitUntilActive throws FAILED_PRECONDITION / TOKEN_EXPIRED for an expired token")
+    @Test("waitUntilActive throws UNAUTHENTICATED / TOKEN_EXPIRED for an expired token")
     func waitUntilActiveExpired() async throws {
         try await withLiveServer { server in
             let client = try await ConcertClient.connect(port: server.port)
-            _ = try await client.issueToken(userID: Self.newUser())
+            _ = try await client.issueToken(userID: Self.newUser(), concertID: 1)
             let concert = try #require(try await client.listConcerts(ListConcertsRequest()).concerts.first)
             let date = try #require(try await client.listAvailableDates(concertID: concert.id).dates.first)
             let held = try #require(
@@ -145,7 +145,7 @@ struct JourneyTests {
             _ = try await client.chargeBalance(amount: held.price, idempotencyKey: "")
             _ = try await client.pay(reservationID: held.id)
             let error = await #expect(throws: RPCError.self) { try await client.waitUntilActive() }
-            #expect(error?.code == .failedPrecondition)
+            #expect(error?.code == .unauthenticated)
             #expect(error?.knownReason == .tokenExpired)
             await client.close()
         }
@@ -155,8 +155,8 @@ struct JourneyTests {
     func tokenScopedCaller() async throws {
         try await withLiveServer { server in
             let client = try await ConcertClient.connect(port: server.port)
-            let mine = try await client.issueToken(userID: Self.newUser()).token
-            let other = try await client.caller(token: nil).issueToken(userID: Self.newUser()).token
+            let mine = try await client.issueToken(userID: Self.newUser(), concertID: 1).token
+            let other = try await client.caller(token: nil).issueToken(userID: Self.newUser(), concertID: 1).token
             #expect(client.token == mine)
             _ = try await client.caller(token: other).chargeBalance(amount: 5, idempotencyKey: "")
             #expect(try await client.caller(token: other).getBalance(GetBalanceRequest()).balance == 5)

@@ -37,7 +37,7 @@ struct ProbeTests {
     func callWithGoodJSON() async throws {
         try await withLiveServer { server in
             let user = UUID().uuidString.lowercased()
-            let issued = try await Self.probe(["call", "IssueToken", "--data", #"{"user_id": "\#(user)"}"#], port: server.port)
+            let issued = try await Self.probe(["call", "IssueToken", "--data", #"{"user_id": "\#(user)", "concert_id": "1"}"#], port: server.port)
             #expect(issued.exitCode == 0, "\(issued.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any])
             let token = try #require(json["token"] as? String)
@@ -67,7 +67,7 @@ struct ProbeTests {
     @Test("call with a non-OK answer prints CODE REASON: message and exits 3")
     func callWithErrorStatus() async throws {
         try await withLiveServer { server in
-            let run = try await Self.probe(["call", "ListConcerts"], port: server.port)
+            let run = try await Self.probe(["call", "GetBalance"], port: server.port)
             #expect(run.exitCode == 3)
             #expect(run.stderr.hasPrefix("UNAUTHENTICATED TOKEN_MISSING: "))
         }
@@ -83,9 +83,9 @@ struct ProbeTests {
     @Test("journey ends with a paid seat")
     func journey() async throws {
         try await withLiveServer { server in
-            let run = try await Self.probe(["journey", "--concert", "2"], port: server.port)
+            let run = try await Self.probe(["journey", "--concert", "1"], port: server.port)
             #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
-            #expect(run.stdout.contains("paid: Echoes of the Han"))
+            #expect(run.stdout.contains("paid: Midnight Aurora World Tour"))
             #expect(run.stdout.contains("balance: 0"))
         }
     }
@@ -94,9 +94,9 @@ struct ProbeTests {
     func journeyWaitsInLine() async throws {
         try await withLiveServer(queue: QueuePolicy(maxActive: 1)) { server in
             let ahead = try await ConcertClient.connect(port: server.port)
-            _ = try await ahead.issueToken(userID: UUID().uuidString.lowercased())
+            _ = try await ahead.issueToken(userID: UUID().uuidString.lowercased(), concertID: 1)
             let user = UUID().uuidString.lowercased()
-            #expect(try await ahead.caller(token: nil).issueToken(userID: user).status?.state == .waiting)
+            #expect(try await ahead.caller(token: nil).issueToken(userID: user, concertID: 1).status?.state == .waiting)
 
             let probe = try RunningProbe(["journey", "--user", user, "--poll-ms", "20", "--port", String(server.port)])
             let waited = try await probe.waitForOutput(containing: "waiting in line: position 1 (0 ahead)")

@@ -30,7 +30,7 @@ struct TransportTests {
             let mismatches = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<1_000 {
                     group.addTask {
-                        let answer = try await client.caller(token: nil).issueToken(userID: "user-\(index)")
+                        let answer = try await client.caller(token: nil).issueToken(userID: "user-\(index)", concertID: 1)
                         return answer.token == "echo-user-\(index)"
                     }
                 }
@@ -139,7 +139,7 @@ struct TransportTests {
         try await withLiveServer(maxFrameSize: 64) { server in
             let client = try await ConcertClient.connect(port: server.port)
             let error = await #expect(throws: RPCError.self) {
-                try await client.issueToken(userID: String(repeating: "x", count: 200))
+                try await client.issueToken(userID: String(repeating: "x", count: 200), concertID: 1)
             }
             #expect(error?.code == .resourceExhausted)
             #expect(error?.knownReason == .frameTooLarge)

@@ -15,7 +15,9 @@ import Testing
             .amountTooLarge: "AMOUNT_TOO_LARGE", .balanceLimitExceeded: "BALANCE_LIMIT_EXCEEDED",
             .idempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED", .invalidIdempotencyKey: "INVALID_IDEMPOTENCY_KEY",
             .invalidCatalog: "INVALID_CATALOG", .storeBusy: "STORE_BUSY", .storageFull: "STORAGE_FULL",
-            .storageUnavailable: "STORAGE_UNAVAILABLE",
+            .storageUnavailable: "STORAGE_UNAVAILABLE", .tokenAbandoned: "TOKEN_ABANDONED",
+            .tokenWrongConcert: "TOKEN_WRONG_CONCERT", .invalidConcertID: "INVALID_CONCERT_ID",
+            .saleNotOpen: "SALE_NOT_OPEN", .saleClosed: "SALE_CLOSED",
         ]
         #expect(ConcertError.Reason.allCases.count == expected.count)
         for reason in ConcertError.Reason.allCases {
@@ -35,7 +37,9 @@ import Testing
             .invalidAmount: .invalidArgument, .amountTooLarge: .invalidArgument,
             .balanceLimitExceeded: .failedPrecondition, .idempotencyKeyReused: .failedPrecondition,
             .invalidIdempotencyKey: .invalidArgument, .invalidCatalog: .invalidArgument, .storeBusy: .unavailable,
-            .storageFull: .unavailable, .storageUnavailable: .unavailable,
+            .storageFull: .unavailable, .storageUnavailable: .unavailable, .tokenAbandoned: .unauthenticated,
+            .tokenWrongConcert: .permissionDenied, .invalidConcertID: .invalidArgument,
+            .saleNotOpen: .failedPrecondition, .saleClosed: .failedPrecondition,
         ]
         for reason in ConcertError.Reason.allCases {
             #expect(reason.kind == expected[reason], "\(reason)")

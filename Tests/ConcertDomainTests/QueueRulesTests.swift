@@ -2,47 +2,37 @@ import ConcertDomain
 import Testing
 
 @Suite struct QueueRulesTests {
-    @Test func ticketStateIsDerivedFromAdmissionMarkExpiryAndClosure() {
-        let waiting = QueueTicket(seq: 7, expiresAtMs: nil, isClosed: false)
-        #expect(waiting.state(admittedThrough: 4, now: 0) == .waiting)
-        #expect(waiting.position(admittedThrough: 4) == 3)
-
-        let active = QueueTicket(seq: 3, expiresAtMs: 1_000, isClosed: false)
-        #expect(active.state(admittedThrough: 4, now: 999) == .active)
-        #expect(active.state(admittedThrough: 4, now: 1_000) == .expired)
-        #expect(active.isLive(admittedThrough: 4, now: 999))
-        #expect(!active.isLive(admittedThrough: 4, now: 1_000))
-
-        let closed = QueueTicket(seq: 3, expiresAtMs: 1_000, isClosed: true)
-        #expect(closed.state(admittedThrough: 4, now: 10) == .expired)
+    @Test func ticketStateIsDerivedFromPlaceHeadExpiryClosureAndDrop() {
+        func ticket(place: Int64?, expires: Int64? = nil, closed: Bool = false, abandoned: Bool = false) -> QueueTicket {
+            QueueTicket(seq: 1, concertID: 1, place: place, expiresAtMs: expires, isClosed: closed, isAbandoned: abandoned)
+        }
+        #expect(ticket(place: nil).state(admittedThrough: 0, now: 0) == .preQueue)
+        #expect(ticket(place: 7).state(admittedThrough: 4, now: 0) == .waiting)
+        #expect(ticket(place: 3, expires: 1_000).state(admittedThrough: 4, now: 999) == .active)
+        #expect(ticket(place: 3, expires: 1_000).state(admittedThrough: 4, now: 1_000) == .expired)
+        #expect(ticket(place: 3, expires: 1_000, closed: true).state(admittedThrough: 4, now: 10) == .expired)
+        #expect(ticket(place: 7, abandoned: true).state(admittedThrough: 4, now: 0) == .abandoned)
+        #expect(ticket(place: nil, abandoned: true).state(admittedThrough: 0, now: 0) == .abandoned)
+        #expect(ticket(place: nil).isLive(admittedThrough: 0, now: 0))
+        #expect(!ticket(place: 7, abandoned: true).isLive(admittedThrough: 4, now: 0))
     }
 
-    @Test func statusCarriesPositionWaitAndExpiry() {
-        let waiting = QueueTicket(seq: 10, expiresAtMs: nil, isClosed: false)
-        let status = waiting.status(admittedThrough: 6, now: 0) { $0 * 100 }
-        #expect(status == QueueStatus(state: .waiting, position: 4, ahead: 3, estimatedWaitMs: 400, expiresAtMs: nil))
-
-        let active = QueueTicket(seq: 1, expiresAtMs: 5_000, isClosed: false)
-        #expect(active.status(admittedThrough: 6, now: 0) { _ in 99 } == .active(expiresAtMs: 5_000))
-        #expect(active.status(admittedThrough: 6, now: 5_000) { _ in 99 } == .expired)
+    @Test func saleStateFollowsItsTimes() {
+        let sale = Sale(
+            concertID: 1, opensAtMs: 10_000, closesAtMs: 20_000, policy: QueuePolicy(preQueueWindowMs: 4_000))
+        #expect(sale.state(now: 5_999) == .upcoming)
+        #expect(sale.state(now: 6_000) == .preQueue)
+        #expect(sale.state(now: 10_000) == .open)
+        #expect(sale.state(now: 20_000) == .closed)
+        #expect(Sale(concertID: 1, opensAtMs: 0, closesAtMs: nil, policy: QueuePolicy()).state(now: .max) == .open)
     }
 
-    @Test func waitUsesTheObservedRateWhenThereIsOne() {
-        let policy = QueuePolicy(maxActive: 100, activeLifetimeMs: 600_000)
+    @Test func waitIsPositionOverTheMeasuredRateAndUnknownWithoutOne() {
         // 120 admissions in the last minute = 2 per second: position 10 waits 5 s.
-        #expect(WaitEstimate.milliseconds(position: 10, admittedInWindow: 120, policy: policy) == 5_000)
-        #expect(WaitEstimate.milliseconds(position: 1, admittedInWindow: 60_000, policy: policy) == 1)
-    }
-
-    @Test func waitFallsBackToTurnoverWithoutObservedRate() {
-        let policy = QueuePolicy(maxActive: 100, activeLifetimeMs: 600_000)
-        #expect(WaitEstimate.milliseconds(position: 250, admittedInWindow: 0, policy: policy) == 1_500_000)
-        let paused = QueuePolicy(maxActive: 0, activeLifetimeMs: 600_000)
-        #expect(WaitEstimate.milliseconds(position: 2, admittedInWindow: 0, policy: paused) == 1_200_000)
-        let capped = QueuePolicy(maxActive: 100, admissionsPerInterval: 1, admissionIntervalMs: 60_000, activeLifetimeMs: 600_000)
-        #expect(WaitEstimate.milliseconds(position: 50, admittedInWindow: 0, policy: capped) == 3_000_000)
-        #expect(WaitEstimate.milliseconds(position: 0, admittedInWindow: 0, policy: policy) == 0)
-        #expect(WaitEstimate.milliseconds(position: Int64.max, admittedInWindow: 0, policy: policy) == Int64.max / 100)
+        #expect(WaitEstimate.milliseconds(position: 10, admitted: 120, windowMs: 60_000) == 5_000)
+        #expect(WaitEstimate.milliseconds(position: 1, admitted: 60_000, windowMs: 60_000) == 1)
+        #expect(WaitEstimate.milliseconds(position: 250, admitted: 0, windowMs: 60_000) == nil)
+        #expect(WaitEstimate.milliseconds(position: Int64.max, admitted: 1, windowMs: 60_000) == Int64.max)
     }
 
     @Test func reservationStateIsDerived() {
@@ -79,6 +69,9 @@ import Testing
         #expect(queue.admissionsPerInterval == nil)
         #expect(queue.admissionIntervalMs == 1_000)
         #expect(queue.activeLifetimeMs == 600_000)
+        #expect(queue.activeIdleMs == 300_000)
+        #expect(queue.preQueueWindowMs == 900_000)
+        #expect(PresencePolicy().graceMs == 60_000)
         #expect(HoldPolicy().holdDurationMs == 300_000)
         #expect(SeatPolicy.seatNumbers == 1...50)
     }

@@ -21,7 +21,7 @@ struct MessageRoundTripTests {
         ListServicesResponse(services: [
             ServiceInfo(name: "s", methods: [MethodInfo(name: "M", path: "/s/M", requestType: "a", responseType: "b", requiresToken: true)])
         ]),
-        IssueTokenRequest(userID: "8a0f3b5e-2f43-4f6e-9d43-3f6f5f0e8a11"),
+        IssueTokenRequest(userID: "8a0f3b5e-2f43-4f6e-9d43-3f6f5f0e8a11", concertID: 1),
         IssueTokenResponse(
             token: "t", status: QueueStatus(state: .waiting, position: 10, ahead: 9, estimatedWaitMs: 5000)),
         GetQueueStatusRequest(),

@@ -63,7 +63,7 @@ struct ConcurrencyTests {
     @Test("10,000 tokens issued at once get positions exactly 1…10,000")
     func concurrentIssuance() async throws {
         try await withTestServer(queue: QueuePolicy(maxActive: 0)) { server in
-            let calls = (0..<10_000).map { _ in (IssueTokenRequest(userID: UUID().uuidString), String?.none) }
+            let calls = (0..<10_000).map { _ in (IssueTokenRequest(userID: UUID().uuidString, concertID: 1), String?.none) }
             let results = try await pipelineOverConnections(port: server.port, connections: 100, AuthService.issueToken, calls)
             let issued = results.compactMap { try? $0.get() }
             #expect(issued.count == 10_000)
@@ -76,7 +76,7 @@ struct ConcurrencyTests {
 
 /// Issues `count` tokens for new users, pipelined over a few connections.
 func issueTokens(port: Int, count: Int) async throws -> [String] {
-    let calls = (0..<count).map { _ in (IssueTokenRequest(userID: UUID().uuidString), String?.none) }
+    let calls = (0..<count).map { _ in (IssueTokenRequest(userID: UUID().uuidString, concertID: 1), String?.none) }
     return try await pipelineOverConnections(port: port, connections: 4, AuthService.issueToken, calls).map { try $0.get().token }
 }
 

@@ -89,7 +89,7 @@ struct MultiProcessTests {
             for seat in 1...40 {
                 let (fan, _) = try await fan(port)
                 let held = try #require(
-                    try await fan.reserveSeat(concertID: 2, date: "2027-05-21", seatNumber: UInt32(seat)).reservation)
+                    try await fan.reserveSeat(concertID: 1, date: "2027-03-14", seatNumber: UInt32(seat)).reservation)
                 _ = try await fan.chargeBalance(amount: held.price, idempotencyKey: "")
                 payers.append((try #require(fan.token), held.id))
             }

@@ -98,8 +98,10 @@ struct RequestPropertyTests {
         [
             SystemService.health.descriptor.path: HealthCheckRequest().serializedBytes(),
             SystemService.listServices.descriptor.path: ListServicesRequest().serializedBytes(),
-            AuthService.issueToken.descriptor.path: IssueTokenRequest(userID: UUID().uuidString.lowercased()).serializedBytes(),
+            AuthService.issueToken.descriptor.path: IssueTokenRequest(userID: UUID().uuidString.lowercased(), concertID: 1).serializedBytes(),
             QueueService.getQueueStatus.descriptor.path: GetQueueStatusRequest().serializedBytes(),
+            QueueService.leaveQueue.descriptor.path: LeaveQueueRequest().serializedBytes(),
+            QueueService.getSaleLine.descriptor.path: GetSaleLineRequest(concertID: concertID).serializedBytes(),
             ReservationService.listConcerts.descriptor.path: ListConcertsRequest().serializedBytes(),
             ReservationService.listAvailableDates.descriptor.path:
                 ListAvailableDatesRequest(concertID: concertID).serializedBytes(),

@@ -88,7 +88,7 @@ struct ResourceExhaustionTests {
             opened.enumerated().map { index, connection in
                 let user = UUID().uuidString.lowercased()
                 try? connection.sendFrame(
-                    WireCaller.envelope(AuthService.issueToken, IssueTokenRequest(userID: user), token: nil, id: UInt64(index + 1)))
+                    WireCaller.envelope(AuthService.issueToken, IssueTokenRequest(userID: user, concertID: 1), token: nil, id: UInt64(index + 1)))
                 return try? connection.readResponse()
             }
         }

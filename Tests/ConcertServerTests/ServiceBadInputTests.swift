@@ -10,7 +10,7 @@ struct ServiceBadInputTests {
     func invalidUserID(userID: String) async throws {
         try await withTestServer { server in
             await expectFailure(.invalidArgument, .invalidUserID) {
-                try await WireCaller(port: server.port).issueToken(userID: userID)
+                try await WireCaller(port: server.port).issueToken(userID: userID, concertID: 1)
             }
         }
     }
@@ -21,12 +21,11 @@ struct ServiceBadInputTests {
         try await withTestServer(queue: QueuePolicy(maxActive: 10, activeLifetimeMs: 1000), clock: clock) { server in
             let anonymous = WireCaller(port: server.port)
             await expectFailure(.unauthenticated, .tokenMissing) { try await anonymous.getQueueStatus(GetQueueStatusRequest()) }
-            await expectFailure(.unauthenticated, .tokenMissing) { try await anonymous.listConcerts(ListConcertsRequest()) }
+            #expect(try await anonymous.listConcerts(ListConcertsRequest()).concerts.count == 3)
             await expectFailure(.unauthenticated, .tokenMissing) { try await anonymous.getBalance(GetBalanceRequest()) }
             let stranger = WireCaller(port: server.port, token: String(repeating: "a", count: 32))
             await expectFailure(.unauthenticated, .tokenUnknown) { try await stranger.getQueueStatus(GetQueueStatusRequest()) }
             await expectFailure(.unauthenticated, .tokenUnknown) { try await stranger.pay(reservationID: 1) }
-            await expectFailure(.unauthenticated, .tokenUnknown) { try await stranger.listConcerts(ListConcertsRequest()) }
             await expectFailure(.unauthenticated, .tokenUnknown) { try await stranger.listAvailableDates(concertID: 1) }
             await expectFailure(.unauthenticated, .tokenUnknown) {
                 try await stranger.listAvailableSeats(concertID: 1, date: "2027-03-06")
@@ -54,7 +53,7 @@ struct ServiceBadInputTests {
                     try await fan.reserveSeat(concertID: concertID, date: date, seatNumber: seat)
                 }
             }
-            await expectFailure(.notFound, .concertNotFound) {
+            await expectFailure(.permissionDenied, .tokenWrongConcert) {
                 try await fan.reserveSeat(concertID: 999, date: date, seatNumber: 1)
             }
             await expectFailure(.notFound, .concertNotFound) { try await fan.listAvailableDates(concertID: -1) }

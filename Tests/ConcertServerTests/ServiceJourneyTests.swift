@@ -12,7 +12,7 @@ struct ServiceJourneyTests {
     func journey(route: CallPath) async throws {
         let clock = ManualClock(now: testEpoch)
         try await withTestServer(clock: clock) { server in
-            let issued = try await route.caller(server).issueToken(userID: UUID().uuidString)
+            let issued = try await route.caller(server).issueToken(userID: UUID().uuidString, concertID: 1)
             let fan = route.caller(server, token: issued.token)
             #expect(issued.token.count >= 32)
             #expect(issued.status?.state == .active)

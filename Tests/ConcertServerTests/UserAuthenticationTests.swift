@@ -63,7 +63,7 @@ struct UserAuthenticationTests {
         let envelope = RequestEnvelope(
             id: 1, method: AuthService.issueToken.descriptor.path,
             metadata: authorization.map { [MetadataEntry(key: MetadataKey.authorization, value: $0)] } ?? [],
-            payload: IssueTokenRequest(userID: user.uuidString.lowercased()).serializedBytes())
+            payload: IssueTokenRequest(userID: user.uuidString.lowercased(), concertID: 1).serializedBytes())
         let answer = try await onThread {
             let connection = try RawConnection(port: server.port)
             try connection.sendFrame(envelope)

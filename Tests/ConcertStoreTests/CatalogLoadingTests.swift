@@ -17,7 +17,11 @@ import Testing
             try await store.seedDemoCatalogIfEmpty()
             let concerts = try await store.concerts()
             #expect(concerts.map(\.id) == [1, 2, 3])
-            #expect(concerts[0] == Concert(id: 1, title: "Midnight Aurora World Tour", artist: "Luna Park", venue: "KSPO Dome, Seoul"))
+            #expect(concerts[0].title == "Midnight Aurora World Tour" && concerts[0].artist == "Luna Park")
+            #expect(concerts[0].venue == "KSPO Dome, Seoul")
+            let now = StoreHarness.start
+            #expect(concerts.map { $0.sale?.state(now: now) } == [.open, .preQueue, .closed])
+            #expect(concerts[1].sale?.opensAtMs == now + 300_000)
             let dates = try await store.availableDates(concertID: 1)
             #expect(dates.count == 4)
             #expect(dates[0] == ConcertDate(concertID: 1, date: "2027-03-06", startsAtMs: 1_804_327_200_000, freeSeats: 50))

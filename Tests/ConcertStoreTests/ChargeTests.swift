@@ -37,7 +37,7 @@ import Testing
     @Test func waitingTokensMayChargeButExpiredOnesMayNot() async throws {
         try await withStore(queue: QueuePolicy(maxActive: 1, activeLifetimeMs: 1_000)) { store, harness in
             let active = try await store.activeToken()
-            let waiting = try await store.issueToken(userID: UUID())
+            let waiting = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             #expect(try await store.charge(token: waiting.token, amount: 50, idempotencyKey: nil).balance == 50)
             #expect(try await store.balance(token: waiting.token) == 50)
             harness.clock.advance(byMilliseconds: 1_000)

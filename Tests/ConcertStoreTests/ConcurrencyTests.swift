@@ -8,7 +8,7 @@ import Testing
 
     @Test func aThousandRacersForOneSeatYieldExactlyOneHolder() async throws {
         try await withStore(queue: roomForAll) { store, _ in
-            let tokens = try await concurrently(1_000) { _ in try await store.issueToken(userID: UUID()) }.successes()
+            let tokens = try await concurrently(1_000) { _ in try await store.issueToken(userID: UUID(), concertID: Demo.concert) }.successes()
             #expect(tokens.count == 1_000)
             #expect(tokens.allSatisfy { $0.status.state == .active })
             let outcomes = try await concurrently(1_000) { index in
@@ -66,7 +66,7 @@ import Testing
 
     @Test func tenThousandArrivalsGetContiguousPositions() async throws {
         try await withStore(queue: QueuePolicy(maxActive: 0)) { store, _ in
-            let issued = try await concurrently(10_000) { _ in try await store.issueToken(userID: UUID()) }.successes()
+            let issued = try await concurrently(10_000) { _ in try await store.issueToken(userID: UUID(), concertID: Demo.concert) }.successes()
             #expect(issued.count == 10_000)
             #expect(issued.map(\.status.position).isExactly(1...10_000))
             #expect(Set(issued.map(\.token)).count == 10_000)

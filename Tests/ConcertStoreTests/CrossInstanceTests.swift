@@ -26,7 +26,7 @@ import Testing
             #expect(try await first.concerts().count == 3)
             let stores = [first, second]
             let tokens = try await concurrently(1_000) { index in
-                try await stores[index % 2].issueToken(userID: UUID())
+                try await stores[index % 2].issueToken(userID: UUID(), concertID: Demo.concert)
             }.successes()
             #expect(tokens.count == 1_000)
             #expect(tokens.map(\.status.state).allSatisfy { $0 == .active })
@@ -43,8 +43,8 @@ import Testing
     @Test func chargesThroughTwoStoresAllLand() async throws {
         try await withTwoStores { first, second in
             let user = UUID()
-            let token = try await first.issueToken(userID: user)
-            #expect(try await second.issueToken(userID: user) == token)
+            let token = try await first.issueToken(userID: user, concertID: Demo.concert)
+            #expect(try await second.issueToken(userID: user, concertID: Demo.concert) == token)
             let stores = [first, second]
             let receipts = try await concurrently(100) { index in
                 try await stores[index % 2].charge(token: token.token, amount: 1_000, idempotencyKey: nil)
@@ -63,9 +63,10 @@ import Testing
         defer { first.close() }
         let second = try harness.open(queue: paused)
         defer { second.close() }
+        try await first.seedDemoCatalogIfEmpty()
         let stores = [first, second]
         let issued = try await concurrently(2_000) { index in
-            try await stores[index % 2].issueToken(userID: UUID())
+            try await stores[index % 2].issueToken(userID: UUID(), concertID: Demo.concert)
         }.successes()
         #expect(issued.map(\.status.position).isExactly(1...2_000))
         #expect(try await first.audit().violations == [])
@@ -76,11 +77,12 @@ import Testing
         let harness = try StoreHarness()
         defer { harness.remove() }
         let wide = try harness.open(queue: QueuePolicy(maxActive: 10))
-        for _ in 0..<10 { _ = try await wide.issueToken(userID: UUID()) }
+        try await wide.seedDemoCatalogIfEmpty()
+        for _ in 0..<10 { _ = try await wide.issueToken(userID: UUID(), concertID: Demo.concert) }
         wide.close()
         let narrow = try harness.open(queue: QueuePolicy(maxActive: 2))
         defer { narrow.close() }
-        _ = try await narrow.issueToken(userID: UUID())
+        _ = try await narrow.issueToken(userID: UUID(), concertID: Demo.concert)
         #expect(try await narrow.audit().violations == [])
     }
 }

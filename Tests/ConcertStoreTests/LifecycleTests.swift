@@ -9,7 +9,7 @@ import Testing
         defer { harness.remove() }
         let first = try harness.open()
         try await first.seedDemoCatalogIfEmpty()
-        let issued = try await first.issueToken(userID: UUID())
+        let issued = try await first.issueToken(userID: UUID(), concertID: Demo.concert)
         _ = try await first.charge(token: issued.token, amount: 777, idempotencyKey: nil)
         first.close()
         first.close()
@@ -39,7 +39,7 @@ import Testing
         #expect(opened == [3, 3, 3, 3])
         let raw = try Connection(path: harness.path, busyTimeoutMs: 1_000, role: .reader)
         #expect(try raw.first("PRAGMA user_version") { $0.int(0) } == Schema.latestVersion)
-        #expect(try raw.first("SELECT count(*) FROM queue_state") { $0.int(0) } == 1)
+        #expect(try raw.first("SELECT count(*) FROM sales") { $0.int(0) } == 3)
         #expect(try raw.first("SELECT count(*) FROM seats") { $0.int(0) } == 10 * 50)
     }
 
@@ -57,9 +57,10 @@ import Testing
         let harness = try StoreHarness()
         defer { harness.remove() }
         let store = try harness.open()
+        try await store.seedDemoCatalogIfEmpty()
         let token = try await store.activeToken()
         store.close()
-        await expectReason(.storeBusy) { try await store.issueToken(userID: UUID()) }
+        await expectReason(.storeBusy) { try await store.issueToken(userID: UUID(), concertID: Demo.concert) }
         await expectReason(.storeBusy) { try await store.balance(token: token) }
         store.close()
     }
@@ -74,7 +75,7 @@ import Testing
         let blocker = try Connection(path: harness.path, busyTimeoutMs: 50, role: .writer)
         try blocker.beginImmediate()
         await expectReason(.storeBusy) { try await store.charge(token: token, amount: 5, idempotencyKey: nil) }
-        await expectReason(.storeBusy) { try await store.issueToken(userID: UUID()) }
+        await expectReason(.storeBusy) { try await store.issueToken(userID: UUID(), concertID: Demo.concert) }
         #expect(throws: ConcertError(.storeBusy, "The store is busy; try again shortly.")) { try harness.open(busyTimeoutMs: 50) }
         #expect(try await store.balance(token: token) == 0)
         #expect(try await store.concerts().count == 3)

@@ -19,10 +19,10 @@ import Testing
             #expect(receipt.balance == 50_000)
             #expect(receipt.paidAtMs == harness.clock.now())
             #expect(receipt.reservation == paid)
-            #expect(try await store.queueStatus(token: token) == .expired)
+            #expect(try await store.queueStatus(token: token) == QueueStatus(state: .expired, concertID: Demo.concert))
             await expectReason(.tokenExpired) { try await store.balance(token: token) }
             #expect(try await store.reservations(token: token, reservationID: nil) == [paid])
-            let next = try await store.issueToken(userID: user)
+            let next = try await store.issueToken(userID: user, concertID: Demo.concert)
             #expect(try await store.balance(token: next.token) == 50_000)
             #expect(try await store.reservations(token: next.token, reservationID: held.id) == [paid])
             #expect(try await store.seats(concertID: Demo.concert, date: Demo.date)[4].isFree == false)
@@ -42,7 +42,7 @@ import Testing
             _ = try await store.charge(token: token, amount: 500_000, idempotencyKey: nil)
             _ = try await store.pay(token: token, reservationID: held.id)
             await expectReason(.reservationAlreadyPaid) { try await store.pay(token: token, reservationID: held.id) }
-            let fresh = try await store.issueToken(userID: user)
+            let fresh = try await store.issueToken(userID: user, concertID: Demo.concert)
             await expectReason(.reservationAlreadyPaid) { try await store.pay(token: fresh.token, reservationID: held.id) }
             #expect(try await store.balance(token: fresh.token) == 500_000 - Demo.price)
         }
@@ -73,7 +73,7 @@ import Testing
             harness.clock.advance(byMilliseconds: 60_000)
             await expectReason(.tokenExpired) { try await store.pay(token: first, reservationID: held.id) }
             _ = try await store.activeToken()
-            let waiting = try await store.issueToken(userID: user)
+            let waiting = try await store.issueToken(userID: user, concertID: Demo.concert)
             #expect(waiting.status.state == .waiting)
             await expectReason(.tokenNotActive) { try await store.pay(token: waiting.token, reservationID: held.id) }
             harness.clock.advance(byMilliseconds: 60_000)
@@ -89,7 +89,7 @@ import Testing
                 id: 9, title: "Open Rehearsal", artist: "Luna Park", venue: "Studio",
                 dates: [Catalog.DateEntry(date: "2027-02-01", startsAt: "2027-02-01T15:00:00+09:00", price: 0)])
             try await store.loadCatalog(Catalog(concerts: [free]))
-            let token = try await store.activeToken()
+            let token = try await store.activeToken(concertID: 9)
             let held = try await store.reserveSeat(token: token, concertID: 9, date: "2027-02-01", seatNumber: 1)
             let receipt = try await store.pay(token: token, reservationID: held.id)
             #expect(receipt.amount == 0 && receipt.balance == 0 && receipt.reservation.state == .paid)

@@ -8,10 +8,10 @@ import Testing
 
     @Test func firstComerIsAdmittedAndOthersWaitInArrivalOrder() async throws {
         try await withStore(queue: oneActive) { store, _ in
-            let first = try await store.issueToken(userID: UUID())
-            #expect(first.status == .active(expiresAtMs: StoreHarness.start + 60_000))
-            let second = try await store.issueToken(userID: UUID())
-            let third = try await store.issueToken(userID: UUID())
+            let first = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
+            #expect(first.status == QueueStatus(state: .active, expiresAtMs: StoreHarness.start + 60_000, concertID: Demo.concert))
+            let second = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
+            let third = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             #expect(second.status.state == .waiting)
             #expect(second.status.position == 1 && second.status.ahead == 0)
             #expect(third.status.position == 2 && third.status.ahead == 1)
@@ -24,10 +24,10 @@ import Testing
         try await withStore(queue: oneActive) { store, _ in
             let activeUser = UUID()
             let waitingUser = UUID()
-            let active = try await store.issueToken(userID: activeUser)
-            let waiting = try await store.issueToken(userID: waitingUser)
-            #expect(try await store.issueToken(userID: activeUser) == active)
-            let again = try await store.issueToken(userID: waitingUser)
+            let active = try await store.issueToken(userID: activeUser, concertID: Demo.concert)
+            let waiting = try await store.issueToken(userID: waitingUser, concertID: Demo.concert)
+            #expect(try await store.issueToken(userID: activeUser, concertID: Demo.concert) == active)
+            let again = try await store.issueToken(userID: waitingUser, concertID: Demo.concert)
             #expect(again.token == waiting.token)
             #expect(again.status.position == 1)
             #expect(again.userID == waitingUser)
@@ -42,12 +42,12 @@ import Testing
             #expect(try await store.queueStatus(token: token).state == .active)
             #expect(try await store.balance(token: token) == 0)
             harness.clock.advance(byMilliseconds: 1)
-            #expect(try await store.queueStatus(token: token) == .expired)
+            #expect(try await store.queueStatus(token: token) == QueueStatus(state: .expired, concertID: Demo.concert))
             await expectReason(.tokenExpired) { try await store.balance(token: token) }
             await expectReason(.tokenExpired) {
                 try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 1)
             }
-            let fresh = try await store.issueToken(userID: user)
+            let fresh = try await store.issueToken(userID: user, concertID: Demo.concert)
             #expect(fresh.token != token)
             #expect(fresh.status.state == .active)
         }
@@ -56,13 +56,13 @@ import Testing
     @Test func expiryFreesAPlaceThatAdmissionRefills() async throws {
         try await withStore(queue: oneActive) { store, harness in
             _ = try await store.activeToken()
-            let next = try await store.issueToken(userID: UUID())
-            let last = try await store.issueToken(userID: UUID())
+            let next = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
+            let last = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             #expect(try await store.admitWaiting() == 0)
             harness.clock.advance(byMilliseconds: 60_000)
             #expect(try await store.queueStatus(token: next.token).state == .waiting)
             #expect(try await store.admitWaiting() == 1)
-            #expect(try await store.queueStatus(token: next.token) == .active(expiresAtMs: harness.clock.now() + 60_000))
+            #expect(try await store.queueStatus(token: next.token) == QueueStatus(state: .active, expiresAtMs: harness.clock.now() + 60_000, concertID: Demo.concert))
             #expect(try await store.queueStatus(token: last.token).position == 1)
             #expect(try await store.admitWaiting() == 0)
         }
@@ -71,19 +71,19 @@ import Testing
     @Test func payingClosesTheTokenAndAdmitsTheNextInTheSameTransaction() async throws {
         try await withStore(queue: oneActive) { store, _ in
             let buyer = try await store.activeToken()
-            let next = try await store.issueToken(userID: UUID())
+            let next = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             let reservation = try await store.reserveSeat(token: buyer, concertID: Demo.concert, date: Demo.date, seatNumber: 20)
             _ = try await store.charge(token: buyer, amount: Demo.price, idempotencyKey: nil)
             _ = try await store.pay(token: buyer, reservationID: reservation.id)
-            #expect(try await store.queueStatus(token: buyer) == .expired)
+            #expect(try await store.queueStatus(token: buyer) == QueueStatus(state: .expired, concertID: Demo.concert))
             #expect(try await store.queueStatus(token: next.token).state == .active)
         }
     }
 
     @Test func pausedAdmissionKeepsEveryoneWaiting() async throws {
         try await withStore(queue: QueuePolicy(maxActive: 0)) { store, _ in
-            let first = try await store.issueToken(userID: UUID())
-            let second = try await store.issueToken(userID: UUID())
+            let first = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
+            let second = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             #expect(first.status.position == 1 && second.status.position == 2)
             #expect(try await store.admitWaiting() == 0)
             await expectReason(.tokenNotActive) {
@@ -98,7 +98,7 @@ import Testing
         try await withStore(queue: capped) { store, harness in
             var issued: [IssuedToken] = []
             for _ in 0..<5 {
-                issued.append(try await store.issueToken(userID: UUID()))
+                issued.append(try await store.issueToken(userID: UUID(), concertID: Demo.concert))
             }
             #expect(issued.map(\.status.state) == [.active, .active, .waiting, .waiting, .waiting])
             harness.clock.advance(byMilliseconds: 999)
@@ -114,19 +114,19 @@ import Testing
         }
     }
 
-    @Test func estimatedWaitFallsBackToTurnoverThenFollowsTheObservedRate() async throws {
+    @Test func estimatedWaitIsUnknownUntilPlacesAreFilledThenFollowsTheMeasuredRate() async throws {
         let policy = QueuePolicy(maxActive: 2, activeLifetimeMs: 60_000)
         try await withStore(queue: policy) { store, harness in
-            harness.clock.advance(byMilliseconds: 120_000)
+            harness.clock.advance(byMilliseconds: 600_001)
             _ = try await store.activeToken()
             _ = try await store.activeToken()
-            let waiters = try await (0..<4).asyncMap { _ in try await store.issueToken(userID: UUID()) }
-            // Two admissions in the last minute: 2 per 60 s, so position p waits p × 30 s.
+            let waiters = try await (0..<4).asyncMap { _ in try await store.issueToken(userID: UUID(), concertID: Demo.concert) }
+            // Two places filled in the last minute: 2 per 60 s, so position p waits p × 30 s.
             #expect(waiters[0].status.estimatedWaitMs == 30_000)
             #expect(waiters[3].status.estimatedWaitMs == 120_000)
-            // A minute later nothing was observed: fall back to p × T / N = p × 30 s as well, then the rate moves.
+            // A minute later the short window is empty: the ten-minute window saw 2, so p × 300 s.
             harness.clock.advance(byMilliseconds: 60_000)
-            #expect(try await store.queueStatus(token: waiters[1].token).estimatedWaitMs == 60_000)
+            #expect(try await store.queueStatus(token: waiters[1].token).estimatedWaitMs == 600_000)
             #expect(try await store.admitWaiting() == 2)
             harness.clock.advance(byMilliseconds: 1_000)
             let status = try await store.queueStatus(token: waiters[3].token)
@@ -136,11 +136,12 @@ import Testing
         }
     }
 
-    @Test func fallbackEstimateUsesLifetimeOverMaxActive() async throws {
+    @Test func estimatedWaitIsUnknownWhenNoPlaceWasFilledForTenMinutes() async throws {
         try await withStore(queue: QueuePolicy(maxActive: 0, activeLifetimeMs: 600_000)) { store, _ in
-            _ = try await store.issueToken(userID: UUID())
-            let second = try await store.issueToken(userID: UUID())
-            #expect(second.status.estimatedWaitMs == 1_200_000)
+            _ = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
+            let second = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
+            #expect(second.status.state == .waiting)
+            #expect(second.status.estimatedWaitMs == nil)
         }
     }
 

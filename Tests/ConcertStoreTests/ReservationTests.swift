@@ -142,7 +142,7 @@ import Testing
                 }
                 await expectReason(.invalidDate) { try await store.seats(concertID: Demo.concert, date: date) }
             }
-            await expectReason(.concertNotFound) {
+            await expectReason(.tokenWrongConcert) {
                 try await store.reserveSeat(token: token, concertID: 99, date: Demo.date, seatNumber: 1)
             }
             await expectReason(.dateNotFound) {
@@ -161,9 +161,9 @@ import Testing
         try await withStore(queue: QueuePolicy(maxActive: 2), hold: hold) { store, _ in
             let owner = try await store.activeToken()
             let stranger = try await store.activeToken()
-            let waiting = try await store.issueToken(userID: UUID())
+            let waiting = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             let first = try await store.reserveSeat(token: owner, concertID: Demo.concert, date: Demo.date, seatNumber: 1)
-            let second = try await store.reserveSeat(token: owner, concertID: 2, date: "2027-05-21", seatNumber: 50)
+            let second = try await store.reserveSeat(token: owner, concertID: Demo.concert, date: Demo.otherDate, seatNumber: 50)
             #expect(try await store.reservations(token: owner, reservationID: nil) == [second, first])
             #expect(try await store.reservations(token: owner, reservationID: second.id) == [second])
             #expect(try await store.reservations(token: stranger, reservationID: nil) == [])

@@ -28,6 +28,7 @@ import Testing
         let harness = try StoreHarness()
         defer { harness.remove() }
         let store = try harness.open()
+        try await store.seedDemoCatalogIfEmpty()
         let token = try await store.activeToken()
         async let charges = concurrently(200) { _ in try await store.charge(token: token, amount: 10, idempotencyKey: nil) }
         await Task.yield()

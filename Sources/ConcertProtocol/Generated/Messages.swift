@@ -197,7 +197,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case tokenUnknown
     /// The queue token has expired (its time ran out or its holder paid).
     case tokenExpired
-    /// The call needs an ACTIVE token and this one is still WAITING.
+    /// The call needs an ACTIVE token and this one is still WAITING or PRE_QUEUE.
     case tokenNotActive
     /// The server authenticates users (--user-auth jwt) and IssueToken has no
     /// "authorization" metadata entry. UNAUTHENTICATED.
@@ -212,6 +212,9 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     /// The "authorization" JWT's subject is not the user id asked for.
     /// UNAUTHENTICATED.
     case authorizationSubjectMismatch
+    /// The token was dropped from the line: its holder left or stopped calling for
+    /// the presence grace. IssueToken gives a new place at the back. UNAUTHENTICATED.
+    case tokenAbandoned
     /// The seat number is not between 1 and 50.
     case invalidSeatNumber
     /// The date is not a valid "YYYY-MM-DD" date.
@@ -249,6 +252,16 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     /// The caller already holds as many unpaid seats as one user may (server flag
     /// --max-holds-per-user, default 4); pay for one or let it lapse first.
     case holdLimitReached
+    /// The sale has not reached its pre-queue window; the message says when it
+    /// opens (and Concert.sale has the times). FAILED_PRECONDITION.
+    case saleNotOpen
+    /// The sale has closed. FAILED_PRECONDITION.
+    case saleClosed
+    /// The token belongs to another concert's sale than the seat or reservation.
+    /// PERMISSION_DENIED.
+    case tokenWrongConcert
+    /// The concert id is missing (0) or negative. INVALID_ARGUMENT.
+    case invalidConcertID
     /// Client side, never sent: the connection could not be opened.
     case connectionFailed
     /// Client side, never sent: the connection closed before the answer arrived.
@@ -261,7 +274,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
+    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -292,6 +305,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 26: self = .authorizationInvalid
         case 27: self = .authorizationExpired
         case 28: self = .authorizationSubjectMismatch
+        case 29: self = .tokenAbandoned
         case 30: self = .invalidSeatNumber
         case 31: self = .invalidDate
         case 32: self = .concertNotFound
@@ -309,6 +323,10 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 44: self = .idempotencyKeyReused
         case 45: self = .invalidIdempotencyKey
         case 46: self = .holdLimitReached
+        case 47: self = .saleNotOpen
+        case 48: self = .saleClosed
+        case 49: self = .tokenWrongConcert
+        case 50: self = .invalidConcertID
         case 60: self = .connectionFailed
         case 61: self = .connectionClosed
         case 62: self = .malformedResponse
@@ -346,6 +364,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .authorizationInvalid: 26
         case .authorizationExpired: 27
         case .authorizationSubjectMismatch: 28
+        case .tokenAbandoned: 29
         case .invalidSeatNumber: 30
         case .invalidDate: 31
         case .concertNotFound: 32
@@ -363,6 +382,10 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .idempotencyKeyReused: 44
         case .invalidIdempotencyKey: 45
         case .holdLimitReached: 46
+        case .saleNotOpen: 47
+        case .saleClosed: 48
+        case .tokenWrongConcert: 49
+        case .invalidConcertID: 50
         case .connectionFailed: 60
         case .connectionClosed: 61
         case .malformedResponse: 62
@@ -400,6 +423,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .authorizationInvalid: "AUTHORIZATION_INVALID"
         case .authorizationExpired: "AUTHORIZATION_EXPIRED"
         case .authorizationSubjectMismatch: "AUTHORIZATION_SUBJECT_MISMATCH"
+        case .tokenAbandoned: "TOKEN_ABANDONED"
         case .invalidSeatNumber: "INVALID_SEAT_NUMBER"
         case .invalidDate: "INVALID_DATE"
         case .concertNotFound: "CONCERT_NOT_FOUND"
@@ -417,6 +441,10 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .idempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED"
         case .invalidIdempotencyKey: "INVALID_IDEMPOTENCY_KEY"
         case .holdLimitReached: "HOLD_LIMIT_REACHED"
+        case .saleNotOpen: "SALE_NOT_OPEN"
+        case .saleClosed: "SALE_CLOSED"
+        case .tokenWrongConcert: "TOKEN_WRONG_CONCERT"
+        case .invalidConcertID: "INVALID_CONCERT_ID"
         case .connectionFailed: "CONNECTION_FAILED"
         case .connectionClosed: "CONNECTION_CLOSED"
         case .malformedResponse: "MALFORMED_RESPONSE"
@@ -454,6 +482,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "AUTHORIZATION_INVALID": self = .authorizationInvalid
         case "AUTHORIZATION_EXPIRED": self = .authorizationExpired
         case "AUTHORIZATION_SUBJECT_MISMATCH": self = .authorizationSubjectMismatch
+        case "TOKEN_ABANDONED": self = .tokenAbandoned
         case "INVALID_SEAT_NUMBER": self = .invalidSeatNumber
         case "INVALID_DATE": self = .invalidDate
         case "CONCERT_NOT_FOUND": self = .concertNotFound
@@ -471,6 +500,10 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "IDEMPOTENCY_KEY_REUSED": self = .idempotencyKeyReused
         case "INVALID_IDEMPOTENCY_KEY": self = .invalidIdempotencyKey
         case "HOLD_LIMIT_REACHED": self = .holdLimitReached
+        case "SALE_NOT_OPEN": self = .saleNotOpen
+        case "SALE_CLOSED": self = .saleClosed
+        case "TOKEN_WRONG_CONCERT": self = .tokenWrongConcert
+        case "INVALID_CONCERT_ID": self = .invalidConcertID
         case "CONNECTION_FAILED": self = .connectionFailed
         case "CONNECTION_CLOSED": self = .connectionClosed
         case "MALFORMED_RESPONSE": self = .malformedResponse
@@ -545,13 +578,20 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
     case waiting
     /// Admitted: may hold seats and pay until it expires.
     case active
-    /// Finished: its active time ran out or its holder paid. Issue a new token to queue again.
+    /// Finished: its active time ran out, it sat idle past the sale's active idle
+    /// limit, its holder paid, or its holder left. Issue a new token to queue again.
     case expired
+    /// Before the sale opens, in the pre-queue: no position yet. At opening every
+    /// pre-queued token gets a place in a uniformly random order.
+    case preQueue
+    /// Dropped from the line: its holder left (LeaveQueue) or stopped calling for
+    /// the presence grace. Never admitted; IssueToken puts the user at the back.
+    case abandoned
     /// A value this version of the protocol does not know.
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [TokenState] = [.unspecified, .waiting, .active, .expired]
+    public static let allCases: [TokenState] = [.unspecified, .waiting, .active, .expired, .preQueue, .abandoned]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -560,6 +600,8 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 1: self = .waiting
         case 2: self = .active
         case 3: self = .expired
+        case 4: self = .preQueue
+        case 5: self = .abandoned
         default: self = .unrecognized(rawValue)
         }
     }
@@ -571,6 +613,8 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .waiting: 1
         case .active: 2
         case .expired: 3
+        case .preQueue: 4
+        case .abandoned: 5
         case .unrecognized(let value): value
         }
     }
@@ -582,6 +626,8 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .waiting: "WAITING"
         case .active: "ACTIVE"
         case .expired: "EXPIRED"
+        case .preQueue: "PRE_QUEUE"
+        case .abandoned: "ABANDONED"
         case .unrecognized(let value): String(value)
         }
     }
@@ -593,6 +639,75 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "WAITING": self = .waiting
         case "ACTIVE": self = .active
         case "EXPIRED": self = .expired
+        case "PRE_QUEUE": self = .preQueue
+        case "ABANDONED": self = .abandoned
+        default: return nil
+        }
+    }
+}
+
+/// Where a sale stands, derived from its times and the server's clock.
+public enum SaleState: RawRepresentable, Sendable, Hashable, CaseIterable {
+    /// Not reported.
+    case unspecified
+    /// Before the pre-queue window: IssueToken answers SALE_NOT_OPEN.
+    case upcoming
+    /// In the pre-queue window before opens_at: tokens are PRE_QUEUE.
+    case preQueue
+    /// Open: new tokens join the back of the line.
+    case open
+    /// After closes_at: IssueToken answers SALE_CLOSED.
+    case closed
+    /// A value this version of the protocol does not know.
+    case unrecognized(Int32)
+
+    /// Every value this version of the protocol knows.
+    public static let allCases: [SaleState] = [.unspecified, .upcoming, .preQueue, .open, .closed]
+
+    /// Creates the value for a wire number.
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .upcoming
+        case 2: self = .preQueue
+        case 3: self = .open
+        case 4: self = .closed
+        default: self = .unrecognized(rawValue)
+        }
+    }
+
+    /// The wire number.
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .upcoming: 1
+        case .preQueue: 2
+        case .open: 3
+        case .closed: 4
+        case .unrecognized(let value): value
+        }
+    }
+
+    /// The value's name as written in the .proto file without the enum's prefix, e.g. `INVALID_ARGUMENT`.
+    public var name: String {
+        switch self {
+        case .unspecified: "UNSPECIFIED"
+        case .upcoming: "UPCOMING"
+        case .preQueue: "PRE_QUEUE"
+        case .open: "OPEN"
+        case .closed: "CLOSED"
+        case .unrecognized(let value): String(value)
+        }
+    }
+
+    /// Finds the value with this `name`, or nil.
+    public init?(name: String) {
+        switch name {
+        case "UNSPECIFIED": self = .unspecified
+        case "UPCOMING": self = .upcoming
+        case "PRE_QUEUE": self = .preQueue
+        case "OPEN": self = .open
+        case "CLOSED": self = .closed
         default: return nil
         }
     }
@@ -1279,19 +1394,34 @@ public struct QueueStatus: ProtoMessage {
     /// How many tokens are ahead in line (position - 1); 0 unless WAITING.
     public var ahead: UInt64
 
-    /// Estimated time until admission from the observed admission rate; 0 unless WAITING.
+    /// Estimated time until admission from the admission rate measured over the
+    /// sale's recent admissions; meaningful only when wait_time_known.
     public var estimatedWaitMs: Int64
 
-    /// When an ACTIVE token expires, Unix ms UTC; 0 unless ACTIVE.
+    /// When an ACTIVE token expires at the latest, Unix ms UTC; 0 unless ACTIVE.
+    /// It expires earlier when it makes no call for the sale's active idle limit.
     public var expiresAtUnixMs: Int64
 
+    /// Whether estimated_wait_ms is known: false while WAITING before the sale has
+    /// admitted anyone recently (no rate to measure), and in every other state.
+    public var waitTimeKnown: Bool
+
+    /// The sale's opening time, Unix ms UTC: set while PRE_QUEUE.
+    public var opensAtUnixMs: Int64
+
+    /// The concert whose sale the token waits for.
+    public var concertID: Int64
+
     /// Creates a `QueueStatus`; every field defaults to its zero value.
-    public init(state: TokenState = .init(rawValue: 0), position: UInt64 = 0, ahead: UInt64 = 0, estimatedWaitMs: Int64 = 0, expiresAtUnixMs: Int64 = 0) {
+    public init(state: TokenState = .init(rawValue: 0), position: UInt64 = 0, ahead: UInt64 = 0, estimatedWaitMs: Int64 = 0, expiresAtUnixMs: Int64 = 0, waitTimeKnown: Bool = false, opensAtUnixMs: Int64 = 0, concertID: Int64 = 0) {
         self.state = state
         self.position = position
         self.ahead = ahead
         self.estimatedWaitMs = estimatedWaitMs
         self.expiresAtUnixMs = expiresAtUnixMs
+        self.waitTimeKnown = waitTimeKnown
+        self.opensAtUnixMs = opensAtUnixMs
+        self.concertID = concertID
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -1314,6 +1444,9 @@ extension QueueStatus: CBridgedMessage {
         self.ahead = c.pointee.ahead
         self.estimatedWaitMs = c.pointee.estimated_wait_ms
         self.expiresAtUnixMs = c.pointee.expires_at_unix_ms
+        self.waitTimeKnown = c.pointee.wait_time_known != 0
+        self.opensAtUnixMs = c.pointee.opens_at_unix_ms
+        self.concertID = c.pointee.concert_id
     }
 
     package func fill(_ c: UnsafeMutablePointer<Concert__V1__QueueStatus>, arena: CArena) {
@@ -1322,6 +1455,9 @@ extension QueueStatus: CBridgedMessage {
         c.pointee.ahead = self.ahead
         c.pointee.estimated_wait_ms = self.estimatedWaitMs
         c.pointee.expires_at_unix_ms = self.expiresAtUnixMs
+        c.pointee.wait_time_known = self.waitTimeKnown ? 1 : 0
+        c.pointee.opens_at_unix_ms = self.opensAtUnixMs
+        c.pointee.concert_id = self.concertID
     }
 
     package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__QueueStatus>) {
@@ -1345,7 +1481,7 @@ extension QueueStatus: CBridgedMessage {
     }
 }
 
-/// Asks for a queue token for a user.
+/// Asks for a queue token for a user in one concert's sale.
 public struct IssueTokenRequest: ProtoMessage {
     /// The message's fully-qualified protobuf name.
     public static let protoName = "concert.v1.IssueTokenRequest"
@@ -1353,9 +1489,13 @@ public struct IssueTokenRequest: ProtoMessage {
     /// The user's id, a UUID in canonical text form.
     public var userID: String
 
+    /// The concert whose sale to wait for; required (0 is INVALID_CONCERT_ID).
+    public var concertID: Int64
+
     /// Creates a `IssueTokenRequest`; every field defaults to its zero value.
-    public init(userID: String = "") {
+    public init(userID: String = "", concertID: Int64 = 0) {
         self.userID = userID
+        self.concertID = concertID
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -1374,10 +1514,12 @@ extension IssueTokenRequest: CBridgedMessage {
 
     package init(cMessage c: UnsafePointer<Concert__V1__IssueTokenRequest>) {
         self.userID = String(cString: c.pointee.user_id)
+        self.concertID = c.pointee.concert_id
     }
 
     package func fill(_ c: UnsafeMutablePointer<Concert__V1__IssueTokenRequest>, arena: CArena) {
         c.pointee.user_id = arena.cString(self.userID)
+        c.pointee.concert_id = self.concertID
     }
 
     package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__IssueTokenRequest>) {
@@ -1401,8 +1543,8 @@ extension IssueTokenRequest: CBridgedMessage {
     }
 }
 
-/// The user's queue token: a new one at the back of the line, or the user's
-/// live (waiting or active) token if they already have one.
+/// The user's queue token for the sale: a new one (PRE_QUEUE before opening,
+/// else at the back of the line), or the user's live token for that sale.
 public struct IssueTokenResponse: ProtoMessage {
     /// The message's fully-qualified protobuf name.
     public static let protoName = "concert.v1.IssueTokenResponse"
@@ -1572,6 +1714,250 @@ extension GetQueueStatusResponse: CBridgedMessage {
     }
 }
 
+/// Gives up the calling token's place: a waiting place or an active slot.
+public struct LeaveQueueRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.LeaveQueueRequest"
+
+    /// Creates a `LeaveQueueRequest`; every field defaults to its zero value.
+    public init() {
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension LeaveQueueRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__LeaveQueueRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__LeaveQueueRequest>) {
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueRequest>, arena _: CArena) {
+        _ = c
+    }
+
+    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueRequest>) {
+        concert__v1__leave_queue_request__init(c)
+    }
+
+    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__LeaveQueueRequest>? {
+        concert__v1__leave_queue_request__unpack(nil, count, bytes)
+    }
+
+    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueRequest>) {
+        concert__v1__leave_queue_request__free_unpacked(c, nil)
+    }
+
+    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__LeaveQueueRequest>) -> Int {
+        concert__v1__leave_queue_request__get_packed_size(c)
+    }
+
+    package static func cPack(_ c: UnsafePointer<Concert__V1__LeaveQueueRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        concert__v1__leave_queue_request__pack(c, out)
+    }
+}
+
+/// The token after leaving.
+public struct LeaveQueueResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.LeaveQueueResponse"
+
+    /// ABANDONED when it was waiting or pre-queued, EXPIRED when it was active.
+    public var status: QueueStatus?
+
+    /// Creates a `LeaveQueueResponse`; every field defaults to its zero value.
+    public init(status: QueueStatus? = nil) {
+        self.status = status
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension LeaveQueueResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__LeaveQueueResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__LeaveQueueResponse>) {
+        self.status = c.pointee.status.map { QueueStatus(cMessage: $0) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueResponse>, arena: CArena) {
+        c.pointee.status = self.status.map { arena.message($0) }
+    }
+
+    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueResponse>) {
+        concert__v1__leave_queue_response__init(c)
+    }
+
+    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__LeaveQueueResponse>? {
+        concert__v1__leave_queue_response__unpack(nil, count, bytes)
+    }
+
+    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueResponse>) {
+        concert__v1__leave_queue_response__free_unpacked(c, nil)
+    }
+
+    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__LeaveQueueResponse>) -> Int {
+        concert__v1__leave_queue_response__get_packed_size(c)
+    }
+
+    package static func cPack(_ c: UnsafePointer<Concert__V1__LeaveQueueResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        concert__v1__leave_queue_response__pack(c, out)
+    }
+}
+
+/// Asks for one sale's line. Needs no token.
+public struct GetSaleLineRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.GetSaleLineRequest"
+
+    /// The concert whose sale to report.
+    public var concertID: Int64
+
+    /// Creates a `GetSaleLineRequest`; every field defaults to its zero value.
+    public init(concertID: Int64 = 0) {
+        self.concertID = concertID
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension GetSaleLineRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__GetSaleLineRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__GetSaleLineRequest>) {
+        self.concertID = c.pointee.concert_id
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineRequest>, arena: CArena) {
+        c.pointee.concert_id = self.concertID
+    }
+
+    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineRequest>) {
+        concert__v1__get_sale_line_request__init(c)
+    }
+
+    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetSaleLineRequest>? {
+        concert__v1__get_sale_line_request__unpack(nil, count, bytes)
+    }
+
+    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineRequest>) {
+        concert__v1__get_sale_line_request__free_unpacked(c, nil)
+    }
+
+    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetSaleLineRequest>) -> Int {
+        concert__v1__get_sale_line_request__get_packed_size(c)
+    }
+
+    package static func cPack(_ c: UnsafePointer<Concert__V1__GetSaleLineRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        concert__v1__get_sale_line_request__pack(c, out)
+    }
+}
+
+/// One sale's line now.
+public struct GetSaleLineResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.GetSaleLineResponse"
+
+    /// The sale, its state and settings.
+    public var sale: Sale?
+
+    /// Tokens in line and not dropped (pre-queued ones included).
+    public var waiting: UInt64
+
+    /// Tokens active now.
+    public var active: UInt64
+
+    /// Places filled in the last minute.
+    public var admittedLastMinute: UInt64
+
+    /// When the sale last admitted someone, Unix ms UTC; 0 for never.
+    public var lastAdmissionUnixMs: Int64
+
+    /// Creates a `GetSaleLineResponse`; every field defaults to its zero value.
+    public init(sale: Sale? = nil, waiting: UInt64 = 0, active: UInt64 = 0, admittedLastMinute: UInt64 = 0, lastAdmissionUnixMs: Int64 = 0) {
+        self.sale = sale
+        self.waiting = waiting
+        self.active = active
+        self.admittedLastMinute = admittedLastMinute
+        self.lastAdmissionUnixMs = lastAdmissionUnixMs
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension GetSaleLineResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__GetSaleLineResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__GetSaleLineResponse>) {
+        self.sale = c.pointee.sale.map { Sale(cMessage: $0) }
+        self.waiting = c.pointee.waiting
+        self.active = c.pointee.active
+        self.admittedLastMinute = c.pointee.admitted_last_minute
+        self.lastAdmissionUnixMs = c.pointee.last_admission_unix_ms
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineResponse>, arena: CArena) {
+        c.pointee.sale = self.sale.map { arena.message($0) }
+        c.pointee.waiting = self.waiting
+        c.pointee.active = self.active
+        c.pointee.admitted_last_minute = self.admittedLastMinute
+        c.pointee.last_admission_unix_ms = self.lastAdmissionUnixMs
+    }
+
+    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineResponse>) {
+        concert__v1__get_sale_line_response__init(c)
+    }
+
+    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetSaleLineResponse>? {
+        concert__v1__get_sale_line_response__unpack(nil, count, bytes)
+    }
+
+    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineResponse>) {
+        concert__v1__get_sale_line_response__free_unpacked(c, nil)
+    }
+
+    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetSaleLineResponse>) -> Int {
+        concert__v1__get_sale_line_response__get_packed_size(c)
+    }
+
+    package static func cPack(_ c: UnsafePointer<Concert__V1__GetSaleLineResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        concert__v1__get_sale_line_response__pack(c, out)
+    }
+}
+
 /// A concert.
 public struct Concert: ProtoMessage {
     /// The message's fully-qualified protobuf name.
@@ -1589,12 +1975,16 @@ public struct Concert: ProtoMessage {
     /// The venue.
     public var venue: String
 
+    /// Its sale: when tickets go on sale, and the line's settings.
+    public var sale: Sale?
+
     /// Creates a `Concert`; every field defaults to its zero value.
-    public init(id: Int64 = 0, title: String = "", artist: String = "", venue: String = "") {
+    public init(id: Int64 = 0, title: String = "", artist: String = "", venue: String = "", sale: Sale? = nil) {
         self.id = id
         self.title = title
         self.artist = artist
         self.venue = venue
+        self.sale = sale
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -1616,6 +2006,7 @@ extension Concert: CBridgedMessage {
         self.title = String(cString: c.pointee.title)
         self.artist = String(cString: c.pointee.artist)
         self.venue = String(cString: c.pointee.venue)
+        self.sale = c.pointee.sale.map { Sale(cMessage: $0) }
     }
 
     package func fill(_ c: UnsafeMutablePointer<Concert__V1__Concert>, arena: CArena) {
@@ -1623,6 +2014,7 @@ extension Concert: CBridgedMessage {
         c.pointee.title = arena.cString(self.title)
         c.pointee.artist = arena.cString(self.artist)
         c.pointee.venue = arena.cString(self.venue)
+        c.pointee.sale = self.sale.map { arena.message($0) }
     }
 
     package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__Concert>) {
@@ -1643,6 +2035,116 @@ extension Concert: CBridgedMessage {
 
     package static func cPack(_ c: UnsafePointer<Concert__V1__Concert>, into out: UnsafeMutablePointer<UInt8>) -> Int {
         concert__v1__concert__pack(c, out)
+    }
+}
+
+/// One concert's on-sale: its own line, capacity and times.
+public struct Sale: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.Sale"
+
+    /// The concert on sale.
+    public var concertID: Int64
+
+    /// Where the sale stands now.
+    public var state: SaleState
+
+    /// When the sale opens, Unix ms UTC.
+    public var opensAtUnixMs: Int64
+
+    /// When the sale closes, Unix ms UTC; 0 for never.
+    public var closesAtUnixMs: Int64
+
+    /// When the pre-queue opens (opens_at minus the pre-queue window), Unix ms UTC.
+    public var preQueueOpensAtUnixMs: Int64
+
+    /// N: the most tokens active at once.
+    public var maxActive: UInt32
+
+    /// K: the most admissions per admission interval; 0 for no cap.
+    public var admissionsPerInterval: UInt32
+
+    /// The admission interval for K, in milliseconds.
+    public var admissionIntervalMs: Int64
+
+    /// T: how long an active token lasts at most, in milliseconds.
+    public var activeLifetimeMs: Int64
+
+    /// How long an active token may make no call before it expires, in milliseconds.
+    public var activeIdleMs: Int64
+
+    /// Creates a `Sale`; every field defaults to its zero value.
+    public init(concertID: Int64 = 0, state: SaleState = .init(rawValue: 0), opensAtUnixMs: Int64 = 0, closesAtUnixMs: Int64 = 0, preQueueOpensAtUnixMs: Int64 = 0, maxActive: UInt32 = 0, admissionsPerInterval: UInt32 = 0, admissionIntervalMs: Int64 = 0, activeLifetimeMs: Int64 = 0, activeIdleMs: Int64 = 0) {
+        self.concertID = concertID
+        self.state = state
+        self.opensAtUnixMs = opensAtUnixMs
+        self.closesAtUnixMs = closesAtUnixMs
+        self.preQueueOpensAtUnixMs = preQueueOpensAtUnixMs
+        self.maxActive = maxActive
+        self.admissionsPerInterval = admissionsPerInterval
+        self.admissionIntervalMs = admissionIntervalMs
+        self.activeLifetimeMs = activeLifetimeMs
+        self.activeIdleMs = activeIdleMs
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension Sale: CBridgedMessage {
+    package typealias CMessage = Concert__V1__Sale
+
+    package init(cMessage c: UnsafePointer<Concert__V1__Sale>) {
+        self.concertID = c.pointee.concert_id
+        self.state = SaleState(rawValue: Int32(bitPattern: c.pointee.state.rawValue))
+        self.opensAtUnixMs = c.pointee.opens_at_unix_ms
+        self.closesAtUnixMs = c.pointee.closes_at_unix_ms
+        self.preQueueOpensAtUnixMs = c.pointee.pre_queue_opens_at_unix_ms
+        self.maxActive = c.pointee.max_active
+        self.admissionsPerInterval = c.pointee.admissions_per_interval
+        self.admissionIntervalMs = c.pointee.admission_interval_ms
+        self.activeLifetimeMs = c.pointee.active_lifetime_ms
+        self.activeIdleMs = c.pointee.active_idle_ms
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__Sale>, arena: CArena) {
+        c.pointee.concert_id = self.concertID
+        c.pointee.state = Concert__V1__SaleState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        c.pointee.opens_at_unix_ms = self.opensAtUnixMs
+        c.pointee.closes_at_unix_ms = self.closesAtUnixMs
+        c.pointee.pre_queue_opens_at_unix_ms = self.preQueueOpensAtUnixMs
+        c.pointee.max_active = self.maxActive
+        c.pointee.admissions_per_interval = self.admissionsPerInterval
+        c.pointee.admission_interval_ms = self.admissionIntervalMs
+        c.pointee.active_lifetime_ms = self.activeLifetimeMs
+        c.pointee.active_idle_ms = self.activeIdleMs
+    }
+
+    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__Sale>) {
+        concert__v1__sale__init(c)
+    }
+
+    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__Sale>? {
+        concert__v1__sale__unpack(nil, count, bytes)
+    }
+
+    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__Sale>) {
+        concert__v1__sale__free_unpacked(c, nil)
+    }
+
+    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__Sale>) -> Int {
+        concert__v1__sale__get_packed_size(c)
+    }
+
+    package static func cPack(_ c: UnsafePointer<Concert__V1__Sale>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        concert__v1__sale__pack(c, out)
     }
 }
 

@@ -85,12 +85,12 @@ extension RPCCaller {
     }
 
     /// Issues (or returns the user's live) queue token. Needs no token.
-    public func issueToken(userID: String, timeout: Duration? = nil) async throws(RPCError) -> IssueTokenResponse {
-        try await call(AuthService.issueToken, IssueTokenRequest(userID: userID), timeout: timeout)
+    public func issueToken(userID: String, concertID: Int64, timeout: Duration? = nil) async throws(RPCError) -> IssueTokenResponse {
+        try await call(AuthService.issueToken, IssueTokenRequest(userID: userID, concertID: concertID), timeout: timeout)
     }
 }
 
-/// Reports positions in the waiting room.
+/// The waiting room: one line per sale.
 public enum QueueService {
     /// The service's fully-qualified name.
     public static let name = "concert.v1.QueueService"
@@ -99,14 +99,32 @@ public enum QueueService {
     public static let getQueueStatus = RPC<GetQueueStatusRequest, GetQueueStatusResponse>(
         service: name, method: "GetQueueStatus", requestType: GetQueueStatusRequest.protoName, responseType: GetQueueStatusResponse.protoName)
 
+    /// Gives up the calling token's place at once; the next present fan takes an
+    /// active slot it frees. A live (pre-queued, waiting or active) token.
+    public static let leaveQueue = RPC<LeaveQueueRequest, LeaveQueueResponse>(
+        service: name, method: "LeaveQueue", requestType: LeaveQueueRequest.protoName, responseType: LeaveQueueResponse.protoName)
+
+    /// A sale's line: how many wait, how many are active, the recent admission
+    /// rate and its times. Needs no token.
+    public static let getSaleLine = RPC<GetSaleLineRequest, GetSaleLineResponse>(
+        service: name, method: "GetSaleLine", requestType: GetSaleLineRequest.protoName, responseType: GetSaleLineResponse.protoName)
+
     /// The service and its methods, in declaration order.
-    public static let descriptor = ServiceDescriptor(name: name, methods: [getQueueStatus.descriptor])
+    public static let descriptor = ServiceDescriptor(name: name, methods: [getQueueStatus.descriptor, leaveQueue.descriptor, getSaleLine.descriptor])
 }
 
 /// Implements `concert.v1.QueueService` on a server.
 public protocol QueueServiceHandler: Sendable {
     /// The calling token's state, position and estimated wait. Any known token.
     func getQueueStatus(_ request: GetQueueStatusRequest, context: RequestContext) async throws -> GetQueueStatusResponse
+
+    /// Gives up the calling token's place at once; the next present fan takes an
+    /// active slot it frees. A live (pre-queued, waiting or active) token.
+    func leaveQueue(_ request: LeaveQueueRequest, context: RequestContext) async throws -> LeaveQueueResponse
+
+    /// A sale's line: how many wait, how many are active, the recent admission
+    /// rate and its times. Needs no token.
+    func getSaleLine(_ request: GetSaleLineRequest, context: RequestContext) async throws -> GetSaleLineResponse
 }
 
 extension QueueServiceHandler {
@@ -114,6 +132,8 @@ extension QueueServiceHandler {
     public var routes: [Route] {
         [
             Route(QueueService.getQueueStatus) { request, context in try await self.getQueueStatus(request, context: context) },
+            Route(QueueService.leaveQueue) { request, context in try await self.leaveQueue(request, context: context) },
+            Route(QueueService.getSaleLine) { request, context in try await self.getSaleLine(request, context: context) },
         ]
     }
 }
@@ -122,6 +142,24 @@ extension RPCCaller {
     /// The calling token's state, position and estimated wait. Any known token.
     public func getQueueStatus(_ request: GetQueueStatusRequest, timeout: Duration? = nil) async throws(RPCError) -> GetQueueStatusResponse {
         try await call(QueueService.getQueueStatus, request, timeout: timeout)
+    }
+
+    /// Gives up the calling token's place at once; the next present fan takes an
+    /// active slot it frees. A live (pre-queued, waiting or active) token.
+    public func leaveQueue(_ request: LeaveQueueRequest, timeout: Duration? = nil) async throws(RPCError) -> LeaveQueueResponse {
+        try await call(QueueService.leaveQueue, request, timeout: timeout)
+    }
+
+    /// A sale's line: how many wait, how many are active, the recent admission
+    /// rate and its times. Needs no token.
+    public func getSaleLine(_ request: GetSaleLineRequest, timeout: Duration? = nil) async throws(RPCError) -> GetSaleLineResponse {
+        try await call(QueueService.getSaleLine, request, timeout: timeout)
+    }
+
+    /// A sale's line: how many wait, how many are active, the recent admission
+    /// rate and its times. Needs no token.
+    public func getSaleLine(concertID: Int64, timeout: Duration? = nil) async throws(RPCError) -> GetSaleLineResponse {
+        try await call(QueueService.getSaleLine, GetSaleLineRequest(concertID: concertID), timeout: timeout)
     }
 }
 
@@ -309,5 +347,5 @@ public enum ProtocolServices {
     public static let all: [ServiceDescriptor] = [SystemService.descriptor, AuthService.descriptor, QueueService.descriptor, ReservationService.descriptor, PaymentService.descriptor]
 
     /// The FNV-1a 64-bit digest of the .proto sources this file was generated from; a test checks it is current.
-    public static let sourceDigest = "d339e587766c3aac"
+    public static let sourceDigest = "f2f95130dffda076"
 }

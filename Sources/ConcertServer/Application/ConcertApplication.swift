@@ -44,8 +44,8 @@ public final class ConcertApplication: Sendable {
             let dispatcher = Dispatcher(
                 routes: SystemHandler(version: version, clock: clock, health: serving).routes
                     + AuthHandler(store: store, verifier: verifier).routes
-                    + QueueHandler(store: store).routes
-                    + ReservationHandler(store: store).routes
+                    + QueueHandler(store: store, clock: clock).routes
+                    + ReservationHandler(store: store, clock: clock).routes
                     + PaymentHandler(store: store).routes,
                 logger: logger)
             let server = try await RPCServer(

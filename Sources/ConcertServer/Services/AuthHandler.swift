@@ -12,7 +12,7 @@ struct AuthHandler: AuthServiceHandler {
     func issueToken(_ request: IssueTokenRequest, context: RequestContext) async throws -> IssueTokenResponse {
         let userID = try Validation.userID(request.userID)
         try await verifier?.verify(userID: userID, metadata: context.metadata)
-        let issued = try await store.issueToken(userID: userID)
+        let issued = try await store.issueToken(userID: userID, concertID: request.concertID)
         return IssueTokenResponse(token: issued.token, status: issued.status.wire)
     }
 }

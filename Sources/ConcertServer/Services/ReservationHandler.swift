@@ -1,14 +1,18 @@
+import ConcertDomain
 import ConcertProtocol
 import ConcertStore
 
 /// Serves `concert.v1.ReservationService`: the catalog and seat holds.
 ///
-/// Listing needs any known token (waiting fans may look); holding needs an active one.
+/// Listing concerts and their sales needs no token (a fan picks a sale before queueing); listing
+/// dates and seats needs any known token (waiting fans may look); holding needs an active one.
 struct ReservationHandler: ReservationServiceHandler {
     let store: ConcertStore
+    let clock: any ConcertClock
 
     func listConcerts(_ request: ListConcertsRequest, context: RequestContext) async throws -> ListConcertsResponse {
-        ListConcertsResponse(concerts: try await store.concerts(token: try context.requiredToken()).map(\.wire))
+        let now = clock.now()
+        return ListConcertsResponse(concerts: try await store.concerts().map { $0.wire(now: now) })
     }
 
     func listAvailableDates(_ request: ListAvailableDatesRequest, context: RequestContext) async throws

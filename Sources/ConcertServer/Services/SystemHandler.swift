@@ -8,6 +8,8 @@ struct SystemHandler: SystemServiceHandler {
         SystemService.health.descriptor.path,
         SystemService.listServices.descriptor.path,
         AuthService.issueToken.descriptor.path,
+        QueueService.getSaleLine.descriptor.path,
+        ReservationService.listConcerts.descriptor.path,
     ]
 
     let version: String

@@ -11,8 +11,11 @@ extension ConcertDomain.QueueStatus {
             state: state.wire,
             position: UInt64(max(0, position)),
             ahead: UInt64(max(0, ahead)),
-            estimatedWaitMs: estimatedWaitMs,
-            expiresAtUnixMs: expiresAtMs ?? 0)
+            estimatedWaitMs: estimatedWaitMs ?? 0,
+            expiresAtUnixMs: expiresAtMs ?? 0,
+            waitTimeKnown: estimatedWaitMs != nil,
+            opensAtUnixMs: opensAtMs ?? 0,
+            concertID: concertID)
     }
 }
 
@@ -20,17 +23,52 @@ extension ConcertDomain.TokenState {
     /// The wire form.
     var wire: ConcertProtocol.TokenState {
         switch self {
+        case .preQueue: .preQueue
         case .waiting: .waiting
         case .active: .active
         case .expired: .expired
+        case .abandoned: .abandoned
         }
     }
 }
 
 extension ConcertDomain.Concert {
+    /// The wire form, with the sale's state at `now`.
+    func wire(now: Int64) -> ConcertProtocol.Concert {
+        ConcertProtocol.Concert(id: id, title: title, artist: artist, venue: venue, sale: sale?.wire(now: now))
+    }
+}
+
+extension ConcertDomain.Sale {
+    /// The wire form, with the state at `now`.
+    func wire(now: Int64) -> ConcertProtocol.Sale {
+        ConcertProtocol.Sale(
+            concertID: concertID, state: state(now: now).wire, opensAtUnixMs: opensAtMs, closesAtUnixMs: closesAtMs ?? 0,
+            preQueueOpensAtUnixMs: preQueueOpensAtMs, maxActive: UInt32(clamping: policy.maxActive),
+            admissionsPerInterval: UInt32(clamping: policy.admissionsPerInterval ?? 0),
+            admissionIntervalMs: policy.admissionIntervalMs, activeLifetimeMs: policy.activeLifetimeMs,
+            activeIdleMs: policy.activeIdleMs)
+    }
+}
+
+extension ConcertDomain.SaleState {
     /// The wire form.
-    var wire: ConcertProtocol.Concert {
-        ConcertProtocol.Concert(id: id, title: title, artist: artist, venue: venue)
+    var wire: ConcertProtocol.SaleState {
+        switch self {
+        case .upcoming: .upcoming
+        case .preQueue: .preQueue
+        case .open: .open
+        case .closed: .closed
+        }
+    }
+}
+
+extension ConcertDomain.SaleLine {
+    /// The wire form, with the sale's state at `now`.
+    func wire(now: Int64) -> GetSaleLineResponse {
+        GetSaleLineResponse(
+            sale: sale.wire(now: now), waiting: UInt64(max(0, waiting)), active: UInt64(max(0, active)),
+            admittedLastMinute: UInt64(max(0, admittedLastMinute)), lastAdmissionUnixMs: lastAdmissionAtMs ?? 0)
     }
 }
 

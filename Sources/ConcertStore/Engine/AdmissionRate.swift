@@ -1,28 +1,48 @@
+import ConcertDomain
 import Synchronization
 
-/// A per-store cache of how many admissions happened in the last `WaitEstimate.observationWindowMs`,
-/// refreshed at most once a second so that estimating a wait stays O(1).
+/// A per-store cache of each sale's recent admissions (over `WaitEstimate.shortWindowMs` and
+/// `longWindowMs`), refreshed at most once a second per sale so that estimating a wait stays O(1).
 final class AdmissionRate: Sendable {
+    /// The admissions of one sale observed over its two windows.
+    struct Observed: Sendable {
+        /// Places filled in the short window.
+        var short: Int64
+        /// Places filled in the long window.
+        var long: Int64
+    }
+
     private struct Sample {
         var takenAtMs: Int64
-        var admitted: Int64
+        var observed: Observed
     }
 
     /// How long a sample is reused, in milliseconds.
     static let maxAgeMs: Int64 = 1000
 
-    private let sample = Mutex<Sample?>(nil)
+    private let samples = Mutex<[Int64: Sample]>([:])
 
-    /// The admissions in the window ending at `now`, from the cache when its sample is under a second old,
-    /// else from `load` (whose answer is cached).
-    func admittedInWindow(now: Int64, load: () throws -> Int64) rethrows -> Int64 {
-        let cached = sample.withLock { sample -> Int64? in
-            guard let sample, now >= sample.takenAtMs, now - sample.takenAtMs < Self.maxAgeMs else { return nil }
-            return sample.admitted
+    /// The admissions of sale `concertID` in the windows ending at `now`, from the cache when its sample is
+    /// under a second old, else from `load` (whose answer is cached).
+    func observed(concertID: Int64, now: Int64, load: () throws -> Observed) rethrows -> Observed {
+        let cached = samples.withLock { samples -> Observed? in
+            guard let sample = samples[concertID], now >= sample.takenAtMs, now - sample.takenAtMs < Self.maxAgeMs
+            else { return nil }
+            return sample.observed
         }
         if let cached { return cached }
-        let admitted = try load()
-        sample.withLock { $0 = Sample(takenAtMs: now, admitted: admitted) }
-        return admitted
+        let observed = try load()
+        samples.withLock { $0[concertID] = Sample(takenAtMs: now, observed: observed) }
+        return observed
+    }
+
+    /// The estimated wait for `position` in sale `concertID`: over the short window when it saw admissions,
+    /// else over the long one; nil when neither did.
+    static func estimate(position: Int64, observed: Observed) -> Int64? {
+        if observed.short > 0 {
+            return WaitEstimate.milliseconds(
+                position: position, admitted: observed.short, windowMs: WaitEstimate.shortWindowMs)
+        }
+        return WaitEstimate.milliseconds(position: position, admitted: observed.long, windowMs: WaitEstimate.longWindowMs)
     }
 }

@@ -1,88 +1,109 @@
 import ConcertDomain
 
 extension Session {
-    /// The line's counters: every token up to `lastSeq` was issued, every one up to `admittedThrough` admitted.
-    struct LineState {
-        /// The seq of the newest token.
-        var lastSeq: Int64
-        /// The seq of the newest admitted token.
-        var admittedThrough: Int64
-    }
-
-    /// The line's counters.
-    func lineState() throws -> LineState {
-        guard let state = try db.first(
-            "SELECT last_seq, admitted_through FROM queue_state WHERE id = 1",
-            read: { LineState(lastSeq: $0.int64(0), admittedThrough: $0.int64(1)) })
-        else { throw StorageError.inconsistency("queue_state row is missing") }
-        return state
-    }
-
-    /// How many tokens are active now: admitted, not closed, not expired (a range scan of the partial index
-    /// `tokens_active`, so O(active)).
-    func activeTokenCount() throws -> Int64 {
-        try db.first(
-            "SELECT count(*) FROM tokens WHERE closed_ms IS NULL AND expires_ms > ?1", now,
-            read: { $0.int64(0) }) ?? 0
-    }
-
-    /// How many tokens were admitted after `since` (exclusive).
-    func admittedSince(_ since: Int64) throws -> Int64 {
-        try db.first(
-            "SELECT coalesce(sum(count), 0) FROM admissions WHERE admitted_ms > ?1", since,
-            read: { $0.int64(0) }) ?? 0
-    }
-
-    /// The seqs the next admission would admit now, or nil when nothing can be admitted: the head of the line,
-    /// at most `maxActive` minus the active count, and at most what is left of the K cap for the window of
-    /// `admissionIntervalMs` ending now.
-    func admissionPlan() throws -> ClosedRange<Int64>? {
-        let line = try lineState()
-        let waiting = line.lastSeq - line.admittedThrough
-        guard waiting > 0, queuePolicy.maxActive > 0 else { return nil }
-        var room = Int64(queuePolicy.maxActive) - (try activeTokenCount())
-        if let cap = queuePolicy.admissionsPerInterval {
-            let used = try admittedSince(now - queuePolicy.admissionIntervalMs)
+    /// The places the next admission of the sale would admit now (their token seqs and places, in line order),
+    /// or an empty list: the sale must be open; at most N minus the active count, and at most what is left of
+    /// the K cap for the window of the admission interval ending now; dropped places are skipped, and places of
+    /// the pre-queue not given out yet are not passed.
+    func admissionPlan(_ record: SaleRecord) throws -> [(seq: Int64, place: Int64)] {
+        let sale = record.sale
+        let policy = sale.policy
+        guard sale.state(now: now) == .open, policy.maxActive > 0 else { return [] }
+        let through = record.admissibleThrough
+        guard through > record.admittedThrough else { return [] }
+        var room = Int64(policy.maxActive) - (try activeCount(concertID: sale.concertID))
+        if let cap = policy.admissionsPerInterval {
+            let used = try admittedSince(concertID: sale.concertID, now - policy.admissionIntervalMs)
             room = min(room, Int64(cap) - used)
         }
-        let count = min(room, waiting)
-        guard count > 0 else { return nil }
-        return (line.admittedThrough + 1)...(line.admittedThrough + count)
+        guard room > 0 else { return [] }
+        return try db.all(
+            """
+            SELECT seq, place FROM tokens
+            WHERE concert_id = ?1 AND place > ?2 AND place <= ?3 AND abandoned_ms IS NULL
+            ORDER BY place LIMIT ?4
+            """, sale.concertID, record.admittedThrough, through, room,
+            read: { (seq: $0.int64(0), place: $0.int64(1)) })
     }
 
-    /// Write: admits what `admissionPlan()` allows — those tokens become active until now + T — logs the
-    /// admission for rate estimates, drops log entries no window needs any more, and returns how many were admitted.
+    /// Write: admits what `admissionPlan` allows for the sale — those tokens become active until now + T —,
+    /// moves the head past them (and past the dropped places among them), logs the admission for estimates and
+    /// audits, drops log entries no window needs any more, and returns how many were admitted.
     @discardableResult
-    func admit() throws -> Int {
-        guard let range = try admissionPlan() else { return 0 }
-        let expires = now + queuePolicy.activeLifetimeMs
-        try db.execute(
-            "UPDATE tokens SET activated_ms = ?1, expires_ms = ?2 WHERE seq BETWEEN ?3 AND ?4",
-            now, expires, range.lowerBound, range.upperBound)
-        let moved = try db.execute(
-            "UPDATE queue_state SET admitted_through = ?1 WHERE id = 1 AND admitted_through = ?2",
-            range.upperBound, range.lowerBound - 1)
-        guard moved == 1 else { throw StorageError.inconsistency("queue_state changed during admission") }
-        let count = range.upperBound - range.lowerBound + 1
-        try db.execute(
-            "INSERT INTO admissions (admitted_ms, count, max_active) VALUES (?1, ?2, ?3)",
-            now, count, queuePolicy.maxActive)
-        let retention = max(WaitEstimate.observationWindowMs, queuePolicy.admissionIntervalMs)
-        try db.execute("DELETE FROM admissions WHERE admitted_ms <= ?1", now - retention)
-        return Int(count)
-    }
-
-    /// The estimated wait of the token at `position`, per `WaitEstimate` with the admissions of the last
-    /// minute (cached for up to a second).
-    func estimatedWait(position: Int64) throws -> Int64 {
-        let admitted = try admissionRate.admittedInWindow(now: now) {
-            try admittedSince(now - WaitEstimate.observationWindowMs)
+    func admit(concertID: Int64) throws -> Int {
+        let record = try saleRecord(concertID)
+        let plan = try admissionPlan(record)
+        guard let last = plan.last else { return 0 }
+        let expires = now + record.sale.policy.activeLifetimeMs
+        for entry in plan {
+            try db.execute(
+                "UPDATE tokens SET activated_ms = ?1, expires_ms = ?2 WHERE seq = ?3", now, expires, entry.seq)
         }
-        return WaitEstimate.milliseconds(position: position, admittedInWindow: admitted, policy: queuePolicy)
+        let moved = try db.execute(
+            "UPDATE sales SET admitted_through = ?1 WHERE concert_id = ?2 AND admitted_through = ?3",
+            last.place, concertID, record.admittedThrough)
+        guard moved == 1 else { throw StorageError.inconsistency("sale \(concertID) changed during admission") }
+        try db.execute(
+            "INSERT INTO admissions (concert_id, admitted_ms, count, max_active) VALUES (?1, ?2, ?3, ?4)",
+            concertID, now, plan.count, record.sale.policy.maxActive)
+        let retention = max(WaitEstimate.longWindowMs, record.sale.policy.admissionIntervalMs)
+        try db.execute(
+            "DELETE FROM admissions WHERE concert_id = ?1 AND admitted_ms <= ?2", concertID, now - retention)
+        return plan.count
     }
 
-    /// Write: rewrites the line's counters unchanged, which commits one real page write; the storage probe.
-    func touchLine() throws {
-        try db.execute("UPDATE queue_state SET last_seq = last_seq WHERE id = 1")
+    /// Write: gives the next `chunk` tokens of an open sale's pre-queue their places, in the order of their
+    /// random shuffle keys (drawn when they joined), after fixing the pre-queue's size if no one has; a
+    /// token that was dropped while pre-queued gets its place too, logged as dropped. Returns how many were
+    /// placed (0 when there is nothing to place).
+    @discardableResult
+    func placePreQueue(concertID: Int64, chunk: Int) throws -> Int {
+        guard try saleRecord(concertID).sale.opensAtMs <= now else { return 0 }
+        try fixPreQueue(concertID: concertID)
+        let record = try saleRecord(concertID)
+        guard let size = record.preQueueSize, record.preQueuePlaced < size else { return 0 }
+        let next = try db.all(
+            """
+            SELECT seq, abandoned_ms IS NOT NULL FROM tokens
+            WHERE concert_id = ?1 AND place IS NULL ORDER BY shuffle_key, seq LIMIT ?2
+            """, concertID, chunk, read: { (seq: $0.int64(0), dropped: $0.bool(1)) })
+        var place = record.preQueuePlaced
+        for token in next {
+            place += 1
+            try db.execute("UPDATE tokens SET place = ?1 WHERE seq = ?2", place, token.seq)
+            if token.dropped { try recordDrop(concertID: concertID, place: place) }
+        }
+        try db.execute("UPDATE sales SET pre_queue_placed = ?1 WHERE concert_id = ?2", place, concertID)
+        return next.count
+    }
+
+    /// Write: the token gives up its place. A pre-queued or waiting token is dropped (ABANDONED; its place, if
+    /// it has one, is logged as dropped); an active one expires now and its slot goes to the next in line.
+    /// TOKEN_EXPIRED / TOKEN_ABANDONED for a token that is no longer live.
+    func leave(token: String) throws -> QueueStatus {
+        let record = try liveToken(token)
+        let concertID = record.ticket.concertID
+        switch record.state(now: now) {
+        case .preQueue, .waiting:
+            try drop(seq: record.ticket.seq, concertID: concertID, place: record.ticket.place)
+        case .active:
+            try db.execute("UPDATE tokens SET closed_ms = ?1 WHERE seq = ?2", now, record.ticket.seq)
+            try admit(concertID: concertID)
+        case .expired, .abandoned:
+            break
+        }
+        return try status(of: self.token(token))
+    }
+
+    /// Write: marks the token dropped and, when it has a place, logs the place as dropped.
+    func drop(seq: Int64, concertID: Int64, place: Int64?) throws {
+        let marked = try db.execute(
+            "UPDATE tokens SET abandoned_ms = ?1 WHERE seq = ?2 AND abandoned_ms IS NULL", now, seq)
+        if marked == 1, let place { try recordDrop(concertID: concertID, place: place) }
+    }
+
+    /// Write: records the probe instant, which commits one real page write; the storage probe.
+    func touchProbe() throws {
+        try db.execute("INSERT INTO storage_probe (id, at_ms) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at_ms = ?1", now)
     }
 }

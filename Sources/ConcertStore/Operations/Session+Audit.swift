@@ -81,33 +81,65 @@ extension Session {
     }
 
     private func checkLine(_ check: (Int64, String) -> Void) throws {
-        let line = try lineState()
-        check(line.admittedThrough > line.lastSeq ? 1 : 0, "admitted_through beyond last_seq")
-        check(try count("SELECT count(*) FROM tokens") - line.lastSeq, "token count differs from last_seq by")
-        check(
-            try count("SELECT coalesce(max(seq), 0) FROM tokens") - line.lastSeq, "newest seq differs from last_seq by")
         check(
             try count(
-                "SELECT count(*) FROM tokens WHERE (seq > ?1) != (expires_ms IS NULL)", line.admittedThrough),
-            "tokens whose admission disagrees with admitted_through")
+                """
+                SELECT count(*) FROM sales AS s
+                WHERE (SELECT count(*) FROM tokens AS t WHERE t.concert_id = s.concert_id AND t.place IS NOT NULL)
+                      != s.last_place - (coalesce(s.pre_queue_size, 0) - s.pre_queue_placed)
+                """),
+            "sales whose placed tokens do not fill their places")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
+                WHERE t.place > s.admitted_through AND t.activated_ms IS NOT NULL
+                """),
+            "tokens admitted beyond their line's head")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
+                WHERE t.place <= s.admitted_through AND t.activated_ms IS NULL AND t.abandoned_ms IS NULL
+                """),
+            "places passed by the head that were neither admitted nor dropped")
+        check(
+            try count("SELECT count(*) FROM tokens WHERE activated_ms IS NOT NULL AND abandoned_ms IS NOT NULL"),
+            "dropped tokens that were admitted")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM sales AS s
+                WHERE s.dropped != (SELECT count(*) FROM abandonments AS a WHERE a.concert_id = s.concert_id)
+                """),
+            "sales whose dropped count differs from their drop log")
+        check(
+            try count(
+                """
+                SELECT count(*) FROM abandonments AS a
+                LEFT JOIN tokens AS t ON t.concert_id = a.concert_id AND t.place = a.place
+                WHERE t.seq IS NULL OR t.abandoned_ms IS NULL
+                """),
+            "logged drops without a dropped token at that place")
         check(
             try count(
                 """
                 SELECT count(*) FROM admissions AS a
-                WHERE a.max_active IS NOT NULL AND a.max_active < (
+                WHERE a.max_active < (
                     SELECT count(*) FROM tokens AS t
-                    WHERE t.activated_ms <= a.admitted_ms AND t.expires_ms > a.admitted_ms
-                      AND (t.closed_ms IS NULL OR t.closed_ms > a.admitted_ms))
+                    WHERE t.concert_id = a.concert_id AND t.activated_ms <= a.admitted_ms
+                      AND t.expires_ms > a.admitted_ms AND (t.closed_ms IS NULL OR t.closed_ms > a.admitted_ms))
                 """),
             "admissions that left more tokens active than the N they were made under")
         check(
             try count(
                 """
-                SELECT count(*) FROM (SELECT user_id FROM tokens
-                    WHERE closed_ms IS NULL AND (seq > ?1 OR expires_ms > ?2)
-                    GROUP BY user_id HAVING count(*) > 1)
-                """, line.admittedThrough, now),
-            "users with more than one live token")
+                SELECT count(*) FROM (SELECT t.user_id FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
+                    WHERE t.closed_ms IS NULL AND t.abandoned_ms IS NULL
+                      AND (t.place IS NULL OR t.place > s.admitted_through OR t.expires_ms > ?1)
+                    GROUP BY t.user_id, t.concert_id HAVING count(*) > 1)
+                """, now),
+            "users with more than one live token in one sale")
     }
 
     private func count<each Value: SQLBindable>(_ sql: StaticString, _ values: repeat each Value) throws -> Int64 {

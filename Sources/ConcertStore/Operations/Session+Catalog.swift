@@ -1,14 +1,18 @@
 import ConcertDomain
 
 extension Session {
-    /// Write: inserts the catalog's concerts, dates and seats that do not exist yet (by concert id and by
-    /// (concert, date)); existing rows are left untouched. The catalog is validated first (INVALID_CATALOG).
+    /// Write: inserts the catalog's concerts, their sales, dates and seats that do not exist yet (by concert id
+    /// and by (concert, date)); existing rows are left untouched. A sale's times relative to loading count from
+    /// `now`, and what it leaves out comes from the store's default queue policy. The catalog is validated first
+    /// (INVALID_CATALOG).
     func load(_ catalog: Catalog) throws {
         try catalog.validate()
         for concert in catalog.concerts {
             try db.execute(
                 "INSERT INTO concerts (id, title, artist, venue) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
                 concert.id, concert.title, concert.artist, concert.venue)
+            let sale = (concert.sale ?? Catalog.SaleEntry()).sale(concertID: concert.id, now: now, defaults: queuePolicy)
+            try createSale(sale)
             for entry in concert.dates {
                 guard let startsAtMs = entry.startsAtMs else { throw ConcertError(.invalidCatalog) }
                 let inserted = try db.execute(
@@ -34,10 +38,21 @@ extension Session {
         }
     }
 
-    /// Every concert, by id.
+    /// Every concert with its sale, by id.
     func concerts() throws -> [Concert] {
-        try db.all("SELECT id, title, artist, venue FROM concerts ORDER BY id") { row in
-            Concert(id: row.int64(0), title: row.string(1), artist: row.string(2), venue: row.string(3))
+        try db.all(
+            """
+            SELECT c.id, c.title, c.artist, c.venue,
+                   s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
+                   s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
+                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped
+            FROM concerts AS c LEFT JOIN sales AS s ON s.concert_id = c.id
+            ORDER BY c.id
+            """
+        ) { row in
+            Concert(
+                id: row.int64(0), title: row.string(1), artist: row.string(2), venue: row.string(3),
+                sale: row.optionalInt64(4) == nil ? nil : SaleRecord(row: row, offset: 4).sale)
         }
     }
 

@@ -26,7 +26,11 @@ extension Session {
             guard earlier.amount == amount else { throw ConcertError(.idempotencyKeyReused) }
             return earlier
         }
-        guard holder.state(now: now) != .expired else { throw ConcertError(.tokenExpired) }
+        switch holder.state(now: now) {
+        case .expired: throw ConcertError(.tokenExpired)
+        case .abandoned: throw ConcertError(.tokenAbandoned)
+        case .preQueue, .waiting, .active: break
+        }
         guard let balance = try db.first(
             """
             INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)
@@ -46,7 +50,7 @@ extension Session {
 
     /// Write: pays for a held reservation with the token's ACTIVE user's balance, in this order of checks:
     /// TOKEN_UNKNOWN, RESERVATION_NOT_FOUND (also for another user's), RESERVATION_ALREADY_PAID (before the token
-    /// state, since paying expires the token), TOKEN_EXPIRED / TOKEN_NOT_ACTIVE, HOLD_EXPIRED, then a conditional
+    /// state, since paying expires the token), TOKEN_WRONG_CONCERT, TOKEN_EXPIRED / TOKEN_NOT_ACTIVE, HOLD_EXPIRED, then a conditional
     /// debit (INSUFFICIENT_BALANCE). Accounts are created on first use, so one is ensured before the debit.
     /// It records the payment, marks the reservation paid, sells the seat to it, closes the token and admits
     /// the next in line.
@@ -54,6 +58,11 @@ extension Session {
         let holder = try self.token(token)
         let reservation = try ownedReservation(id: reservationID, userID: holder.userID)
         guard reservation.paidAtMs == nil else { throw ConcertError(.reservationAlreadyPaid) }
+        guard reservation.concertID == holder.ticket.concertID else {
+            throw ConcertError(
+                .tokenWrongConcert,
+                "The queue token is for the sale of concert \(holder.ticket.concertID), not concert \(reservation.concertID).")
+        }
         try Self.requireActive(holder.state(now: now))
         guard reservation.expiresAtMs > now else { throw ConcertError(.holdExpired) }
         try db.execute(
@@ -80,7 +89,7 @@ extension Session {
                 """, reservationID, reservation.concertID, reservation.date, reservation.seatNumber),
             "seat of reservation \(reservationID) was not held by it")
         try db.execute("UPDATE tokens SET closed_ms = ?1 WHERE seq = ?2", now, holder.ticket.seq)
-        try admit()
+        try admit(concertID: holder.ticket.concertID)
         var paid = reservation
         paid.state = .paid
         paid.paidAtMs = now

@@ -2,7 +2,8 @@ import ConcertDomain
 import Foundation
 
 extension Session {
-    /// Write: holds the seat for the token's (ACTIVE) user for H. The seat number and date were validated by the caller.
+    /// Write: holds the seat for the token's (ACTIVE) user for H; the token must be for the seat's concert
+    /// (TOKEN_WRONG_CONCERT). The seat number and date were validated by the caller.
     ///
     /// Unknown concert/date → CONCERT_NOT_FOUND / DATE_NOT_FOUND; a sold seat → SEAT_ALREADY_SOLD; a seat under
     /// someone else's live hold → SEAT_ALREADY_HELD; the caller's own live hold on it → that reservation again
@@ -10,6 +11,11 @@ extension Session {
     /// Otherwise a reservation row is inserted and ONE conditional UPDATE takes the hold; only `changes() == 1` wins.
     func reserveSeat(token: String, concertID: Int64, date: String, seatNumber: Int) throws -> Reservation {
         let holder = try activeToken(token)
+        guard holder.ticket.concertID == concertID else {
+            throw ConcertError(
+                .tokenWrongConcert,
+                "The queue token is for the sale of concert \(holder.ticket.concertID), not concert \(concertID).")
+        }
         guard let seat = try seatHold(concertID: concertID, date: date, number: seatNumber) else {
             throw try missingDate(concertID: concertID, date: date)
         }

@@ -2,89 +2,166 @@ import ConcertDomain
 import Foundation
 
 extension Session {
-    /// The stored token `token`: TOKEN_MISSING when empty, TOKEN_UNKNOWN when malformed or not issued here.
+    /// The token `token` with its sale, in any state; TOKEN_UNKNOWN when no such token was issued.
     func token(_ token: String) throws -> TokenRecord {
         try AccessToken.validate(token)
         let record = try db.first(
             """
-            SELECT t.seq, t.user_id, t.expires_ms, t.closed_ms IS NOT NULL, q.admitted_through
-            FROM tokens AS t, queue_state AS q
-            WHERE t.token = ?1 AND q.id = 1
+            SELECT t.seq, t.user_id, t.concert_id, t.place, t.expires_ms, t.closed_ms IS NOT NULL,
+                   t.abandoned_ms IS NOT NULL,
+                   s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
+                   s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
+                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped
+            FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
+            WHERE t.token = ?1
             """, token
         ) { row in
             TokenRecord(
                 userID: try row.uuid(1),
-                ticket: QueueTicket(seq: row.int64(0), expiresAtMs: row.optionalInt64(2), isClosed: row.bool(3)),
-                admittedThrough: row.int64(4))
+                ticket: QueueTicket(
+                    seq: row.int64(0), concertID: row.int64(2), place: row.optionalInt64(3),
+                    expiresAtMs: row.optionalInt64(4), isClosed: row.bool(5), isAbandoned: row.bool(6)),
+                sale: SaleRecord(row: row, offset: 7))
         }
         guard let record else { throw ConcertError(.tokenUnknown) }
         return record
     }
 
-    /// The token `token` if it is waiting or active; TOKEN_EXPIRED otherwise.
+    /// The token `token` if it is live (pre-queued, waiting or active); TOKEN_EXPIRED or TOKEN_ABANDONED otherwise.
     func liveToken(_ token: String) throws -> TokenRecord {
         let record = try self.token(token)
-        guard record.state(now: now) != .expired else { throw ConcertError(.tokenExpired) }
-        return record
+        switch record.state(now: now) {
+        case .expired: throw ConcertError(.tokenExpired)
+        case .abandoned: throw ConcertError(.tokenAbandoned)
+        case .preQueue, .waiting, .active: return record
+        }
     }
 
-    /// The token `token` if it is active; TOKEN_EXPIRED or TOKEN_NOT_ACTIVE otherwise.
+    /// The token `token` if it is active; TOKEN_EXPIRED, TOKEN_ABANDONED or TOKEN_NOT_ACTIVE otherwise.
     func activeToken(_ token: String) throws -> TokenRecord {
         let record = try self.token(token)
         try Self.requireActive(record.state(now: now))
         return record
     }
 
-    /// Throws TOKEN_EXPIRED or TOKEN_NOT_ACTIVE unless `state` is active.
+    /// Throws TOKEN_EXPIRED, TOKEN_ABANDONED or TOKEN_NOT_ACTIVE unless `state` is active.
     static func requireActive(_ state: TokenState) throws {
         switch state {
         case .active: return
-        case .waiting: throw ConcertError(.tokenNotActive)
+        case .waiting, .preQueue: throw ConcertError(.tokenNotActive)
         case .expired: throw ConcertError(.tokenExpired)
+        case .abandoned: throw ConcertError(.tokenAbandoned)
         }
     }
 
-    /// The queue status of `record` at `now`, with an estimated wait when it is waiting.
+    /// The queue status of `record` at `now`: its position (present fans ahead plus one, counted with this
+    /// process's index of dropped places) and estimated wait when waiting.
     func status(of record: TokenRecord) throws -> QueueStatus {
-        try record.ticket.status(admittedThrough: record.admittedThrough, now: now) { position in
-            try estimatedWait(position: position)
+        let concertID = record.ticket.concertID
+        switch record.state(now: now) {
+        case .preQueue:
+            return QueueStatus(state: .preQueue, opensAtMs: record.sale.sale.opensAtMs, concertID: concertID)
+        case .waiting:
+            let place = record.ticket.place ?? 0
+            let head = record.sale.admittedThrough
+            let position = place - head - (try droppedPlaces(in: record.sale, after: head, before: place))
+            let estimate = AdmissionRate.estimate(
+                position: position, observed: try observedAdmissions(concertID: concertID))
+            return QueueStatus(
+                state: .waiting, position: position, ahead: position - 1, estimatedWaitMs: estimate,
+                concertID: concertID)
+        case .active:
+            return QueueStatus(state: .active, expiresAtMs: record.ticket.expiresAtMs, concertID: concertID)
+        case .expired:
+            return QueueStatus(state: .expired, concertID: concertID)
+        case .abandoned:
+            return QueueStatus(state: .abandoned, concertID: concertID)
         }
     }
 
-    /// Write: the user's live token if there is one, else a new token at the back of the line; then admits
-    /// from the head of the line if there is room, so the returned status may already be active.
-    func issueToken(userID: UUID) throws -> IssuedToken {
-        let token = try latestLiveToken(userID: userID) ?? appendToken(userID: userID)
-        try admit()
+    /// Write: the user's live token for the sale if there is one; else, while the sale takes tokens, a new one
+    /// (PRE_QUEUE in the pre-queue window, else at the back of the line); then admits from the head of the line
+    /// if there is room. SALE_NOT_OPEN before the pre-queue window, SALE_CLOSED after closing.
+    func issueToken(userID: UUID, concertID: Int64) throws -> IssuedToken {
+        let sale = try saleRecord(concertID)
+        let token: String
+        if let live = try liveToken(userID: userID, concertID: concertID) {
+            token = live
+        } else {
+            switch sale.sale.state(now: now) {
+            case .upcoming:
+                let opens = ISO8601Instant.string(milliseconds: sale.sale.opensAtMs)
+                let preQueue = ISO8601Instant.string(milliseconds: sale.sale.preQueueOpensAtMs)
+                throw ConcertError(
+                    .saleNotOpen, "The sale of concert \(concertID) opens at \(opens); its line opens at \(preQueue).")
+            case .closed:
+                throw ConcertError(.saleClosed, "The sale of concert \(concertID) has closed.")
+            case .preQueue:
+                token = try joinPreQueue(userID: userID, concertID: concertID) ?? joinLine(userID: userID, concertID: concertID)
+            case .open:
+                token = try joinLine(userID: userID, concertID: concertID)
+            }
+        }
+        try admit(concertID: concertID)
         let record = try self.token(token)
         return IssuedToken(token: token, userID: userID, status: try status(of: record))
     }
 
-    private func latestLiveToken(userID: UUID) throws -> String? {
+    private func liveToken(userID: UUID, concertID: Int64) throws -> String? {
         let latest = try db.first(
             """
-            SELECT t.token, t.seq, t.expires_ms, t.closed_ms IS NOT NULL, q.admitted_through
-            FROM tokens AS t, queue_state AS q
-            WHERE t.user_id = ?1 AND q.id = 1
+            SELECT t.token, t.seq, t.place, t.expires_ms, t.closed_ms IS NOT NULL, t.abandoned_ms IS NOT NULL,
+                   s.admitted_through
+            FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
+            WHERE t.user_id = ?1 AND t.concert_id = ?2
             ORDER BY t.seq DESC LIMIT 1
-            """, userID
+            """, userID, concertID
         ) { row in
             (token: row.string(0),
-             ticket: QueueTicket(seq: row.int64(1), expiresAtMs: row.optionalInt64(2), isClosed: row.bool(3)),
-             admittedThrough: row.int64(4))
+             ticket: QueueTicket(
+                seq: row.int64(1), concertID: concertID, place: row.optionalInt64(2), expiresAtMs: row.optionalInt64(3),
+                isClosed: row.bool(4), isAbandoned: row.bool(5)),
+             admittedThrough: row.int64(6))
         }
         guard let latest, latest.ticket.isLive(admittedThrough: latest.admittedThrough, now: now) else { return nil }
         return latest.token
     }
 
-    private func appendToken(userID: UUID) throws -> String {
-        guard let seq = try db.first(
-            "UPDATE queue_state SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq", read: { $0.int64(0) })
-        else { throw StorageError.inconsistency("queue_state row is missing") }
+    /// Write: a new PRE_QUEUE token with a random shuffle key, or nil when the sale's pre-queue is already
+    /// fixed (another process saw the sale open and handed out a place).
+    private func joinPreQueue(userID: UUID, concertID: Int64) throws -> String? {
+        let joined = try db.execute(
+            "UPDATE sales SET pre_queued = pre_queued + 1 WHERE concert_id = ?1 AND pre_queue_size IS NULL", concertID)
+        guard joined == 1 else { return nil }
         let token = AccessToken.generate()
         try db.execute(
-            "INSERT INTO tokens (seq, token, user_id, issued_ms) VALUES (?1, ?2, ?3, ?4)",
-            seq, token, userID, now)
+            """
+            INSERT INTO tokens (token, user_id, concert_id, issued_ms, shuffle_key)
+            VALUES (?1, ?2, ?3, ?4, ?5)
+            """, token, userID, concertID, now, Int64.random(in: 0...Int64.max))
         return token
+    }
+
+    /// Write: a new token at the back of the sale's line, behind the whole pre-queue.
+    private func joinLine(userID: UUID, concertID: Int64) throws -> String {
+        try fixPreQueue(concertID: concertID)
+        guard let place = try db.first(
+            "UPDATE sales SET last_place = last_place + 1 WHERE concert_id = ?1 RETURNING last_place", concertID,
+            read: { $0.int64(0) })
+        else { throw StorageError.inconsistency("sale \(concertID) vanished") }
+        let token = AccessToken.generate()
+        try db.execute(
+            "INSERT INTO tokens (token, user_id, concert_id, issued_ms, place) VALUES (?1, ?2, ?3, ?4, ?5)",
+            token, userID, concertID, now, place)
+        return token
+    }
+
+    /// Write: fixes the sale's pre-queue (no more joins) and reserves places 1...size for it, once.
+    func fixPreQueue(concertID: Int64) throws {
+        try db.execute(
+            """
+            UPDATE sales SET pre_queue_size = pre_queued, last_place = pre_queued
+            WHERE concert_id = ?1 AND pre_queue_size IS NULL
+            """, concertID)
     }
 }

@@ -8,10 +8,12 @@ struct Session {
     let db: Connection
     /// The instant every time-dependent rule of this unit of work uses.
     let now: Int64
-    /// The waiting-line policy.
+    /// The default settings of sales the catalog does not configure.
     let queuePolicy: QueuePolicy
     /// The seat-hold policy.
     let holdPolicy: HoldPolicy
     /// The cache of recent admissions used for wait estimates.
     let admissionRate: AdmissionRate
+    /// This process's index of dropped places, for positions.
+    let droppedPlaces: DroppedPlaces
 }

@@ -1,17 +1,17 @@
 import ConcertDomain
 import Foundation
 
-/// A stored token with the line's admission mark read in the same snapshot.
+/// A stored token with its sale's line read in the same snapshot.
 struct TokenRecord {
     /// The user it is bound to.
     let userID: UUID
-    /// Its place in line.
+    /// Its place in its sale's line.
     let ticket: QueueTicket
-    /// The line's `admitted_through` at read time.
-    let admittedThrough: Int64
+    /// Its sale, with the line's counters at read time.
+    let sale: SaleRecord
 
     /// The state at `now`.
     func state(now: Int64) -> TokenState {
-        ticket.state(admittedThrough: admittedThrough, now: now)
+        ticket.state(admittedThrough: sale.admittedThrough, now: now)
     }
 }

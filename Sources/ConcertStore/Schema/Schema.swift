@@ -1,7 +1,7 @@
 /// The schema's migrations, oldest first; `PRAGMA user_version` records how many have been applied.
 enum Schema {
     /// Every migration, in order (versions 1, 2, …).
-    static let migrations: [Migration] = [version1, version2]
+    static let migrations: [Migration] = [version1, version2, version3]
 
     /// The version a fully migrated database has.
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -127,6 +127,88 @@ enum Schema {
             DROP TABLE charges;
             ALTER TABLE charges_v2 RENAME TO charges;
             ALTER TABLE admissions ADD COLUMN max_active INTEGER CHECK (max_active >= 0);
+            """
+    )
+
+    /// Version 3: one line per concert's sale. `sales` holds each sale's times, settings and line counters
+    /// (`last_place`, `admitted_through`, how many pre-queued, the pre-queue's size once fixed and how much of it
+    /// has places, how many places were dropped); tokens belong to
+    /// a sale and carry their place in its line (NULL while pre-queued, with a random `shuffle_key` that orders
+    /// the pre-queue at opening) and when they were dropped; `abandonments` logs every dropped place in commit
+    /// order, so each process can count dropped places ahead of a fan without scanning the line. Every existing
+    /// concert gets a sale open since the epoch with the default settings; tokens of version 2 (one line for the
+    /// whole server, each lasting at most T) are dropped.
+    static let version3 = Migration(
+        version: 3,
+        sql: """
+            DROP TABLE tokens;
+            DROP TABLE queue_state;
+            DROP TABLE admissions;
+
+            CREATE TABLE sales (
+                concert_id              INTEGER PRIMARY KEY REFERENCES concerts (id),
+                opens_ms                INTEGER NOT NULL,
+                closes_ms               INTEGER CHECK (closes_ms IS NULL OR closes_ms > opens_ms),
+                pre_queue_window_ms     INTEGER NOT NULL CHECK (pre_queue_window_ms >= 0),
+                max_active              INTEGER NOT NULL CHECK (max_active >= 0),
+                admissions_per_interval INTEGER CHECK (admissions_per_interval > 0),
+                admission_interval_ms   INTEGER NOT NULL CHECK (admission_interval_ms > 0),
+                active_lifetime_ms      INTEGER NOT NULL CHECK (active_lifetime_ms > 0),
+                active_idle_ms          INTEGER NOT NULL CHECK (active_idle_ms > 0),
+                last_place              INTEGER NOT NULL DEFAULT 0 CHECK (last_place >= 0),
+                admitted_through        INTEGER NOT NULL DEFAULT 0
+                                        CHECK (admitted_through BETWEEN 0 AND last_place),
+                pre_queued              INTEGER NOT NULL DEFAULT 0 CHECK (pre_queued >= 0),
+                pre_queue_size          INTEGER CHECK (pre_queue_size = pre_queued),
+                pre_queue_placed        INTEGER NOT NULL DEFAULT 0
+                                        CHECK (pre_queue_placed BETWEEN 0 AND coalesce(pre_queue_size, 0)),
+                dropped                 INTEGER NOT NULL DEFAULT 0 CHECK (dropped >= 0)
+            );
+            INSERT INTO sales (concert_id, opens_ms, pre_queue_window_ms, max_active, admission_interval_ms,
+                               active_lifetime_ms, active_idle_ms)
+            SELECT id, 0, 900000, 100, 1000, 600000, 300000 FROM concerts;
+
+            CREATE TABLE tokens (
+                seq          INTEGER PRIMARY KEY CHECK (seq > 0),
+                token        TEXT NOT NULL UNIQUE CHECK (length(token) = 32),
+                user_id      BLOB NOT NULL CHECK (length(user_id) = 16),
+                concert_id   INTEGER NOT NULL REFERENCES sales (concert_id),
+                issued_ms    INTEGER NOT NULL,
+                shuffle_key  INTEGER,
+                place        INTEGER CHECK (place > 0),
+                activated_ms INTEGER,
+                expires_ms   INTEGER,
+                closed_ms    INTEGER,
+                abandoned_ms INTEGER,
+                UNIQUE (concert_id, place),
+                CHECK (place IS NOT NULL OR shuffle_key IS NOT NULL)
+            );
+            CREATE INDEX tokens_by_user ON tokens (user_id, concert_id, seq);
+            CREATE INDEX tokens_pre_queue ON tokens (concert_id, shuffle_key, seq) WHERE place IS NULL;
+            CREATE INDEX tokens_active ON tokens (concert_id, expires_ms)
+                WHERE closed_ms IS NULL AND expires_ms IS NOT NULL;
+
+            CREATE TABLE admissions (
+                id          INTEGER PRIMARY KEY,
+                concert_id  INTEGER NOT NULL REFERENCES sales (concert_id),
+                admitted_ms INTEGER NOT NULL,
+                count       INTEGER NOT NULL CHECK (count > 0),
+                max_active  INTEGER NOT NULL CHECK (max_active >= 0)
+            );
+            CREATE INDEX admissions_by_sale ON admissions (concert_id, admitted_ms);
+
+            CREATE TABLE abandonments (
+                id         INTEGER PRIMARY KEY,
+                concert_id INTEGER NOT NULL REFERENCES sales (concert_id),
+                place      INTEGER NOT NULL CHECK (place > 0),
+                UNIQUE (concert_id, place)
+            );
+            CREATE INDEX abandonments_by_sale ON abandonments (concert_id);
+
+            CREATE TABLE storage_probe (
+                id    INTEGER PRIMARY KEY CHECK (id = 1),
+                at_ms INTEGER NOT NULL
+            );
             """
     )
 }

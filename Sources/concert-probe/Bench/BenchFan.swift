@@ -5,7 +5,7 @@ import ConcertProtocol
 /// saw, and the calls it makes. Operations that need an ACTIVE token (or a hold) fall back
 /// to a status poll while the fan is not admitted; an expired token is issued anew first.
 struct BenchFan {
-    private var identity: FanIdentity
+    private(set) var identity: FanIdentity
     private let targets: [BenchTarget]
     private var held: Reservation?
     private var freeSeats: [BenchTarget: [UInt32]] = [:]
@@ -29,7 +29,7 @@ struct BenchFan {
 
     /// The operation actually performed: `operation` when the fan can, else a fallback.
     private func resolve(_ operation: BenchOperation) -> BenchOperation {
-        if identity.state == .expired { return .issue }
+        if identity.state == .expired || identity.state == .abandoned { return .issue }
         switch operation {
         case .reserve where identity.state != .active || targets.isEmpty: return .status
         case .pay where identity.state != .active || held == nil: return .status
@@ -43,7 +43,8 @@ struct BenchFan {
         do throws(RPCError) {
             switch operation {
             case .issue:
-                identity = try await FanIdentity.issue(userID: identity.userID, on: identity.client)
+                identity = try await FanIdentity.issue(
+                    userID: identity.userID, concertID: identity.concertID, on: identity.client)
             case .status:
                 identity.state = try await caller.getQueueStatus(GetQueueStatusRequest()).status?.state ?? identity.state
             case .concerts:

@@ -7,14 +7,10 @@ struct BenchTarget: Sendable, Hashable {
     /// The date, `YYYY-MM-DD`.
     let date: String
 
-    /// Every concert date that still has a free seat, found with `caller`'s token.
-    static func discover(with caller: some RPCCaller) async throws(RPCError) -> [BenchTarget] {
-        var targets: [BenchTarget] = []
-        for concert in try await caller.listConcerts(ListConcertsRequest()).concerts {
-            for date in try await caller.listAvailableDates(concertID: concert.id).dates {
-                targets.append(BenchTarget(concertID: concert.id, date: date.date))
-            }
+    /// Every date of concert `concertID` that still has a free seat, found with `caller`'s token.
+    static func discover(concertID: Int64, with caller: some RPCCaller) async throws(RPCError) -> [BenchTarget] {
+        try await caller.listAvailableDates(concertID: concertID).dates.map {
+            BenchTarget(concertID: concertID, date: $0.date)
         }
-        return targets
     }
 }

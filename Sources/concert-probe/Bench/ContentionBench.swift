@@ -32,18 +32,21 @@ struct ContentionBench {
 
     /// F: how many fans race.
     let fans: Int
-    /// The concert to race on, or nil for the first one.
+    /// The concert to race on, or nil for the first open sale's.
     let concertID: Int64?
 
     /// Issues the fans' tokens (all must be ACTIVE), races, then verifies the outcome.
     func run(clients: [ConcertClient]) async throws(ProbeFailure) -> Result {
-        let identities = try await answer { () throws(RPCError) in try await FanIdentity.issuePool(count: fans, clients: clients) }
+        let concert = try await SaleChoice.concert(concertID, with: clients[0])
+        let identities = try await answer { () throws(RPCError) in
+            try await FanIdentity.issuePool(count: fans, concertID: concert.id, clients: clients)
+        }
         let active = identities.filter { $0.state == .active }.count
         guard active == identities.count else {
             throw .checkFailed(
                 "only \(active) of \(fans) fans are ACTIVE; start the server with --max-active \(fans) or more")
         }
-        let (target, seats) = try await chooseDate(with: identities[0].caller)
+        let (target, seats) = try await chooseDate(of: concert, with: identities[0].caller)
         let stopwatch = Stopwatch()
         let raced = await withTaskGroup(of: (String, FanOutcome, Int).self) { group in
             for identity in identities {
@@ -61,12 +64,8 @@ struct ContentionBench {
             elapsed: elapsed, verification: verification)
     }
 
-    /// The date of the chosen concert with the most free seats, and those seats.
-    private func chooseDate(with caller: TokenScopedCaller) async throws(ProbeFailure) -> (BenchTarget, [Seat]) {
-        let concerts = try await answer { () throws(RPCError) in try await caller.listConcerts(ListConcertsRequest()) }
-        guard let concert = concerts.concerts.first(where: { concertID == nil || $0.id == concertID }) else {
-            throw concertID == nil ? .checkFailed("the server has no concerts") : .badInput("no concert has id \(concertID ?? 0)")
-        }
+    /// The date of `concert` with the most free seats, and those seats.
+    private func chooseDate(of concert: Concert, with caller: TokenScopedCaller) async throws(ProbeFailure) -> (BenchTarget, [Seat]) {
         let dates = try await answer { () throws(RPCError) in try await caller.listAvailableDates(concertID: concert.id) }
         guard let date = dates.dates.max(by: { $0.freeSeats < $1.freeSeats }) else {
             throw .checkFailed("concert \(concert.id) is sold out")

@@ -20,13 +20,14 @@ struct ContentionVerification: Sendable {
     ) async throws(RPCError) -> ContentionVerification {
         var reservations: [(userID: String, reservation: Reservation)] = []
         for (index, entry) in outcomes.enumerated() {
-            let fan = try await FanIdentity.issue(userID: entry.userID, on: clients[index % clients.count])
+            let fan = try await FanIdentity.issue(
+                userID: entry.userID, concertID: target.concertID, on: clients[index % clients.count])
             for reservation in try await fan.caller.getReservation(reservationID: 0).reservations
             where reservation.concertID == target.concertID && reservation.date == target.date {
                 reservations.append((entry.userID, reservation))
             }
         }
-        let seatMap = try await FanIdentity.issue(userID: outcomes[0].userID, on: clients[0]).caller
+        let seatMap = try await FanIdentity.issue(userID: outcomes[0].userID, concertID: target.concertID, on: clients[0]).caller
             .listAvailableSeats(concertID: target.concertID, date: target.date).seats
         return ContentionVerification(outcomes: outcomes, reservations: reservations, seatMap: seatMap)
     }

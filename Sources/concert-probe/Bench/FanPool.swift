@@ -2,10 +2,12 @@ import ConcertClient
 import ConcertProtocol
 import Foundation
 
-/// A benchmark fan's identity: a user, the connection it calls over and its token.
+/// A benchmark fan's identity: a user, the sale it waits for, the connection it calls over and its token.
 struct FanIdentity: Sendable {
     /// The user id.
     let userID: String
+    /// The concert whose sale the fan waits for.
+    let concertID: Int64
     /// The client whose connection the fan uses.
     let client: ConcertClient
     /// The fan's queue token.
@@ -16,21 +18,32 @@ struct FanIdentity: Sendable {
     /// A caller sending the fan's token over its connection.
     var caller: TokenScopedCaller { client.caller(token: token) }
 
-    /// Issues (or re-fetches) the token of `userID` over `client`.
-    static func issue(userID: String, on client: ConcertClient) async throws(RPCError) -> FanIdentity {
-        let issued = try await client.caller(token: nil).issueToken(userID: userID)
+    /// Issues (or re-fetches) the token of `userID` for the sale of `concertID` over `client`.
+    static func issue(userID: String, concertID: Int64, on client: ConcertClient) async throws(RPCError) -> FanIdentity {
+        let issued = try await client.caller(token: nil).issueToken(userID: userID, concertID: concertID)
         return FanIdentity(
-            userID: userID, client: client, token: issued.token, state: issued.status?.state ?? .unspecified)
+            userID: userID, concertID: concertID, client: client, token: issued.token,
+            state: issued.status?.state ?? .unspecified)
     }
 
-    /// Issues tokens for `count` new random users, spread round-robin over `clients`, all at once.
-    static func issuePool(count: Int, clients: [ConcertClient]) async throws(RPCError) -> [FanIdentity] {
+    /// Gives the fan's place up (LeaveQueue), so a finished benchmark leaves no one in line; errors are ignored.
+    func leave() async {
+        _ = try? await caller.leaveQueue(LeaveQueueRequest())
+    }
+
+    /// Issues tokens for the sale of `concertID` for `count` new random users, spread round-robin over
+    /// `clients`, all at once.
+    static func issuePool(count: Int, concertID: Int64, clients: [ConcertClient]) async throws(RPCError) -> [FanIdentity] {
         let results = await withTaskGroup(of: (Int, Result<FanIdentity, RPCError>).self) { group in
             for index in 0..<count {
                 let client = clients[index % clients.count]
                 group.addTask {
                     do throws(RPCError) {
-                        return (index, .success(try await issue(userID: UUID().uuidString.lowercased(), on: client)))
+                        return (
+                            index,
+                            .success(
+                                try await issue(userID: UUID().uuidString.lowercased(), concertID: concertID, on: client))
+                        )
                     } catch {
                         return (index, .failure(error))
                     }

@@ -17,6 +17,8 @@ struct MixBench {
         var warmup: Duration
         /// The operations and their weights.
         var mix: BenchMix
+        /// The concert whose sale the fans wait for and buy in.
+        var concertID: Int64
     }
 
     /// What the benchmark measured.
@@ -34,10 +36,12 @@ struct MixBench {
     /// The benchmark to run.
     let plan: Plan
 
-    /// Issues the fans' tokens, finds the concert dates, then runs the fans over `clients`.
+    /// Issues the fans' tokens, finds the concert's dates, runs the fans over `clients`, then
+    /// releases every fan's place (LeaveQueue) so the benchmark leaves no one in line.
     func run(clients: [ConcertClient]) async throws(RPCError) -> Result {
-        let fans = try await FanIdentity.issuePool(count: plan.connections * plan.inFlight, clients: clients)
-        let targets = try await BenchTarget.discover(with: fans[0].caller)
+        let fans = try await FanIdentity.issuePool(
+            count: plan.connections * plan.inFlight, concertID: plan.concertID, clients: clients)
+        let targets = try await BenchTarget.discover(concertID: plan.concertID, with: fans[0].caller)
         let recorders = clients.map { _ in StatsRecorder() }
         let start = ContinuousClock.now
         let recordFrom = start + plan.warmup
@@ -50,7 +54,10 @@ struct MixBench {
                     var fan = BenchFan(identity: identity, targets: targets)
                     while true {
                         let started = ContinuousClock.now
-                        guard started < end else { return }
+                        guard started < end else {
+                            await fan.identity.leave()
+                            return
+                        }
                         let outcome = await fan.perform(mix.draw())
                         if started >= recordFrom {
                             recorder.record(outcome.method, latency: outcome.latency, error: outcome.error)

@@ -57,7 +57,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "F: how many fans race in the contention scenario.")
     var fans = 200
 
-    @Option(help: "The concert the contention scenario races on; the first one by default.")
+    @Option(help: "The concert whose sale the fans queue and buy in; the first open sale's by default.")
     var concert: Int64?
 
     @Flag(help: "Print the results as JSON.")
@@ -83,9 +83,10 @@ struct BenchCommand: AsyncParsableCommand {
     private func run(on clients: [ConcertClient]) async throws(ProbeFailure) {
         switch scenario {
         case .mix:
+            let chosen = try await SaleChoice.concert(concert, with: clients[0])
             let plan = MixBench.Plan(
                 connections: connections, inFlight: inFlight, duration: .milliseconds(Int64(duration * 1000)),
-                warmup: .milliseconds(Int64(warmup * 1000)), mix: mix)
+                warmup: .milliseconds(Int64(warmup * 1000)), mix: mix, concertID: chosen.id)
             let result = try await answer { () throws(RPCError) in try await MixBench(plan: plan).run(clients: clients) }
             let report = MixBenchReport(result: result)
             Console.line(json ? report.json.prettyPrinted : report.table)

@@ -15,7 +15,7 @@ struct JourneyCommand: AsyncParsableCommand {
     @Option(help: "The fan's user id, a UUID; a new random one by default.")
     var user: String?
 
-    @Option(help: "The concert id to buy a seat for; the first concert by default.")
+    @Option(help: "The concert id to buy a seat for; the first open sale's by default.")
     var concert: Int64?
 
     @Option(help: "How often to poll the waiting line, in milliseconds.")

@@ -6,7 +6,7 @@ import Foundation
 struct FanJourney {
     /// The fan's user id.
     let userID: String
-    /// The concert to buy for, or nil for the first one.
+    /// The concert to buy for, or nil for the first open sale's.
     let concertID: Int64?
     /// How often to poll the waiting line.
     let pollInterval: Duration
@@ -14,13 +14,13 @@ struct FanJourney {
     /// Walks the path on `client`; throws unless the seat ends up paid.
     func run(_ client: ConcertClient) async throws(ProbeFailure) {
         Console.line("fan \(userID)")
+        let concert = try await chooseConcert(client)
         let issued = try await step("IssueToken") { () throws(RPCError) in
-            try await client.issueToken(userID: userID)
+            try await client.issueToken(userID: userID, concertID: concert.id)
         } summary: { "token \($0.token), \($0.status?.state.name ?? "?")" }
         if issued.status?.state != .active {
             try await waitInLine(client)
         }
-        let concert = try await chooseConcert(client)
         let dates = try await step("ListAvailableDates") { () throws(RPCError) in
             try await client.listAvailableDates(concertID: concert.id)
         } summary: { "\($0.dates.count) dates with free seats" }
@@ -49,23 +49,37 @@ struct FanJourney {
         let stopwatch = Stopwatch()
         let status = try await answer { () throws(RPCError) in
             try await client.waitUntilActive(pollInterval: pollInterval) { status in
-                let seconds = Double(status.estimatedWaitMs) / 1000
-                Console.status(
-                    "   waiting in line: position \(status.position) (\(status.ahead) ahead), "
-                        + String(format: "about %.1f s", seconds))
+                Console.status(Self.describe(status))
             }
         }
         Console.status("")
-        report("WaitUntilActive", stopwatch.elapsed, "\(status.state.name) until \(status.expiresAtUnixMs) (Unix ms)")
+        report("WaitUntilActive", stopwatch.elapsed, "\(status.state.name) until \(Self.time(status.expiresAtUnixMs))")
+    }
+
+    /// One line for a status while waiting: the pre-queue's countdown, or the position and estimate.
+    static func describe(_ status: QueueStatus) -> String {
+        if status.state == .preQueue {
+            let seconds = max(0, Double(status.opensAtUnixMs) / 1000 - Date().timeIntervalSince1970)
+            return "   pre-queue: the sale opens at \(time(status.opensAtUnixMs)), in "
+                + String(format: "%.0f s", seconds) + "; places are drawn at random then"
+        }
+        let estimate =
+            status.waitTimeKnown ? String(format: "about %.1f s", Double(status.estimatedWaitMs) / 1000) : "wait unknown yet"
+        return "   waiting in line: position \(status.position) (\(status.ahead) ahead), \(estimate)"
+    }
+
+    /// `unixMs` as a UTC time of day.
+    static func time(_ unixMs: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss 'UTC'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(unixMs) / 1000))
     }
 
     private func chooseConcert(_ client: ConcertClient) async throws(ProbeFailure) -> Concert {
-        let concerts = try await step("ListConcerts") { () throws(RPCError) in
-            try await client.listConcerts(ListConcertsRequest())
-        } summary: { "\($0.concerts.count) concerts" }
-        guard let concert = concerts.concerts.first(where: { concertID == nil || $0.id == concertID }) else {
-            throw concertID == nil ? .checkFailed("the server has no concerts") : .badInput("no concert has id \(concertID ?? 0)")
-        }
+        let stopwatch = Stopwatch()
+        let concert = try await SaleChoice.concert(concertID, with: client)
+        report("ListConcerts", stopwatch.elapsed, "sale of concert \(concert.id): \(concert.sale?.state.name ?? "?")")
         Console.line("   concert \(concert.id): \(concert.title) by \(concert.artist) at \(concert.venue)")
         return concert
     }

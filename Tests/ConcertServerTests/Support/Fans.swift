@@ -7,13 +7,13 @@ let testEpoch: Int64 = 1_800_000_000_000
 
 /// A fan with a token, calling over the wire.
 func fan(_ port: Int, user: UUID = UUID()) async throws -> (caller: WireCaller, issued: IssueTokenResponse) {
-    let issued = try await WireCaller(port: port).issueToken(userID: user.uuidString.lowercased())
+    let issued = try await WireCaller(port: port).issueToken(userID: user.uuidString.lowercased(), concertID: 1)
     return (WireCaller(port: port, token: issued.token), issued)
 }
 
 /// A fan with a token, reaching `server` along `path`.
 func fan(_ server: TestServer, via path: CallPath, user: UUID = UUID()) async throws -> any RPCCaller {
-    let issued = try await path.caller(server).issueToken(userID: user.uuidString.lowercased())
+    let issued = try await path.caller(server).issueToken(userID: user.uuidString.lowercased(), concertID: 1)
     return path.caller(server, token: issued.token)
 }
 

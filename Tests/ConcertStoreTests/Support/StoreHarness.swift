@@ -74,9 +74,11 @@ func reason<Value>(of body: () async throws -> Value) async -> ConcertError.Reas
 }
 
 extension ConcertStore {
-    /// Issues a token for a new user and expects it to be active.
-    func activeToken(user: UUID = UUID(), sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
-        let issued = try await issueToken(userID: user)
+    /// Issues a token for a new user in the sale of `concertID` and expects it to be active.
+    func activeToken(
+        user: UUID = UUID(), concertID: Int64 = Demo.concert, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
+        let issued = try await issueToken(userID: user, concertID: concertID)
         #expect(issued.status.state == .active, sourceLocation: sourceLocation)
         return issued.token
     }

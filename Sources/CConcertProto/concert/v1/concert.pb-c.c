@@ -637,6 +637,186 @@ void   concert__v1__get_queue_status_response__free_unpacked
   assert(message->base.descriptor == &concert__v1__get_queue_status_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   concert__v1__leave_queue_request__init
+                     (Concert__V1__LeaveQueueRequest         *message)
+{
+  static const Concert__V1__LeaveQueueRequest init_value = CONCERT__V1__LEAVE_QUEUE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__leave_queue_request__get_packed_size
+                     (const Concert__V1__LeaveQueueRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__leave_queue_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__leave_queue_request__pack
+                     (const Concert__V1__LeaveQueueRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__leave_queue_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__leave_queue_request__pack_to_buffer
+                     (const Concert__V1__LeaveQueueRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__leave_queue_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__LeaveQueueRequest *
+       concert__v1__leave_queue_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__LeaveQueueRequest *)
+     protobuf_c_message_unpack (&concert__v1__leave_queue_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__leave_queue_request__free_unpacked
+                     (Concert__V1__LeaveQueueRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__leave_queue_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__leave_queue_response__init
+                     (Concert__V1__LeaveQueueResponse         *message)
+{
+  static const Concert__V1__LeaveQueueResponse init_value = CONCERT__V1__LEAVE_QUEUE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__leave_queue_response__get_packed_size
+                     (const Concert__V1__LeaveQueueResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__leave_queue_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__leave_queue_response__pack
+                     (const Concert__V1__LeaveQueueResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__leave_queue_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__leave_queue_response__pack_to_buffer
+                     (const Concert__V1__LeaveQueueResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__leave_queue_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__LeaveQueueResponse *
+       concert__v1__leave_queue_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__LeaveQueueResponse *)
+     protobuf_c_message_unpack (&concert__v1__leave_queue_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__leave_queue_response__free_unpacked
+                     (Concert__V1__LeaveQueueResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__leave_queue_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__get_sale_line_request__init
+                     (Concert__V1__GetSaleLineRequest         *message)
+{
+  static const Concert__V1__GetSaleLineRequest init_value = CONCERT__V1__GET_SALE_LINE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__get_sale_line_request__get_packed_size
+                     (const Concert__V1__GetSaleLineRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_line_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__get_sale_line_request__pack
+                     (const Concert__V1__GetSaleLineRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_line_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__get_sale_line_request__pack_to_buffer
+                     (const Concert__V1__GetSaleLineRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_line_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__GetSaleLineRequest *
+       concert__v1__get_sale_line_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__GetSaleLineRequest *)
+     protobuf_c_message_unpack (&concert__v1__get_sale_line_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__get_sale_line_request__free_unpacked
+                     (Concert__V1__GetSaleLineRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__get_sale_line_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__get_sale_line_response__init
+                     (Concert__V1__GetSaleLineResponse         *message)
+{
+  static const Concert__V1__GetSaleLineResponse init_value = CONCERT__V1__GET_SALE_LINE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__get_sale_line_response__get_packed_size
+                     (const Concert__V1__GetSaleLineResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_line_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__get_sale_line_response__pack
+                     (const Concert__V1__GetSaleLineResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_line_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__get_sale_line_response__pack_to_buffer
+                     (const Concert__V1__GetSaleLineResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_line_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__GetSaleLineResponse *
+       concert__v1__get_sale_line_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__GetSaleLineResponse *)
+     protobuf_c_message_unpack (&concert__v1__get_sale_line_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__get_sale_line_response__free_unpacked
+                     (Concert__V1__GetSaleLineResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__get_sale_line_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   concert__v1__concert__init
                      (Concert__V1__Concert         *message)
 {
@@ -680,6 +860,51 @@ void   concert__v1__concert__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &concert__v1__concert__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__sale__init
+                     (Concert__V1__Sale         *message)
+{
+  static const Concert__V1__Sale init_value = CONCERT__V1__SALE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__sale__get_packed_size
+                     (const Concert__V1__Sale *message)
+{
+  assert(message->base.descriptor == &concert__v1__sale__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__sale__pack
+                     (const Concert__V1__Sale *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__sale__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__sale__pack_to_buffer
+                     (const Concert__V1__Sale *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__sale__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__Sale *
+       concert__v1__sale__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__Sale *)
+     protobuf_c_message_unpack (&concert__v1__sale__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__sale__free_unpacked
+                     (Concert__V1__Sale *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__sale__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   concert__v1__concert_date__init
@@ -2105,7 +2330,7 @@ const ProtobufCMessageDescriptor concert__v1__list_services_response__descriptor
   (ProtobufCMessageInit) concert__v1__list_services_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor concert__v1__queue_status__field_descriptors[5] =
+static const ProtobufCFieldDescriptor concert__v1__queue_status__field_descriptors[8] =
 {
   {
     "state",
@@ -2167,18 +2392,57 @@ static const ProtobufCFieldDescriptor concert__v1__queue_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "wait_time_known",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__QueueStatus, wait_time_known),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "opens_at_unix_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__QueueStatus, opens_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "concert_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__QueueStatus, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned concert__v1__queue_status__field_indices_by_name[] = {
   2,   /* field[2] = ahead */
+  7,   /* field[7] = concert_id */
   3,   /* field[3] = estimated_wait_ms */
   4,   /* field[4] = expires_at_unix_ms */
+  6,   /* field[6] = opens_at_unix_ms */
   1,   /* field[1] = position */
   0,   /* field[0] = state */
+  5,   /* field[5] = wait_time_known */
 };
 static const ProtobufCIntRange concert__v1__queue_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor concert__v1__queue_status__descriptor =
 {
@@ -2188,14 +2452,14 @@ const ProtobufCMessageDescriptor concert__v1__queue_status__descriptor =
   "Concert__V1__QueueStatus",
   "concert.v1",
   sizeof(Concert__V1__QueueStatus),
-  5,
+  8,
   concert__v1__queue_status__field_descriptors,
   concert__v1__queue_status__field_indices_by_name,
   1,  concert__v1__queue_status__number_ranges,
   (ProtobufCMessageInit) concert__v1__queue_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor concert__v1__issue_token_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor concert__v1__issue_token_request__field_descriptors[2] =
 {
   {
     "user_id",
@@ -2209,14 +2473,27 @@ static const ProtobufCFieldDescriptor concert__v1__issue_token_request__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "concert_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__IssueTokenRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned concert__v1__issue_token_request__field_indices_by_name[] = {
+  1,   /* field[1] = concert_id */
   0,   /* field[0] = user_id */
 };
 static const ProtobufCIntRange concert__v1__issue_token_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor concert__v1__issue_token_request__descriptor =
 {
@@ -2226,7 +2503,7 @@ const ProtobufCMessageDescriptor concert__v1__issue_token_request__descriptor =
   "Concert__V1__IssueTokenRequest",
   "concert.v1",
   sizeof(Concert__V1__IssueTokenRequest),
-  1,
+  2,
   concert__v1__issue_token_request__field_descriptors,
   concert__v1__issue_token_request__field_indices_by_name,
   1,  concert__v1__issue_token_request__number_ranges,
@@ -2340,7 +2617,191 @@ const ProtobufCMessageDescriptor concert__v1__get_queue_status_response__descrip
   (ProtobufCMessageInit) concert__v1__get_queue_status_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor concert__v1__concert__field_descriptors[4] =
+#define concert__v1__leave_queue_request__field_descriptors NULL
+#define concert__v1__leave_queue_request__field_indices_by_name NULL
+#define concert__v1__leave_queue_request__number_ranges NULL
+const ProtobufCMessageDescriptor concert__v1__leave_queue_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.LeaveQueueRequest",
+  "LeaveQueueRequest",
+  "Concert__V1__LeaveQueueRequest",
+  "concert.v1",
+  sizeof(Concert__V1__LeaveQueueRequest),
+  0,
+  concert__v1__leave_queue_request__field_descriptors,
+  concert__v1__leave_queue_request__field_indices_by_name,
+  0,  concert__v1__leave_queue_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__leave_queue_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__leave_queue_response__field_descriptors[1] =
+{
+  {
+    "status",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__LeaveQueueResponse, status),
+    &concert__v1__queue_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__leave_queue_response__field_indices_by_name[] = {
+  0,   /* field[0] = status */
+};
+static const ProtobufCIntRange concert__v1__leave_queue_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__leave_queue_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.LeaveQueueResponse",
+  "LeaveQueueResponse",
+  "Concert__V1__LeaveQueueResponse",
+  "concert.v1",
+  sizeof(Concert__V1__LeaveQueueResponse),
+  1,
+  concert__v1__leave_queue_response__field_descriptors,
+  concert__v1__leave_queue_response__field_indices_by_name,
+  1,  concert__v1__leave_queue_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__leave_queue_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__get_sale_line_request__field_descriptors[1] =
+{
+  {
+    "concert_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__GetSaleLineRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__get_sale_line_request__field_indices_by_name[] = {
+  0,   /* field[0] = concert_id */
+};
+static const ProtobufCIntRange concert__v1__get_sale_line_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__get_sale_line_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.GetSaleLineRequest",
+  "GetSaleLineRequest",
+  "Concert__V1__GetSaleLineRequest",
+  "concert.v1",
+  sizeof(Concert__V1__GetSaleLineRequest),
+  1,
+  concert__v1__get_sale_line_request__field_descriptors,
+  concert__v1__get_sale_line_request__field_indices_by_name,
+  1,  concert__v1__get_sale_line_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__get_sale_line_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__get_sale_line_response__field_descriptors[5] =
+{
+  {
+    "sale",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__GetSaleLineResponse, sale),
+    &concert__v1__sale__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "waiting",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__GetSaleLineResponse, waiting),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__GetSaleLineResponse, active),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admitted_last_minute",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__GetSaleLineResponse, admitted_last_minute),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_admission_unix_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__GetSaleLineResponse, last_admission_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__get_sale_line_response__field_indices_by_name[] = {
+  2,   /* field[2] = active */
+  3,   /* field[3] = admitted_last_minute */
+  4,   /* field[4] = last_admission_unix_ms */
+  0,   /* field[0] = sale */
+  1,   /* field[1] = waiting */
+};
+static const ProtobufCIntRange concert__v1__get_sale_line_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor concert__v1__get_sale_line_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.GetSaleLineResponse",
+  "GetSaleLineResponse",
+  "Concert__V1__GetSaleLineResponse",
+  "concert.v1",
+  sizeof(Concert__V1__GetSaleLineResponse),
+  5,
+  concert__v1__get_sale_line_response__field_descriptors,
+  concert__v1__get_sale_line_response__field_indices_by_name,
+  1,  concert__v1__get_sale_line_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__get_sale_line_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__concert__field_descriptors[5] =
 {
   {
     "id",
@@ -2390,17 +2851,30 @@ static const ProtobufCFieldDescriptor concert__v1__concert__field_descriptors[4]
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sale",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Concert, sale),
+    &concert__v1__sale__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned concert__v1__concert__field_indices_by_name[] = {
   2,   /* field[2] = artist */
   0,   /* field[0] = id */
+  4,   /* field[4] = sale */
   1,   /* field[1] = title */
   3,   /* field[3] = venue */
 };
 static const ProtobufCIntRange concert__v1__concert__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor concert__v1__concert__descriptor =
 {
@@ -2410,11 +2884,166 @@ const ProtobufCMessageDescriptor concert__v1__concert__descriptor =
   "Concert__V1__Concert",
   "concert.v1",
   sizeof(Concert__V1__Concert),
-  4,
+  5,
   concert__v1__concert__field_descriptors,
   concert__v1__concert__field_indices_by_name,
   1,  concert__v1__concert__number_ranges,
   (ProtobufCMessageInit) concert__v1__concert__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__sale__field_descriptors[10] =
+{
+  {
+    "concert_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, state),
+    &concert__v1__sale_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "opens_at_unix_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, opens_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closes_at_unix_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, closes_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pre_queue_opens_at_unix_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, pre_queue_opens_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_active",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, max_active),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admissions_per_interval",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, admissions_per_interval),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admission_interval_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, admission_interval_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active_lifetime_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, active_lifetime_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active_idle_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, active_idle_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__sale__field_indices_by_name[] = {
+  9,   /* field[9] = active_idle_ms */
+  8,   /* field[8] = active_lifetime_ms */
+  7,   /* field[7] = admission_interval_ms */
+  6,   /* field[6] = admissions_per_interval */
+  3,   /* field[3] = closes_at_unix_ms */
+  0,   /* field[0] = concert_id */
+  5,   /* field[5] = max_active */
+  2,   /* field[2] = opens_at_unix_ms */
+  4,   /* field[4] = pre_queue_opens_at_unix_ms */
+  1,   /* field[1] = state */
+};
+static const ProtobufCIntRange concert__v1__sale__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor concert__v1__sale__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.Sale",
+  "Sale",
+  "Concert__V1__Sale",
+  "concert.v1",
+  sizeof(Concert__V1__Sale),
+  10,
+  concert__v1__sale__field_descriptors,
+  concert__v1__sale__field_indices_by_name,
+  1,  concert__v1__sale__number_ranges,
+  (ProtobufCMessageInit) concert__v1__sale__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor concert__v1__concert_date__field_descriptors[4] =
@@ -3520,7 +4149,7 @@ const ProtobufCEnumDescriptor concert__v1__status_code__descriptor =
   concert__v1__status_code__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[47] =
+static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[52] =
 {
   { "ERROR_REASON_UNSPECIFIED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED", 0 },
   { "ERROR_REASON_FRAME_TOO_LARGE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_FRAME_TOO_LARGE", 1 },
@@ -3548,6 +4177,7 @@ static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number
   { "ERROR_REASON_AUTHORIZATION_INVALID", "CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_INVALID", 26 },
   { "ERROR_REASON_AUTHORIZATION_EXPIRED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_EXPIRED", 27 },
   { "ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH", "CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH", 28 },
+  { "ERROR_REASON_TOKEN_ABANDONED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_ABANDONED", 29 },
   { "ERROR_REASON_INVALID_SEAT_NUMBER", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_SEAT_NUMBER", 30 },
   { "ERROR_REASON_INVALID_DATE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_DATE", 31 },
   { "ERROR_REASON_CONCERT_NOT_FOUND", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONCERT_NOT_FOUND", 32 },
@@ -3565,59 +4195,68 @@ static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number
   { "ERROR_REASON_IDEMPOTENCY_KEY_REUSED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_IDEMPOTENCY_KEY_REUSED", 44 },
   { "ERROR_REASON_INVALID_IDEMPOTENCY_KEY", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_IDEMPOTENCY_KEY", 45 },
   { "ERROR_REASON_HOLD_LIMIT_REACHED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_HOLD_LIMIT_REACHED", 46 },
+  { "ERROR_REASON_SALE_NOT_OPEN", "CONCERT__V1__ERROR_REASON__ERROR_REASON_SALE_NOT_OPEN", 47 },
+  { "ERROR_REASON_SALE_CLOSED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_SALE_CLOSED", 48 },
+  { "ERROR_REASON_TOKEN_WRONG_CONCERT", "CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_WRONG_CONCERT", 49 },
+  { "ERROR_REASON_INVALID_CONCERT_ID", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CONCERT_ID", 50 },
   { "ERROR_REASON_CONNECTION_FAILED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_FAILED", 60 },
   { "ERROR_REASON_CONNECTION_CLOSED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_CLOSED", 61 },
   { "ERROR_REASON_MALFORMED_RESPONSE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_RESPONSE", 62 },
   { "ERROR_REASON_CANCELLED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CANCELLED", 63 },
 };
 static const ProtobufCIntRange concert__v1__error_reason__value_ranges[] = {
-{0, 0},{20, 17},{30, 26},{60, 43},{0, 47}
+{0, 0},{20, 17},{60, 48},{0, 52}
 };
-static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[47] =
+static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[52] =
 {
-  { "ERROR_REASON_AMOUNT_TOO_LARGE", 38 },
+  { "ERROR_REASON_AMOUNT_TOO_LARGE", 39 },
   { "ERROR_REASON_AUTHORIZATION_EXPIRED", 24 },
   { "ERROR_REASON_AUTHORIZATION_INVALID", 23 },
   { "ERROR_REASON_AUTHORIZATION_MISSING", 22 },
   { "ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH", 25 },
-  { "ERROR_REASON_BALANCE_LIMIT_EXCEEDED", 39 },
-  { "ERROR_REASON_CANCELLED", 46 },
-  { "ERROR_REASON_CONCERT_NOT_FOUND", 28 },
-  { "ERROR_REASON_CONNECTION_CLOSED", 44 },
-  { "ERROR_REASON_CONNECTION_FAILED", 43 },
-  { "ERROR_REASON_DATE_NOT_FOUND", 29 },
+  { "ERROR_REASON_BALANCE_LIMIT_EXCEEDED", 40 },
+  { "ERROR_REASON_CANCELLED", 51 },
+  { "ERROR_REASON_CONCERT_NOT_FOUND", 29 },
+  { "ERROR_REASON_CONNECTION_CLOSED", 49 },
+  { "ERROR_REASON_CONNECTION_FAILED", 48 },
+  { "ERROR_REASON_DATE_NOT_FOUND", 30 },
   { "ERROR_REASON_DEADLINE_EXCEEDED", 6 },
   { "ERROR_REASON_FRAME_TOO_LARGE", 1 },
-  { "ERROR_REASON_HOLD_EXPIRED", 34 },
-  { "ERROR_REASON_HOLD_LIMIT_REACHED", 42 },
-  { "ERROR_REASON_IDEMPOTENCY_KEY_REUSED", 40 },
-  { "ERROR_REASON_INSUFFICIENT_BALANCE", 36 },
+  { "ERROR_REASON_HOLD_EXPIRED", 35 },
+  { "ERROR_REASON_HOLD_LIMIT_REACHED", 43 },
+  { "ERROR_REASON_IDEMPOTENCY_KEY_REUSED", 41 },
+  { "ERROR_REASON_INSUFFICIENT_BALANCE", 37 },
   { "ERROR_REASON_INTERNAL_ERROR", 8 },
-  { "ERROR_REASON_INVALID_AMOUNT", 37 },
-  { "ERROR_REASON_INVALID_DATE", 27 },
-  { "ERROR_REASON_INVALID_IDEMPOTENCY_KEY", 41 },
-  { "ERROR_REASON_INVALID_SEAT_NUMBER", 26 },
+  { "ERROR_REASON_INVALID_AMOUNT", 38 },
+  { "ERROR_REASON_INVALID_CONCERT_ID", 47 },
+  { "ERROR_REASON_INVALID_DATE", 28 },
+  { "ERROR_REASON_INVALID_IDEMPOTENCY_KEY", 42 },
+  { "ERROR_REASON_INVALID_SEAT_NUMBER", 27 },
   { "ERROR_REASON_INVALID_STRING", 10 },
   { "ERROR_REASON_INVALID_USER_ID", 17 },
   { "ERROR_REASON_MALFORMED_ENVELOPE", 2 },
   { "ERROR_REASON_MALFORMED_PAYLOAD", 3 },
-  { "ERROR_REASON_MALFORMED_RESPONSE", 45 },
+  { "ERROR_REASON_MALFORMED_RESPONSE", 50 },
   { "ERROR_REASON_METADATA_TOO_LARGE", 11 },
   { "ERROR_REASON_REQUEST_TOO_COMPLEX", 12 },
-  { "ERROR_REASON_RESERVATION_ALREADY_PAID", 35 },
-  { "ERROR_REASON_RESERVATION_NOT_FOUND", 32 },
-  { "ERROR_REASON_RESERVATION_NOT_OWNED", 33 },
-  { "ERROR_REASON_SEAT_ALREADY_HELD", 30 },
-  { "ERROR_REASON_SEAT_ALREADY_SOLD", 31 },
+  { "ERROR_REASON_RESERVATION_ALREADY_PAID", 36 },
+  { "ERROR_REASON_RESERVATION_NOT_FOUND", 33 },
+  { "ERROR_REASON_RESERVATION_NOT_OWNED", 34 },
+  { "ERROR_REASON_SALE_CLOSED", 45 },
+  { "ERROR_REASON_SALE_NOT_OPEN", 44 },
+  { "ERROR_REASON_SEAT_ALREADY_HELD", 31 },
+  { "ERROR_REASON_SEAT_ALREADY_SOLD", 32 },
   { "ERROR_REASON_SERVER_OVERLOADED", 13 },
   { "ERROR_REASON_SHUTTING_DOWN", 7 },
   { "ERROR_REASON_STORAGE_FULL", 15 },
   { "ERROR_REASON_STORAGE_UNAVAILABLE", 16 },
   { "ERROR_REASON_STORE_BUSY", 9 },
+  { "ERROR_REASON_TOKEN_ABANDONED", 26 },
   { "ERROR_REASON_TOKEN_EXPIRED", 20 },
   { "ERROR_REASON_TOKEN_MISSING", 18 },
   { "ERROR_REASON_TOKEN_NOT_ACTIVE", 21 },
   { "ERROR_REASON_TOKEN_UNKNOWN", 19 },
+  { "ERROR_REASON_TOKEN_WRONG_CONCERT", 46 },
   { "ERROR_REASON_TOO_MANY_CONNECTIONS", 14 },
   { "ERROR_REASON_UNKNOWN_METHOD", 5 },
   { "ERROR_REASON_UNKNOWN_SERVICE", 4 },
@@ -3630,11 +4269,11 @@ const ProtobufCEnumDescriptor concert__v1__error_reason__descriptor =
   "ErrorReason",
   "Concert__V1__ErrorReason",
   "concert.v1",
-  47,
+  52,
   concert__v1__error_reason__enum_values_by_number,
-  47,
+  52,
   concert__v1__error_reason__enum_values_by_name,
-  4,
+  3,
   concert__v1__error_reason__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
@@ -3668,20 +4307,24 @@ const ProtobufCEnumDescriptor concert__v1__serving_status__descriptor =
   concert__v1__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue concert__v1__token_state__enum_values_by_number[4] =
+static const ProtobufCEnumValue concert__v1__token_state__enum_values_by_number[6] =
 {
   { "TOKEN_STATE_UNSPECIFIED", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_UNSPECIFIED", 0 },
   { "TOKEN_STATE_WAITING", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_WAITING", 1 },
   { "TOKEN_STATE_ACTIVE", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_ACTIVE", 2 },
   { "TOKEN_STATE_EXPIRED", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_EXPIRED", 3 },
+  { "TOKEN_STATE_PRE_QUEUE", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_PRE_QUEUE", 4 },
+  { "TOKEN_STATE_ABANDONED", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_ABANDONED", 5 },
 };
 static const ProtobufCIntRange concert__v1__token_state__value_ranges[] = {
-{0, 0},{0, 4}
+{0, 0},{0, 6}
 };
-static const ProtobufCEnumValueIndex concert__v1__token_state__enum_values_by_name[4] =
+static const ProtobufCEnumValueIndex concert__v1__token_state__enum_values_by_name[6] =
 {
+  { "TOKEN_STATE_ABANDONED", 5 },
   { "TOKEN_STATE_ACTIVE", 2 },
   { "TOKEN_STATE_EXPIRED", 3 },
+  { "TOKEN_STATE_PRE_QUEUE", 4 },
   { "TOKEN_STATE_UNSPECIFIED", 0 },
   { "TOKEN_STATE_WAITING", 1 },
 };
@@ -3692,12 +4335,46 @@ const ProtobufCEnumDescriptor concert__v1__token_state__descriptor =
   "TokenState",
   "Concert__V1__TokenState",
   "concert.v1",
-  4,
+  6,
   concert__v1__token_state__enum_values_by_number,
-  4,
+  6,
   concert__v1__token_state__enum_values_by_name,
   1,
   concert__v1__token_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue concert__v1__sale_state__enum_values_by_number[5] =
+{
+  { "SALE_STATE_UNSPECIFIED", "CONCERT__V1__SALE_STATE__SALE_STATE_UNSPECIFIED", 0 },
+  { "SALE_STATE_UPCOMING", "CONCERT__V1__SALE_STATE__SALE_STATE_UPCOMING", 1 },
+  { "SALE_STATE_PRE_QUEUE", "CONCERT__V1__SALE_STATE__SALE_STATE_PRE_QUEUE", 2 },
+  { "SALE_STATE_OPEN", "CONCERT__V1__SALE_STATE__SALE_STATE_OPEN", 3 },
+  { "SALE_STATE_CLOSED", "CONCERT__V1__SALE_STATE__SALE_STATE_CLOSED", 4 },
+};
+static const ProtobufCIntRange concert__v1__sale_state__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex concert__v1__sale_state__enum_values_by_name[5] =
+{
+  { "SALE_STATE_CLOSED", 4 },
+  { "SALE_STATE_OPEN", 3 },
+  { "SALE_STATE_PRE_QUEUE", 2 },
+  { "SALE_STATE_UNSPECIFIED", 0 },
+  { "SALE_STATE_UPCOMING", 1 },
+};
+const ProtobufCEnumDescriptor concert__v1__sale_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "concert.v1.SaleState",
+  "SaleState",
+  "Concert__V1__SaleState",
+  "concert.v1",
+  5,
+  concert__v1__sale_state__enum_values_by_number,
+  5,
+  concert__v1__sale_state__enum_values_by_name,
+  1,
+  concert__v1__sale_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue concert__v1__reservation_state__enum_values_by_number[4] =
@@ -3808,12 +4485,16 @@ void concert__v1__auth_service__init (Concert__V1__AuthService_Service *service,
                                      &concert__v1__auth_service__descriptor,
                                      (ProtobufCServiceDestroy) destroy);
 }
-static const ProtobufCMethodDescriptor concert__v1__queue_service__method_descriptors[1] =
+static const ProtobufCMethodDescriptor concert__v1__queue_service__method_descriptors[3] =
 {
   { "GetQueueStatus", &concert__v1__get_queue_status_request__descriptor, &concert__v1__get_queue_status_response__descriptor },
+  { "LeaveQueue", &concert__v1__leave_queue_request__descriptor, &concert__v1__leave_queue_response__descriptor },
+  { "GetSaleLine", &concert__v1__get_sale_line_request__descriptor, &concert__v1__get_sale_line_response__descriptor },
 };
 const unsigned concert__v1__queue_service__method_indices_by_name[] = {
-  0         /* GetQueueStatus */
+  0,        /* GetQueueStatus */
+  2,        /* GetSaleLine */
+  1         /* LeaveQueue */
 };
 const ProtobufCServiceDescriptor concert__v1__queue_service__descriptor =
 {
@@ -3822,7 +4503,7 @@ const ProtobufCServiceDescriptor concert__v1__queue_service__descriptor =
   "QueueService",
   "Concert__V1__QueueService",
   "concert.v1",
-  1,
+  3,
   concert__v1__queue_service__method_descriptors,
   concert__v1__queue_service__method_indices_by_name
 };
@@ -3833,6 +4514,22 @@ void concert__v1__queue_service__get_queue_status(ProtobufCService *service,
 {
   assert(service->descriptor == &concert__v1__queue_service__descriptor);
   service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__queue_service__leave_queue(ProtobufCService *service,
+                                             const Concert__V1__LeaveQueueRequest *input,
+                                             Concert__V1__LeaveQueueResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__queue_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__queue_service__get_sale_line(ProtobufCService *service,
+                                               const Concert__V1__GetSaleLineRequest *input,
+                                               Concert__V1__GetSaleLineResponse_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__queue_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void concert__v1__queue_service__init (Concert__V1__QueueService_Service *service,
                                        Concert__V1__QueueService_ServiceDestroy destroy)

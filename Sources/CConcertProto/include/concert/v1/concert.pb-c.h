@@ -29,7 +29,12 @@ typedef struct Concert__V1__IssueTokenRequest Concert__V1__IssueTokenRequest;
 typedef struct Concert__V1__IssueTokenResponse Concert__V1__IssueTokenResponse;
 typedef struct Concert__V1__GetQueueStatusRequest Concert__V1__GetQueueStatusRequest;
 typedef struct Concert__V1__GetQueueStatusResponse Concert__V1__GetQueueStatusResponse;
+typedef struct Concert__V1__LeaveQueueRequest Concert__V1__LeaveQueueRequest;
+typedef struct Concert__V1__LeaveQueueResponse Concert__V1__LeaveQueueResponse;
+typedef struct Concert__V1__GetSaleLineRequest Concert__V1__GetSaleLineRequest;
+typedef struct Concert__V1__GetSaleLineResponse Concert__V1__GetSaleLineResponse;
 typedef struct Concert__V1__Concert Concert__V1__Concert;
+typedef struct Concert__V1__Sale Concert__V1__Sale;
 typedef struct Concert__V1__ConcertDate Concert__V1__ConcertDate;
 typedef struct Concert__V1__Seat Concert__V1__Seat;
 typedef struct Concert__V1__Reservation Concert__V1__Reservation;
@@ -227,7 +232,7 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_EXPIRED = 23,
   /*
-   * The call needs an ACTIVE token and this one is still WAITING.
+   * The call needs an ACTIVE token and this one is still WAITING or PRE_QUEUE.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_NOT_ACTIVE = 24,
   /*
@@ -251,6 +256,11 @@ typedef enum _Concert__V1__ErrorReason {
    * UNAUTHENTICATED.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH = 28,
+  /*
+   * The token was dropped from the line: its holder left or stopped calling for
+   * the presence grace. IssueToken gives a new place at the back. UNAUTHENTICATED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_ABANDONED = 29,
   /*
    * The seat number is not between 1 and 50.
    */
@@ -323,6 +333,24 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_HOLD_LIMIT_REACHED = 46,
   /*
+   * The sale has not reached its pre-queue window; the message says when it
+   * opens (and Concert.sale has the times). FAILED_PRECONDITION.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_SALE_NOT_OPEN = 47,
+  /*
+   * The sale has closed. FAILED_PRECONDITION.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_SALE_CLOSED = 48,
+  /*
+   * The token belongs to another concert's sale than the seat or reservation.
+   * PERMISSION_DENIED.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_WRONG_CONCERT = 49,
+  /*
+   * The concert id is missing (0) or negative. INVALID_ARGUMENT.
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CONCERT_ID = 50,
+  /*
    * Client side, never sent: the connection could not be opened.
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_FAILED = 60,
@@ -377,11 +405,48 @@ typedef enum _Concert__V1__TokenState {
    */
   CONCERT__V1__TOKEN_STATE__TOKEN_STATE_ACTIVE = 2,
   /*
-   * Finished: its active time ran out or its holder paid. Issue a new token to queue again.
+   * Finished: its active time ran out, it sat idle past the sale's active idle
+   * limit, its holder paid, or its holder left. Issue a new token to queue again.
    */
-  CONCERT__V1__TOKEN_STATE__TOKEN_STATE_EXPIRED = 3
+  CONCERT__V1__TOKEN_STATE__TOKEN_STATE_EXPIRED = 3,
+  /*
+   * Before the sale opens, in the pre-queue: no position yet. At opening every
+   * pre-queued token gets a place in a uniformly random order.
+   */
+  CONCERT__V1__TOKEN_STATE__TOKEN_STATE_PRE_QUEUE = 4,
+  /*
+   * Dropped from the line: its holder left (LeaveQueue) or stopped calling for
+   * the presence grace. Never admitted; IssueToken puts the user at the back.
+   */
+  CONCERT__V1__TOKEN_STATE__TOKEN_STATE_ABANDONED = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CONCERT__V1__TOKEN_STATE)
 } Concert__V1__TokenState;
+/*
+ * Where a sale stands, derived from its times and the server's clock.
+ */
+typedef enum _Concert__V1__SaleState {
+  /*
+   * Not reported.
+   */
+  CONCERT__V1__SALE_STATE__SALE_STATE_UNSPECIFIED = 0,
+  /*
+   * Before the pre-queue window: IssueToken answers SALE_NOT_OPEN.
+   */
+  CONCERT__V1__SALE_STATE__SALE_STATE_UPCOMING = 1,
+  /*
+   * In the pre-queue window before opens_at: tokens are PRE_QUEUE.
+   */
+  CONCERT__V1__SALE_STATE__SALE_STATE_PRE_QUEUE = 2,
+  /*
+   * Open: new tokens join the back of the line.
+   */
+  CONCERT__V1__SALE_STATE__SALE_STATE_OPEN = 3,
+  /*
+   * After closes_at: IssueToken answers SALE_CLOSED.
+   */
+  CONCERT__V1__SALE_STATE__SALE_STATE_CLOSED = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CONCERT__V1__SALE_STATE)
+} Concert__V1__SaleState;
 /*
  * The state of a reservation.
  */
@@ -638,21 +703,36 @@ struct  Concert__V1__QueueStatus
    */
   uint64_t ahead;
   /*
-   * Estimated time until admission from the observed admission rate; 0 unless WAITING.
+   * Estimated time until admission from the admission rate measured over the
+   * sale's recent admissions; meaningful only when wait_time_known.
    */
   int64_t estimated_wait_ms;
   /*
-   * When an ACTIVE token expires, Unix ms UTC; 0 unless ACTIVE.
+   * When an ACTIVE token expires at the latest, Unix ms UTC; 0 unless ACTIVE.
+   * It expires earlier when it makes no call for the sale's active idle limit.
    */
   int64_t expires_at_unix_ms;
+  /*
+   * Whether estimated_wait_ms is known: false while WAITING before the sale has
+   * admitted anyone recently (no rate to measure), and in every other state.
+   */
+  protobuf_c_boolean wait_time_known;
+  /*
+   * The sale's opening time, Unix ms UTC: set while PRE_QUEUE.
+   */
+  int64_t opens_at_unix_ms;
+  /*
+   * The concert whose sale the token waits for.
+   */
+  int64_t concert_id;
 };
 #define CONCERT__V1__QUEUE_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__queue_status__descriptor) \
-    , CONCERT__V1__TOKEN_STATE__TOKEN_STATE_UNSPECIFIED, 0, 0, 0, 0 }
+    , CONCERT__V1__TOKEN_STATE__TOKEN_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
- * Asks for a queue token for a user.
+ * Asks for a queue token for a user in one concert's sale.
  */
 struct  Concert__V1__IssueTokenRequest
 {
@@ -661,15 +741,19 @@ struct  Concert__V1__IssueTokenRequest
    * The user's id, a UUID in canonical text form.
    */
   char *user_id;
+  /*
+   * The concert whose sale to wait for; required (0 is INVALID_CONCERT_ID).
+   */
+  int64_t concert_id;
 };
 #define CONCERT__V1__ISSUE_TOKEN_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__issue_token_request__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0 }
 
 
 /*
- * The user's queue token: a new one at the back of the line, or the user's
- * live (waiting or active) token if they already have one.
+ * The user's queue token for the sale: a new one (PRE_QUEUE before opening,
+ * else at the back of the line), or the user's live token for that sale.
  */
 struct  Concert__V1__IssueTokenResponse
 {
@@ -717,6 +801,82 @@ struct  Concert__V1__GetQueueStatusResponse
 
 
 /*
+ * Gives up the calling token's place: a waiting place or an active slot.
+ */
+struct  Concert__V1__LeaveQueueRequest
+{
+  ProtobufCMessage base;
+};
+#define CONCERT__V1__LEAVE_QUEUE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__leave_queue_request__descriptor) \
+     }
+
+
+/*
+ * The token after leaving.
+ */
+struct  Concert__V1__LeaveQueueResponse
+{
+  ProtobufCMessage base;
+  /*
+   * ABANDONED when it was waiting or pre-queued, EXPIRED when it was active.
+   */
+  Concert__V1__QueueStatus *status;
+};
+#define CONCERT__V1__LEAVE_QUEUE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__leave_queue_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Asks for one sale's line. Needs no token.
+ */
+struct  Concert__V1__GetSaleLineRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The concert whose sale to report.
+   */
+  int64_t concert_id;
+};
+#define CONCERT__V1__GET_SALE_LINE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__get_sale_line_request__descriptor) \
+    , 0 }
+
+
+/*
+ * One sale's line now.
+ */
+struct  Concert__V1__GetSaleLineResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The sale, its state and settings.
+   */
+  Concert__V1__Sale *sale;
+  /*
+   * Tokens in line and not dropped (pre-queued ones included).
+   */
+  uint64_t waiting;
+  /*
+   * Tokens active now.
+   */
+  uint64_t active;
+  /*
+   * Places filled in the last minute.
+   */
+  uint64_t admitted_last_minute;
+  /*
+   * When the sale last admitted someone, Unix ms UTC; 0 for never.
+   */
+  int64_t last_admission_unix_ms;
+};
+#define CONCERT__V1__GET_SALE_LINE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__get_sale_line_response__descriptor) \
+    , NULL, 0, 0, 0, 0 }
+
+
+/*
  * A concert.
  */
 struct  Concert__V1__Concert
@@ -738,10 +898,66 @@ struct  Concert__V1__Concert
    * The venue.
    */
   char *venue;
+  /*
+   * Its sale: when tickets go on sale, and the line's settings.
+   */
+  Concert__V1__Sale *sale;
 };
 #define CONCERT__V1__CONCERT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__concert__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * One concert's on-sale: its own line, capacity and times.
+ */
+struct  Concert__V1__Sale
+{
+  ProtobufCMessage base;
+  /*
+   * The concert on sale.
+   */
+  int64_t concert_id;
+  /*
+   * Where the sale stands now.
+   */
+  Concert__V1__SaleState state;
+  /*
+   * When the sale opens, Unix ms UTC.
+   */
+  int64_t opens_at_unix_ms;
+  /*
+   * When the sale closes, Unix ms UTC; 0 for never.
+   */
+  int64_t closes_at_unix_ms;
+  /*
+   * When the pre-queue opens (opens_at minus the pre-queue window), Unix ms UTC.
+   */
+  int64_t pre_queue_opens_at_unix_ms;
+  /*
+   * N: the most tokens active at once.
+   */
+  uint32_t max_active;
+  /*
+   * K: the most admissions per admission interval; 0 for no cap.
+   */
+  uint32_t admissions_per_interval;
+  /*
+   * The admission interval for K, in milliseconds.
+   */
+  int64_t admission_interval_ms;
+  /*
+   * T: how long an active token lasts at most, in milliseconds.
+   */
+  int64_t active_lifetime_ms;
+  /*
+   * How long an active token may make no call before it expires, in milliseconds.
+   */
+  int64_t active_idle_ms;
+};
+#define CONCERT__V1__SALE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__sale__descriptor) \
+    , 0, CONCERT__V1__SALE_STATE__SALE_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -1429,6 +1645,82 @@ Concert__V1__GetQueueStatusResponse *
 void   concert__v1__get_queue_status_response__free_unpacked
                      (Concert__V1__GetQueueStatusResponse *message,
                       ProtobufCAllocator *allocator);
+/* Concert__V1__LeaveQueueRequest methods */
+void   concert__v1__leave_queue_request__init
+                     (Concert__V1__LeaveQueueRequest         *message);
+size_t concert__v1__leave_queue_request__get_packed_size
+                     (const Concert__V1__LeaveQueueRequest   *message);
+size_t concert__v1__leave_queue_request__pack
+                     (const Concert__V1__LeaveQueueRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__leave_queue_request__pack_to_buffer
+                     (const Concert__V1__LeaveQueueRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__LeaveQueueRequest *
+       concert__v1__leave_queue_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__leave_queue_request__free_unpacked
+                     (Concert__V1__LeaveQueueRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__LeaveQueueResponse methods */
+void   concert__v1__leave_queue_response__init
+                     (Concert__V1__LeaveQueueResponse         *message);
+size_t concert__v1__leave_queue_response__get_packed_size
+                     (const Concert__V1__LeaveQueueResponse   *message);
+size_t concert__v1__leave_queue_response__pack
+                     (const Concert__V1__LeaveQueueResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__leave_queue_response__pack_to_buffer
+                     (const Concert__V1__LeaveQueueResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__LeaveQueueResponse *
+       concert__v1__leave_queue_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__leave_queue_response__free_unpacked
+                     (Concert__V1__LeaveQueueResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__GetSaleLineRequest methods */
+void   concert__v1__get_sale_line_request__init
+                     (Concert__V1__GetSaleLineRequest         *message);
+size_t concert__v1__get_sale_line_request__get_packed_size
+                     (const Concert__V1__GetSaleLineRequest   *message);
+size_t concert__v1__get_sale_line_request__pack
+                     (const Concert__V1__GetSaleLineRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__get_sale_line_request__pack_to_buffer
+                     (const Concert__V1__GetSaleLineRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__GetSaleLineRequest *
+       concert__v1__get_sale_line_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__get_sale_line_request__free_unpacked
+                     (Concert__V1__GetSaleLineRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__GetSaleLineResponse methods */
+void   concert__v1__get_sale_line_response__init
+                     (Concert__V1__GetSaleLineResponse         *message);
+size_t concert__v1__get_sale_line_response__get_packed_size
+                     (const Concert__V1__GetSaleLineResponse   *message);
+size_t concert__v1__get_sale_line_response__pack
+                     (const Concert__V1__GetSaleLineResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__get_sale_line_response__pack_to_buffer
+                     (const Concert__V1__GetSaleLineResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__GetSaleLineResponse *
+       concert__v1__get_sale_line_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__get_sale_line_response__free_unpacked
+                     (Concert__V1__GetSaleLineResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Concert__V1__Concert methods */
 void   concert__v1__concert__init
                      (Concert__V1__Concert         *message);
@@ -1447,6 +1739,25 @@ Concert__V1__Concert *
                       const uint8_t       *data);
 void   concert__v1__concert__free_unpacked
                      (Concert__V1__Concert *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__Sale methods */
+void   concert__v1__sale__init
+                     (Concert__V1__Sale         *message);
+size_t concert__v1__sale__get_packed_size
+                     (const Concert__V1__Sale   *message);
+size_t concert__v1__sale__pack
+                     (const Concert__V1__Sale   *message,
+                      uint8_t             *out);
+size_t concert__v1__sale__pack_to_buffer
+                     (const Concert__V1__Sale   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__Sale *
+       concert__v1__sale__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__sale__free_unpacked
+                     (Concert__V1__Sale *message,
                       ProtobufCAllocator *allocator);
 /* Concert__V1__ConcertDate methods */
 void   concert__v1__concert_date__init
@@ -1872,8 +2183,23 @@ typedef void (*Concert__V1__GetQueueStatusRequest_Closure)
 typedef void (*Concert__V1__GetQueueStatusResponse_Closure)
                  (const Concert__V1__GetQueueStatusResponse *message,
                   void *closure_data);
+typedef void (*Concert__V1__LeaveQueueRequest_Closure)
+                 (const Concert__V1__LeaveQueueRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__LeaveQueueResponse_Closure)
+                 (const Concert__V1__LeaveQueueResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__GetSaleLineRequest_Closure)
+                 (const Concert__V1__GetSaleLineRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__GetSaleLineResponse_Closure)
+                 (const Concert__V1__GetSaleLineResponse *message,
+                  void *closure_data);
 typedef void (*Concert__V1__Concert_Closure)
                  (const Concert__V1__Concert *message,
+                  void *closure_data);
+typedef void (*Concert__V1__Sale_Closure)
+                 (const Concert__V1__Sale *message,
                   void *closure_data);
 typedef void (*Concert__V1__ConcertDate_Closure)
                  (const Concert__V1__ConcertDate *message,
@@ -1997,6 +2323,14 @@ struct Concert__V1__QueueService_Service
                            const Concert__V1__GetQueueStatusRequest *input,
                            Concert__V1__GetQueueStatusResponse_Closure closure,
                            void *closure_data);
+  void (*leave_queue)(Concert__V1__QueueService_Service *service,
+                      const Concert__V1__LeaveQueueRequest *input,
+                      Concert__V1__LeaveQueueResponse_Closure closure,
+                      void *closure_data);
+  void (*get_sale_line)(Concert__V1__QueueService_Service *service,
+                        const Concert__V1__GetSaleLineRequest *input,
+                        Concert__V1__GetSaleLineResponse_Closure closure,
+                        void *closure_data);
 };
 typedef void (*Concert__V1__QueueService_ServiceDestroy)(Concert__V1__QueueService_Service *);
 void concert__v1__queue_service__init (Concert__V1__QueueService_Service *service,
@@ -2005,11 +2339,21 @@ void concert__v1__queue_service__init (Concert__V1__QueueService_Service *servic
     { &concert__v1__queue_service__descriptor, protobuf_c_service_invoke_internal, NULL }
 #define CONCERT__V1__QUEUE_SERVICE__INIT(function_prefix__) \
     { CONCERT__V1__QUEUE_SERVICE__BASE_INIT,\
-      function_prefix__ ## get_queue_status  }
+      function_prefix__ ## get_queue_status,\
+      function_prefix__ ## leave_queue,\
+      function_prefix__ ## get_sale_line  }
 void concert__v1__queue_service__get_queue_status(ProtobufCService *service,
                                                   const Concert__V1__GetQueueStatusRequest *input,
                                                   Concert__V1__GetQueueStatusResponse_Closure closure,
                                                   void *closure_data);
+void concert__v1__queue_service__leave_queue(ProtobufCService *service,
+                                             const Concert__V1__LeaveQueueRequest *input,
+                                             Concert__V1__LeaveQueueResponse_Closure closure,
+                                             void *closure_data);
+void concert__v1__queue_service__get_sale_line(ProtobufCService *service,
+                                               const Concert__V1__GetSaleLineRequest *input,
+                                               Concert__V1__GetSaleLineResponse_Closure closure,
+                                               void *closure_data);
 typedef struct Concert__V1__ReservationService_Service Concert__V1__ReservationService_Service;
 struct Concert__V1__ReservationService_Service
 {
@@ -2113,6 +2457,7 @@ extern const ProtobufCEnumDescriptor    concert__v1__status_code__descriptor;
 extern const ProtobufCEnumDescriptor    concert__v1__error_reason__descriptor;
 extern const ProtobufCEnumDescriptor    concert__v1__serving_status__descriptor;
 extern const ProtobufCEnumDescriptor    concert__v1__token_state__descriptor;
+extern const ProtobufCEnumDescriptor    concert__v1__sale_state__descriptor;
 extern const ProtobufCEnumDescriptor    concert__v1__reservation_state__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__metadata_entry__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__request_envelope__descriptor;
@@ -2128,7 +2473,12 @@ extern const ProtobufCMessageDescriptor concert__v1__issue_token_request__descri
 extern const ProtobufCMessageDescriptor concert__v1__issue_token_response__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__get_queue_status_request__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__get_queue_status_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__leave_queue_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__leave_queue_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__get_sale_line_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__get_sale_line_response__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__concert__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__sale__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__concert_date__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__seat__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__reservation__descriptor;
