@@ -1,4 +1,5 @@
 import ConcertDomain
+import Foundation
 
 /// The ticketing store: SQLite in WAL mode with one writer thread (group commit) and pooled readers.
 ///
@@ -12,6 +13,7 @@ public final class ConcertStore: Sendable {
     private let readers: ReadPool
     private let admissionRate = AdmissionRate()
     private let droppedPlaces = DroppedPlaces()
+    let presence = PresenceTracker(serverID: UUID().uuidString.lowercased())
     private let health = StorageHealth()
 
     /// Opens (creating if needed) the database, switches it to WAL, migrates it and starts the writer thread.
@@ -66,11 +68,14 @@ public final class ConcertStore: Sendable {
         let holdPolicy = configuration.hold
         let admissionRate = self.admissionRate
         let droppedPlaces = self.droppedPlaces
+        let presence = self.presence
+        let presencePolicy = configuration.presence
         return try await writer.submit { connection in
             try body(
                 Session(
                     db: connection, now: clock.now(), queuePolicy: queuePolicy, holdPolicy: holdPolicy,
-                    admissionRate: admissionRate, droppedPlaces: droppedPlaces))
+                    admissionRate: admissionRate, droppedPlaces: droppedPlaces, presence: presence,
+                    presencePolicy: presencePolicy))
         }
     }
 
@@ -81,7 +86,8 @@ public final class ConcertStore: Sendable {
                 try body(
                     Session(
                         db: connection, now: clock.now(), queuePolicy: configuration.queue,
-                        holdPolicy: configuration.hold, admissionRate: admissionRate, droppedPlaces: droppedPlaces))
+                        holdPolicy: configuration.hold, admissionRate: admissionRate, droppedPlaces: droppedPlaces,
+                        presence: presence, presencePolicy: configuration.presence))
             }
         }
     }

@@ -8,6 +8,8 @@ public struct StoreConfiguration: Sendable {
     public var queue: QueuePolicy
     /// The seat-hold policy.
     public var hold: HoldPolicy
+    /// How long a waiting fan may stay silent before losing the place.
+    public var presence: PresencePolicy
     /// The most write requests committed together in one transaction.
     public var maxBatchSize: Int
     /// How long a connection waits for a lock before the request fails with STORE_BUSY, in milliseconds.
@@ -15,12 +17,13 @@ public struct StoreConfiguration: Sendable {
 
     /// Creates a configuration; by default the policies' defaults, batches of 256 and a 5 s busy timeout.
     public init(
-        path: String, queue: QueuePolicy = QueuePolicy(), hold: HoldPolicy = HoldPolicy(), maxBatchSize: Int = 256,
-        busyTimeoutMs: Int32 = 5000
+        path: String, queue: QueuePolicy = QueuePolicy(), hold: HoldPolicy = HoldPolicy(),
+        presence: PresencePolicy = PresencePolicy(), maxBatchSize: Int = 256, busyTimeoutMs: Int32 = 5000
     ) {
         self.path = path
         self.queue = queue
         self.hold = hold
+        self.presence = presence
         self.maxBatchSize = maxBatchSize
         self.busyTimeoutMs = busyTimeoutMs
     }

@@ -28,20 +28,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Load the demo catalog into an empty database.")
     var demoCatalog = true
 
-    @Option(help: "N: the most tokens active at once; 0 pauses admission.")
+    @Option(help: "N: the most tokens active at once per sale; 0 pauses admission (sales' default).")
     var maxActive = 100
 
-    @Option(help: "K: the most admissions per admission interval; 0 means no limit.")
+    @Option(help: "K: the most admissions per admission interval per sale; 0 means no limit (sales' default).")
     var admissionsPerInterval = 0
 
     @Option(help: "The admission interval for --admissions-per-interval, in milliseconds.")
     var admissionIntervalMs: Int64 = 1000
 
-    @Option(help: "T: how long an active token lasts, in seconds.")
+    @Option(help: "T: how long an active token lasts at most, in seconds (sales' default).")
     var activeSeconds: Int64 = 600
 
     @Option(help: "H: how long a seat hold lasts unpaid, in seconds.")
     var holdSeconds: Int64 = 300
+
+    @Option(help: "How long an active token may make no call before it expires early, in seconds (sales' default).")
+    var activeIdleSeconds: Int64 = 300
+
+    @Option(help: "How long before a sale opens its pre-queue takes tokens, in seconds (sales' default).")
+    var preQueueSeconds: Int64 = 900
+
+    @Option(help: "G: a waiting fan who makes no call for this many seconds loses the place.")
+    var presenceGraceSeconds: Int64 = 60
 
     @Option(help: "The most unpaid holds one user may have at once; 0 means no limit.")
     var maxHoldsPerUser = 4
@@ -87,6 +96,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard activeSeconds > 0, holdSeconds > 0 else {
             throw ValidationError("--active-seconds and --hold-seconds must be positive.")
         }
+        guard activeIdleSeconds > 0, presenceGraceSeconds > 0 else {
+            throw ValidationError("--active-idle-seconds and --presence-grace-seconds must be positive.")
+        }
+        guard preQueueSeconds >= 0 else { throw ValidationError("--pre-queue-seconds must be 0 or more.") }
         guard maxHoldsPerUser >= 0 else { throw ValidationError("--max-holds-per-user must be 0 or more.") }
         guard maxFrameSize >= 64 else { throw ValidationError("--max-frame-size must be at least 64 bytes.") }
         guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1.") }
@@ -131,8 +144,10 @@ struct ServeCommand: AsyncParsableCommand {
                     maxActive: maxActive,
                     admissionsPerInterval: admissionsPerInterval == 0 ? nil : admissionsPerInterval,
                     admissionIntervalMs: admissionIntervalMs,
-                    activeLifetimeMs: activeSeconds * 1000),
-                hold: HoldPolicy(holdDurationMs: holdSeconds * 1000, maxHoldsPerUser: maxHoldsPerUser)),
+                    activeLifetimeMs: activeSeconds * 1000, activeIdleMs: activeIdleSeconds * 1000,
+                    preQueueWindowMs: preQueueSeconds * 1000),
+                hold: HoldPolicy(holdDurationMs: holdSeconds * 1000, maxHoldsPerUser: maxHoldsPerUser),
+                presence: PresencePolicy(graceMs: presenceGraceSeconds * 1000)),
             catalogPath: catalog,
             seedDemoCatalog: demoCatalog,
             userAuthentication: try userAuthentication())

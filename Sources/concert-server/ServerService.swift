@@ -18,7 +18,7 @@ struct ServerService: Service {
                 "open-file-limit": "\(FileDescriptorLimit.current.map(String.init) ?? "unknown")",
             ])
         await cancelWhenGracefulShutdown {
-            await application.runAdmissionJob()
+            await application.runBackgroundJobs()
         }
         logger.info("shutting down: finishing requests in flight")
         await application.shutdown()

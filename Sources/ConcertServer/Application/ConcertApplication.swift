@@ -104,6 +104,32 @@ public final class ConcertApplication: Sendable {
         }
     }
 
+    /// Keeps presence every second until the calling task is cancelled: drops fans who went
+    /// silent, expires idle active ones, settles the fans of dead server processes (see
+    /// `ConcertStore.keepPresence`).
+    public func runPresenceJob() async {
+        while !Task.isCancelled {
+            do {
+                let round = try await store.keepPresence()
+                if round.dropped + round.expired > 0 {
+                    logger.debug(
+                        "presence", metadata: ["dropped": "\(round.dropped)", "expired": "\(round.expired)"])
+                }
+            } catch {
+                logger.warning("presence job failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Runs the admission and presence jobs until the calling task is cancelled.
+    public func runBackgroundJobs() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runAdmissionJob() }
+            group.addTask { await self.runPresenceJob() }
+        }
+    }
+
     /// Stops accepting connections, answers the requests in flight (closing connections hard
     /// after the transport's shutdown grace), then closes the store once every write has committed.
     public func shutdown() async {

@@ -11,20 +11,35 @@ extension Session {
                    t.abandoned_ms IS NOT NULL,
                    s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
                    s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
-                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped
+                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped,
+                   t.heard_by
             FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
             WHERE t.token = ?1
             """, token
         ) { row in
-            TokenRecord(
+            (record: TokenRecord(
                 userID: try row.uuid(1),
                 ticket: QueueTicket(
                     seq: row.int64(0), concertID: row.int64(2), place: row.optionalInt64(3),
                     expiresAtMs: row.optionalInt64(4), isClosed: row.bool(5), isAbandoned: row.bool(6)),
-                sale: SaleRecord(row: row, offset: 7))
+                sale: SaleRecord(row: row, offset: 7)),
+             heardBy: row.string(22))
         }
         guard let record else { throw ConcertError(.tokenUnknown) }
-        return record
+        heard(record.record, heardBy: record.heardBy)
+        return record.record
+    }
+
+    /// Records in this process's memory that the holder of a live token called now.
+    private func heard(_ record: TokenRecord, heardBy: String) {
+        let limit: Int64
+        switch record.state(now: now) {
+        case .preQueue, .waiting: limit = presencePolicy.graceMs
+        case .active: limit = record.sale.sale.policy.activeIdleMs
+        case .expired, .abandoned: return
+        }
+        presence.heard(
+            seq: record.ticket.seq, concertID: record.ticket.concertID, heardBy: heardBy, silenceLimitMs: limit, now: now)
     }
 
     /// The token `token` if it is live (pre-queued, waiting or active); TOKEN_EXPIRED or TOKEN_ABANDONED otherwise.
@@ -136,9 +151,9 @@ extension Session {
         let token = AccessToken.generate()
         try db.execute(
             """
-            INSERT INTO tokens (token, user_id, concert_id, issued_ms, shuffle_key)
-            VALUES (?1, ?2, ?3, ?4, ?5)
-            """, token, userID, concertID, now, Int64.random(in: 0...Int64.max))
+            INSERT INTO tokens (token, user_id, concert_id, issued_ms, shuffle_key, heard_by)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """, token, userID, concertID, now, Int64.random(in: 0...Int64.max), presence.serverID)
         return token
     }
 
@@ -151,8 +166,9 @@ extension Session {
         else { throw StorageError.inconsistency("sale \(concertID) vanished") }
         let token = AccessToken.generate()
         try db.execute(
-            "INSERT INTO tokens (token, user_id, concert_id, issued_ms, place) VALUES (?1, ?2, ?3, ?4, ?5)",
-            token, userID, concertID, now, place)
+            """
+            INSERT INTO tokens (token, user_id, concert_id, issued_ms, place, heard_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """, token, userID, concertID, now, place, presence.serverID)
         return token
     }
 

@@ -16,4 +16,8 @@ struct Session {
     let admissionRate: AdmissionRate
     /// This process's index of dropped places, for positions.
     let droppedPlaces: DroppedPlaces
+    /// This process's memory of when it last heard from each fan.
+    let presence: PresenceTracker
+    /// How long a waiting fan may stay silent.
+    let presencePolicy: PresencePolicy
 }

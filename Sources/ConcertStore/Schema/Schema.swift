@@ -135,7 +135,9 @@ enum Schema {
     /// has places, how many places were dropped); tokens belong to
     /// a sale and carry their place in its line (NULL while pre-queued, with a random `shuffle_key` that orders
     /// the pre-queue at opening) and when they were dropped; `abandonments` logs every dropped place in commit
-    /// order, so each process can count dropped places ahead of a fan without scanning the line. Every existing
+    /// order, so each process can count dropped places ahead of a fan without scanning the line. `heard_by`
+    /// names the server process that last heard from the token's holder (presence is kept in that process's
+    /// memory); `servers` holds each process's heartbeat, so the fans of a process that died can be dropped. Every existing
     /// concert gets a sale open since the epoch with the default settings; tokens of version 2 (one line for the
     /// whole server, each lasting at most T) are dropped.
     static let version3 = Migration(
@@ -180,6 +182,7 @@ enum Schema {
                 expires_ms   INTEGER,
                 closed_ms    INTEGER,
                 abandoned_ms INTEGER,
+                heard_by     TEXT NOT NULL,
                 UNIQUE (concert_id, place),
                 CHECK (place IS NOT NULL OR shuffle_key IS NOT NULL)
             );
@@ -187,6 +190,12 @@ enum Schema {
             CREATE INDEX tokens_pre_queue ON tokens (concert_id, shuffle_key, seq) WHERE place IS NULL;
             CREATE INDEX tokens_active ON tokens (concert_id, expires_ms)
                 WHERE closed_ms IS NULL AND expires_ms IS NOT NULL;
+            CREATE INDEX tokens_by_listener ON tokens (heard_by) WHERE abandoned_ms IS NULL AND closed_ms IS NULL;
+
+            CREATE TABLE servers (
+                id           TEXT PRIMARY KEY,
+                heartbeat_ms INTEGER NOT NULL
+            ) WITHOUT ROWID;
 
             CREATE TABLE admissions (
                 id          INTEGER PRIMARY KEY,

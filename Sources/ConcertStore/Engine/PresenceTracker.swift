@@ -1,0 +1,74 @@
+import Synchronization
+
+/// This process's memory of when it last heard from each fan whose calls it answers.
+///
+/// Hearing a fan costs no database write: the time stays here. The database learns only what
+/// changes the line: a claim when this process hears a fan that another process (or a process
+/// that has since restarted) was hearing (`tokens.heard_by`), and a drop or an early expiry
+/// when a fan this process hears goes silent. The presence job flushes claims and sweeps the
+/// silent every second.
+final class PresenceTracker: Sendable {
+    /// What this process knows of one fan.
+    struct Fan: Sendable {
+        /// The fan's sale.
+        var concertID: Int64
+        /// When this process last heard from the fan (Unix ms).
+        var lastHeardMs: Int64
+        /// How long the fan may stay silent in its state when last heard (G while waiting, the sale's
+        /// active idle limit while active).
+        var silenceLimitMs: Int64
+    }
+
+    private struct State {
+        var fans: [Int64: Fan] = [:]
+        var claims: [Int64: Int64] = [:]
+    }
+
+    /// The name this process writes in `tokens.heard_by` and `servers`: new at every start.
+    let serverID: String
+    private let state = Mutex(State())
+
+    /// A tracker for the process named `serverID`.
+    init(serverID: String) {
+        self.serverID = serverID
+    }
+
+    /// How many fans this process is hearing.
+    var count: Int { state.withLock { $0.fans.count } }
+
+    /// Records a call from the holder of token `seq`, whose row names `heardBy` as its listener; queues a
+    /// claim when that is not this process.
+    func heard(seq: Int64, concertID: Int64, heardBy: String, silenceLimitMs: Int64, now: Int64) {
+        state.withLock { state in
+            state.fans[seq] = Fan(concertID: concertID, lastHeardMs: now, silenceLimitMs: silenceLimitMs)
+            if heardBy != serverID { state.claims[seq] = now }
+        }
+    }
+
+    /// Takes the queued claims (token seq → when heard).
+    func takeClaims() -> [Int64: Int64] {
+        state.withLock { state in
+            defer { state.claims = [:] }
+            return state.claims
+        }
+    }
+
+    /// The fans silent past their limit at `now`.
+    func silent(now: Int64) -> [(seq: Int64, fan: Fan)] {
+        state.withLock { state in
+            state.fans.compactMap { seq, fan in now - fan.lastHeardMs >= fan.silenceLimitMs ? (seq, fan) : nil }
+        }
+    }
+
+    /// Forgets `seq` unless it was heard after `heardMs` (a call raced the sweep).
+    func forget(_ seq: Int64, unlessHeardAfter heardMs: Int64) {
+        state.withLock { state in
+            if let fan = state.fans[seq], fan.lastHeardMs <= heardMs { state.fans[seq] = nil }
+        }
+    }
+
+    /// Sets the silence limit of `seq` (its state changed) unless it was forgotten.
+    func setSilenceLimit(_ seq: Int64, _ limitMs: Int64) {
+        state.withLock { state in state.fans[seq]?.silenceLimitMs = limitMs }
+    }
+}

@@ -1,0 +1,86 @@
+import ConcertDomain
+
+extension Session {
+    /// Write: records this process's heartbeat, and that it now hears the fans of `claims` (token seq → when
+    /// heard), so no other process drops them for silence.
+    func claim(_ claims: [Int64: Int64]) throws {
+        try db.execute(
+            """
+            INSERT INTO servers (id, heartbeat_ms) VALUES (?1, ?2)
+            ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms
+            """, presence.serverID, now)
+        for seq in claims.keys {
+            try db.execute(
+                "UPDATE tokens SET heard_by = ?1 WHERE seq = ?2 AND abandoned_ms IS NULL AND closed_ms IS NULL",
+                presence.serverID, seq)
+        }
+    }
+
+    /// What became of one fan this process found silent.
+    enum SilenceOutcome {
+        /// Dropped from the line (was pre-queued or waiting).
+        case dropped
+        /// Expired early (was active and idle past its sale's limit).
+        case expired
+        /// Still live: active within its idle limit, whose limit is now the one given.
+        case stillActive(silenceLimitMs: Int64)
+        /// Nothing to do here: no longer live, or another process hears the fan now.
+        case gone
+    }
+
+    /// Write: drops a silent pre-queued or waiting fan, or expires an active one idle past its sale's limit,
+    /// when this process is still the one that hears it; an expiry hands the slot to the next in line.
+    func settleSilent(seq: Int64, lastHeardMs: Int64) throws -> SilenceOutcome {
+        let row = try db.first(
+            """
+            SELECT t.concert_id, t.place, t.heard_by = ?2, t.abandoned_ms IS NOT NULL, t.closed_ms IS NOT NULL,
+                   t.activated_ms IS NOT NULL, t.expires_ms, s.active_idle_ms
+            FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id WHERE t.seq = ?1
+            """, seq, presence.serverID
+        ) { row in
+            (concertID: row.int64(0), place: row.optionalInt64(1), mine: row.bool(2), abandoned: row.bool(3),
+             closed: row.bool(4), admitted: row.bool(5), expires: row.optionalInt64(6), idle: row.int64(7))
+        }
+        guard let row, row.mine, !row.abandoned, !row.closed else { return .gone }
+        if !row.admitted {
+            guard now - lastHeardMs >= presencePolicy.graceMs else { return .gone }
+            try drop(seq: seq, concertID: row.concertID, place: row.place)
+            return .dropped
+        }
+        guard let expires = row.expires, expires > now else { return .gone }
+        guard now - lastHeardMs >= row.idle else { return .stillActive(silenceLimitMs: row.idle) }
+        try db.execute("UPDATE tokens SET expires_ms = ?1 WHERE seq = ?2", now, seq)
+        try admit(concertID: row.concertID)
+        return .expired
+    }
+
+    /// Write: drops or expires the live tokens heard by processes whose heartbeat stopped more than the presence
+    /// grace ago (they died, so nobody hears their fans any more; a fan who calls again elsewhere was claimed
+    /// there), forgets those processes, and returns how many tokens it settled.
+    func settleDeadListeners() throws -> Int {
+        let cutoff = now - presencePolicy.graceMs
+        let dead = try db.all(
+            "SELECT id FROM servers WHERE heartbeat_ms < ?1 AND id != ?2", cutoff, presence.serverID,
+            read: { $0.string(0) })
+        var settled = 0
+        for server in dead {
+            let tokens = try db.all(
+                """
+                SELECT seq, concert_id, place, activated_ms IS NOT NULL FROM tokens
+                WHERE heard_by = ?1 AND abandoned_ms IS NULL AND closed_ms IS NULL
+                """, server, read: { (seq: $0.int64(0), concertID: $0.int64(1), place: $0.optionalInt64(2), admitted: $0.bool(3)) })
+            for token in tokens {
+                if token.admitted {
+                    try db.execute(
+                        "UPDATE tokens SET expires_ms = ?1 WHERE seq = ?2 AND expires_ms > ?1", now, token.seq)
+                } else {
+                    try drop(seq: token.seq, concertID: token.concertID, place: token.place)
+                }
+                settled += 1
+            }
+            try db.execute("DELETE FROM servers WHERE id = ?1", server)
+            for concertID in Set(tokens.map(\.concertID)) { try admit(concertID: concertID) }
+        }
+        return settled
+    }
+}
