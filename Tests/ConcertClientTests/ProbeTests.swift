@@ -90,6 +90,46 @@ struct ProbeTests {
         }
     }
 
+    @Test("journey waits in the pre-queue of a sale that opens soon, gets a place at opening, and buys")
+    func journeyThroughThePreQueue() async throws {
+        let soon = Catalog.ConcertEntry(
+            id: 50, title: "Opening Night", artist: "The Early Birds", venue: "Hall",
+            dates: [Catalog.DateEntry(date: "2027-10-01", startsAt: "2027-10-01T19:00:00Z", price: 5_000)],
+            sale: Catalog.SaleEntry(opensInSeconds: 5, preQueueSeconds: 600))
+        try await withLiveServer(catalog: Catalog(concerts: [soon])) { server in
+            let run = try await Self.probe(["journey", "--concert", "50", "--poll-ms", "100"], port: server.port)
+            #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.contains("PRE_QUEUE"), "\(run.stdout)")
+            #expect(run.stdout.contains("pre-queue: the sale opens at"), "\(run.stdout)")
+            #expect(run.stdout.contains("paid: Opening Night"))
+        }
+    }
+
+    @Test("bench releases its fans when it ends, so a journey after it does not wait behind them")
+    func benchThenJourney() async throws {
+        try await withLiveServer(queue: QueuePolicy(maxActive: 4)) { server in
+            let bench = try await Self.probe(
+                ["bench", "--connections", "2", "--in-flight", "4", "--duration", "1", "--warmup", "0", "--mix", "status=1"],
+                port: server.port)
+            #expect(bench.exitCode == 0, "\(bench.stdout)\n\(bench.stderr)")
+            #expect(bench.stdout.contains("left the line"))
+            let run = try await Self.probe(["journey", "--concert", "1"], port: server.port)
+            #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.contains("ACTIVE"), "\(run.stdout)")
+            #expect(!run.stdout.contains("waiting in line"), "\(run.stdout)")
+        }
+    }
+
+    @Test("queue shows every sale's line")
+    func queueCommand() async throws {
+        try await withLiveServer { server in
+            let run = try await Self.probe(["queue"], port: server.port)
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("sale of concert 1: SALE_STATE_OPEN") || run.stdout.contains("sale of concert 1: OPEN"))
+            #expect(run.stdout.contains("sale of concert 3"))
+        }
+    }
+
     @Test("journey waits in line on one updating line until admitted, then pays")
     func journeyWaitsInLine() async throws {
         try await withLiveServer(queue: QueuePolicy(maxActive: 1)) { server in

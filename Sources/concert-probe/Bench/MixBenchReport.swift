@@ -49,6 +49,13 @@ struct MixBenchReport {
                     "  \(name): \(statuses.joined(separator: ", ")) (\(reasons.joined(separator: ", ")))")
             }
         }
+        let neverOK = methods.filter { $0.stats.calls > 0 && $0.stats.ok == 0 }.map(\.name)
+        if !neverOK.isEmpty {
+            lines.append("")
+            lines.append("warning: no call of \(neverOK.joined(separator: ", ")) was answered OK; its figures measure errors only")
+        }
+        lines.append("")
+        lines.append("the \(result.fans) fans left the line (LeaveQueue) when the run ended")
         return lines.joined(separator: "\n")
     }
 
