@@ -1,17 +1,16 @@
 #!/usr/bin/env python3
-"""Fills the waiting line: issues TOTAL queue tokens for distinct new users, pipelined
-over 8 connections, as fast as the server takes them.
+"""Fills a sale's waiting line: issues TOTAL queue tokens for distinct new users in the
+sale of CONCERT (default 1), pipelined over 8 connections, as fast as the server takes them.
 
-Usage: fill-line.py PORT TOTAL
-Start the server with --max-active 0 so every token stays WAITING; BENCHMARKS.md uses it
-to show that status polls stay cheap with a million tokens in line.
+Usage: fill-line.py PORT TOTAL [CONCERT]
+Start the server on a fresh database with --max-active 0 so every token stays WAITING.
 """
 import socket, struct, uuid, threading, sys
-PORT=int(sys.argv[1]); TOTAL=int(sys.argv[2]); CONNS=8
+PORT=int(sys.argv[1]); TOTAL=int(sys.argv[2]); CONCERT=int(sys.argv[3]) if len(sys.argv)>3 else 1; CONNS=8
 method=b"/concert.v1.AuthService/IssueToken"
 def frame(i):
     uid=str(uuid.uuid4()).encode()
-    payload=b"\x0a"+bytes([len(uid)])+uid
+    payload=b"\x0a"+bytes([len(uid)])+uid+b"\x10"+varint(CONCERT)
     env=b"\x08"+varint(i)+b"\x12"+bytes([len(method)])+method+b"\x2a"+bytes([len(payload)])+payload
     return struct.pack(">I",len(env))+env
 def varint(n):

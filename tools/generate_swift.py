@@ -383,6 +383,12 @@ def gen_service(model, f, pkg, s, path, messages_by_name):
             out.append(f"    public func {fn}({params}, timeout: Duration? = nil) async throws(RPCError) -> {res} {{")
             out.append(f"        try await call({name}.{fn}, {req}({args}), timeout: timeout)")
             out.append("    }")
+        else:
+            out.append("")
+            out.append(model.doc(f, path + (2, i), "    ").rstrip("\n"))
+            out.append(f"    public func {fn}(timeout: Duration? = nil) async throws(RPCError) -> {res} {{")
+            out.append(f"        try await call({name}.{fn}, {req}(), timeout: timeout)")
+            out.append("    }")
         if i + 1 < len(s.method):
             out.append("")
     out.append("}")

@@ -29,10 +29,10 @@ extension ConcertStore {
         return try read { session in try session.saleLine(concertID: concertID) }
     }
 
-    /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk` per sale per write
+    /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk`, 1,000 by default, per sale per write
     /// transaction, so no request waits long behind a big shuffle), then fills free active places from the head
     /// of every line; returns how many were admitted. A sale with nothing to do costs a read only.
-    public func admitWaiting(chunk: Int = 5000) async throws -> Int {
+    public func admitWaiting(chunk: Int = 1000) async throws -> Int {
         var admitted = 0
         for concertID in try read({ session in try session.saleIDs() }) {
             let record = try read { session in try session.saleRecord(concertID) }

@@ -44,9 +44,19 @@ extension RPCCaller {
         try await call(SystemService.health, request, timeout: timeout)
     }
 
+    /// Reports whether the server is serving.
+    public func health(timeout: Duration? = nil) async throws(RPCError) -> HealthCheckResponse {
+        try await call(SystemService.health, HealthCheckRequest(), timeout: timeout)
+    }
+
     /// Lists the services and methods with their message names.
     public func listServices(_ request: ListServicesRequest, timeout: Duration? = nil) async throws(RPCError) -> ListServicesResponse {
         try await call(SystemService.listServices, request, timeout: timeout)
+    }
+
+    /// Lists the services and methods with their message names.
+    public func listServices(timeout: Duration? = nil) async throws(RPCError) -> ListServicesResponse {
+        try await call(SystemService.listServices, ListServicesRequest(), timeout: timeout)
     }
 }
 
@@ -144,10 +154,21 @@ extension RPCCaller {
         try await call(QueueService.getQueueStatus, request, timeout: timeout)
     }
 
+    /// The calling token's state, position and estimated wait. Any known token.
+    public func getQueueStatus(timeout: Duration? = nil) async throws(RPCError) -> GetQueueStatusResponse {
+        try await call(QueueService.getQueueStatus, GetQueueStatusRequest(), timeout: timeout)
+    }
+
     /// Gives up the calling token's place at once; the next present fan takes an
     /// active slot it frees. A live (pre-queued, waiting or active) token.
     public func leaveQueue(_ request: LeaveQueueRequest, timeout: Duration? = nil) async throws(RPCError) -> LeaveQueueResponse {
         try await call(QueueService.leaveQueue, request, timeout: timeout)
+    }
+
+    /// Gives up the calling token's place at once; the next present fan takes an
+    /// active slot it frees. A live (pre-queued, waiting or active) token.
+    public func leaveQueue(timeout: Duration? = nil) async throws(RPCError) -> LeaveQueueResponse {
+        try await call(QueueService.leaveQueue, LeaveQueueRequest(), timeout: timeout)
     }
 
     /// A sale's line: how many wait, how many are active, the recent admission
@@ -227,6 +248,11 @@ extension RPCCaller {
     /// Lists every concert.
     public func listConcerts(_ request: ListConcertsRequest, timeout: Duration? = nil) async throws(RPCError) -> ListConcertsResponse {
         try await call(ReservationService.listConcerts, request, timeout: timeout)
+    }
+
+    /// Lists every concert.
+    public func listConcerts(timeout: Duration? = nil) async throws(RPCError) -> ListConcertsResponse {
+        try await call(ReservationService.listConcerts, ListConcertsRequest(), timeout: timeout)
     }
 
     /// Lists the dates of a concert with at least one free seat.
@@ -318,6 +344,11 @@ extension RPCCaller {
     /// Returns the caller's balance.
     public func getBalance(_ request: GetBalanceRequest, timeout: Duration? = nil) async throws(RPCError) -> GetBalanceResponse {
         try await call(PaymentService.getBalance, request, timeout: timeout)
+    }
+
+    /// Returns the caller's balance.
+    public func getBalance(timeout: Duration? = nil) async throws(RPCError) -> GetBalanceResponse {
+        try await call(PaymentService.getBalance, GetBalanceRequest(), timeout: timeout)
     }
 
     /// Adds money to the caller's balance, at most once per idempotency key.

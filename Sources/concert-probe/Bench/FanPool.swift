@@ -28,7 +28,7 @@ struct FanIdentity: Sendable {
 
     /// Gives the fan's place up (LeaveQueue), so a finished benchmark leaves no one in line; errors are ignored.
     func leave() async {
-        _ = try? await caller.leaveQueue(LeaveQueueRequest())
+        _ = try? await caller.leaveQueue()
     }
 
     /// Issues tokens for the sale of `concertID` for `count` new random users, spread round-robin over
