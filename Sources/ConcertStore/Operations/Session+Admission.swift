@@ -64,7 +64,7 @@ extension Session {
         guard let size = record.preQueueSize, record.preQueuePlaced < size else { return 0 }
         let next = try db.all(
             """
-            SELECT seq, abandoned_ms IS NOT NULL FROM tokens
+            SELECT seq, abandoned_ms IS NOT NULL FROM tokens INDEXED BY tokens_pre_queue
             WHERE concert_id = ?1 AND place IS NULL ORDER BY shuffle_key, seq LIMIT ?2
             """, concertID, chunk, read: { (seq: $0.int64(0), dropped: $0.bool(1)) })
         var place = record.preQueuePlaced

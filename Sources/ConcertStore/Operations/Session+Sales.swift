@@ -55,13 +55,12 @@ extension Session {
         }
     }
 
-    /// The sale's line now: the sale, how many wait (pre-queued included, dropped excluded), how many are
+    /// The sale's line now, from its counters (no count over the line): the sale, how many wait (pre-queued
+    /// included; a pre-queued fan who left is counted until its place is given out at opening), how many are
     /// active, the places filled in the last minute and when it last admitted anyone.
     func saleLine(concertID: Int64) throws -> SaleLine {
         let record = try saleRecord(concertID)
-        let unplaced = try db.first(
-            "SELECT count(*) FROM tokens WHERE concert_id = ?1 AND place IS NULL AND abandoned_ms IS NULL",
-            concertID, read: { $0.int64(0) }) ?? 0
+        let unplaced = record.preQueued - record.preQueuePlaced
         let droppedAhead = try droppedPlaces(
             in: record, after: record.admittedThrough, before: record.lastPlace + 1)
         let placedWaiting = record.lastPlace - record.admittedThrough - droppedAhead
