@@ -16,7 +16,9 @@ public final class ConcertStore: Sendable {
     let presence = PresenceTracker(serverID: UUID().uuidString.lowercased())
     private let health = StorageHealth()
 
-    /// Opens (creating if needed) the database, switches it to WAL, migrates it and starts the writer thread.
+    /// Opens (creating if needed) the database, switches it to WAL, migrates it, records this process's first
+    /// heartbeat (so the fans it hears are settled by others should it die before its first presence round) and
+    /// starts the writer thread.
     /// A database that cannot be written (a read-only file, folder or mount, a full disk) is refused with
     /// ``StoreOpeningError``, so a server never starts on storage that will fail every write.
     public init(configuration: StoreConfiguration, clock: any ConcertClock) throws {
@@ -28,6 +30,12 @@ public final class ConcertStore: Sendable {
                 throw StoreOpeningError(path: configuration.path, problem: "the file cannot be written (read-only)")
             }
             try Migrator.migrate(connection)
+            let serverID = presence.serverID
+            let now = clock.now()
+            _ = try connection.writeTransaction {
+                try connection.execute(
+                    "INSERT INTO servers (id, heartbeat_ms) VALUES (?1, ?2)", serverID, now)
+            }
         } catch let error as ConcertError where StorageHealth.storageFailure(error) != nil {
             throw StoreOpeningError(path: configuration.path, problem: error.logNote ?? error.message)
         }

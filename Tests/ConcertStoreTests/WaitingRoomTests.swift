@@ -235,4 +235,53 @@ import Testing
         _ = try await first.admitWaiting()
         #expect(try await first.audit().violations == [])
     }
+
+    @Test func aFanWhoseCallsMoveToAnotherProcessKeepsThePlaceAndADeadProcessesFansAreDropped() async throws {
+        let harness = try StoreHarness()
+        defer { harness.remove() }
+        let configuration = StoreConfiguration(path: harness.path, presence: PresencePolicy(graceMs: 60_000))
+        let first = try ConcertStore(configuration: configuration, clock: harness.clock)
+        defer { first.close() }
+        var second: ConcertStore? = try ConcertStore(configuration: configuration, clock: harness.clock)
+        try await first.loadCatalog(Catalog(concerts: [Self.concert(10, sale: .init(maxActive: 1))]))
+        _ = try await first.issueToken(userID: UUID(), concertID: 10)
+        let mover = try await first.issueToken(userID: UUID(), concertID: 10)
+        let stayer = try await first.issueToken(userID: UUID(), concertID: 10)
+        for _ in 0..<4 {
+            harness.clock.advance(byMilliseconds: 30_000)
+            _ = try await second?.queueStatus(token: mover.token)
+            _ = try await first.queueStatus(token: stayer.token)
+            _ = try await second?.keepPresence()
+            _ = try await first.keepPresence()
+        }
+        #expect(try await second?.queueStatus(token: mover.token).state == .waiting)
+        #expect(try await first.queueStatus(token: stayer.token).position == 2)
+        second?.close()
+        second = nil
+        for _ in 0..<3 {
+            harness.clock.advance(byMilliseconds: 30_000)
+            _ = try await first.queueStatus(token: stayer.token)
+            _ = try await first.keepPresence()
+        }
+        #expect(try await first.queueStatus(token: mover.token).state == .abandoned)
+        #expect(try await first.queueStatus(token: stayer.token).position == 1)
+        #expect(try await first.audit().violations == [])
+    }
+
+    @Test func theFansOfAProcessThatDiedBeforeItsFirstPresenceRoundAreSettled() async throws {
+        let harness = try StoreHarness()
+        defer { harness.remove() }
+        let configuration = StoreConfiguration(path: harness.path, presence: PresencePolicy(graceMs: 5_000))
+        let survivor = try ConcertStore(configuration: configuration, clock: harness.clock)
+        defer { survivor.close() }
+        try await survivor.loadCatalog(Catalog(concerts: [Self.concert(10, sale: .init(maxActive: 1))]))
+        let crashed = try ConcertStore(configuration: configuration, clock: harness.clock)
+        let active = try await crashed.issueToken(userID: UUID(), concertID: 10)
+        let waiting = try await crashed.issueToken(userID: UUID(), concertID: 10)
+        crashed.close()
+        harness.clock.advance(byMilliseconds: 6_000)
+        _ = try await survivor.keepPresence()
+        #expect(try await survivor.queueStatus(token: waiting.token).state == .abandoned)
+        #expect(try await survivor.queueStatus(token: active.token).state == .expired)
+    }
 }

@@ -2,13 +2,14 @@ import ConcertDomain
 
 extension Session {
     /// The places the next admission of the sale would admit now (their token seqs and places, in line order),
-    /// or an empty list: the sale must be open; at most N minus the active count, and at most what is left of
+    /// or an empty list: the sale must have opened (fans already in line are still admitted after it closes); at
+    /// most N minus the active count, and at most what is left of
     /// the K cap for the window of the admission interval ending now; dropped places are skipped, and places of
     /// the pre-queue not given out yet are not passed.
     func admissionPlan(_ record: SaleRecord) throws -> [(seq: Int64, place: Int64)] {
         let sale = record.sale
         let policy = sale.policy
-        guard sale.state(now: now) == .open, policy.maxActive > 0 else { return [] }
+        guard sale.opensAtMs <= now, policy.maxActive > 0 else { return [] }
         let through = record.admissibleThrough
         guard through > record.admittedThrough else { return [] }
         var room = Int64(policy.maxActive) - (try activeCount(concertID: sale.concertID))
