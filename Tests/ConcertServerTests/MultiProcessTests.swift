@@ -119,6 +119,64 @@ struct MultiProcessTests {
         }
     }
 
+    @Test("two processes on one file: one pre-queue placed once at opening, FIFO after it, never more than N active")
+    func preQueueAcrossProcesses() async throws {
+        try await withDatabase { path in
+            let catalogPath = path + ".catalog.json"
+            let sale = Catalog.ConcertEntry(
+                id: 60, title: "Shared Opening", artist: "Two Servers", venue: "Hall",
+                dates: [Catalog.DateEntry(date: "2027-10-01", startsAt: "2027-10-01T19:00:00Z", price: 1_000)],
+                sale: Catalog.SaleEntry(opensInSeconds: 4, maxActive: 3, preQueueSeconds: 600))
+            try JSONEncoder().encode(Catalog(concerts: [sale])).write(to: URL(fileURLWithPath: catalogPath))
+            let first = try await ServerProcess(database: path, arguments: ["--catalog", catalogPath])
+            let second = try await ServerProcess(database: path, arguments: ["--catalog", catalogPath])
+            let ports = [first.port, second.port]
+            var early: [String] = []
+            for index in 0..<20 {
+                let issued = try await WireCaller(port: ports[index % 2])
+                    .issueToken(userID: UUID().uuidString.lowercased(), concertID: 60)
+                #expect(issued.status?.state == .preQueue)
+                early.append(issued.token)
+            }
+            func status(_ token: String, via port: Int) async throws -> ConcertProtocol.QueueStatus? {
+                try await WireCaller(port: port, token: token).getQueueStatus(GetQueueStatusRequest()).status
+            }
+            var placed = false
+            for _ in 0..<300 where !placed {
+                try await Task.sleep(for: .milliseconds(50))
+                let last = try await status(early[19], via: first.port)?.state
+                let firstArrival = try await status(early[0], via: second.port)?.state
+                placed = last != .preQueue && firstArrival != .preQueue
+            }
+            #expect(placed, "the pre-queue was not placed after opening")
+            var late: [String] = []
+            for index in 0..<6 {
+                late.append(
+                    try await WireCaller(port: ports[index % 2])
+                        .issueToken(userID: UUID().uuidString.lowercased(), concertID: 60).token)
+            }
+            var positions: [Int: UInt64] = [:]
+            var active = 0
+            for (index, token) in early.enumerated() {
+                let viaFirst = try await status(token, via: first.port)
+                let viaSecond = try await status(token, via: second.port)
+                #expect(viaFirst?.position == viaSecond?.position, "the two processes disagree on a place")
+                if viaFirst?.state == .active { active += 1 } else { positions[index] = viaFirst?.position }
+            }
+            #expect(active == 3)
+            #expect(positions.values.sorted() == Array(1...17))
+            var latePositions: [UInt64] = []
+            for (index, token) in late.enumerated() {
+                latePositions.append(try await status(token, via: ports[(index + 1) % 2])?.position ?? 0)
+            }
+            #expect(latePositions == Array(18...23))
+            await first.stop()
+            await second.stop()
+            let report = try await audit(path)
+            #expect(report.isHealthy, "\(report.violations)")
+        }
+    }
+
     private func withDatabase(_ body: (String) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("concert-processes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
