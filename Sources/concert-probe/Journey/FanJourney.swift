@@ -68,10 +68,10 @@ struct FanJourney {
         return "   waiting in line: position \(status.position) (\(status.ahead) ahead), \(estimate)"
     }
 
-    /// `unixMs` as a UTC time of day.
+    /// `unixMs` as a UTC date and time of day.
     static func time(_ unixMs: Int64) -> String {
         let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss 'UTC'"
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date(timeIntervalSince1970: Double(unixMs) / 1000))
     }
