@@ -56,8 +56,11 @@ struct FanJourney {
         report("WaitUntilActive", stopwatch.elapsed, "\(status.state.name) until \(Self.time(status.expiresAtUnixMs))")
     }
 
-    /// One line for a status while waiting: the pre-queue's countdown, or the position and estimate.
+    /// One line for a status while waiting: the pre-queue's countdown, the position and estimate, or the admission.
     static func describe(_ status: QueueStatus) -> String {
+        if status.state == .active {
+            return "   admitted: active until \(time(status.expiresAtUnixMs))"
+        }
         if status.state == .preQueue {
             let seconds = max(0, Double(status.opensAtUnixMs) / 1000 - Date().timeIntervalSince1970)
             return "   pre-queue: the sale opens at \(time(status.opensAtUnixMs)), in "
