@@ -12,6 +12,14 @@ public enum TokenState: Sendable {
     case expired
     /// Dropped from the line before admission: its holder left or stopped calling.
     case abandoned
+
+    /// Whether a token in this state still has a place: pre-queued, waiting or active.
+    public var isLive: Bool {
+        switch self {
+        case .preQueue, .waiting, .active: true
+        case .expired, .abandoned: false
+        }
+    }
 }
 
 /// A token's place in its sale's line, as seen at one instant.

@@ -36,9 +36,6 @@ public struct QueueTicket: Sendable, Equatable {
 
     /// Whether the token is live (pre-queued, waiting or active).
     public func isLive(admittedThrough: Int64, now: Int64) -> Bool {
-        switch state(admittedThrough: admittedThrough, now: now) {
-        case .preQueue, .waiting, .active: true
-        case .expired, .abandoned: false
-        }
+        state(admittedThrough: admittedThrough, now: now).isLive
     }
 }

@@ -10,6 +10,15 @@ public enum WaitEstimate {
     /// The long window used when the short one saw no admission, in milliseconds.
     public static let longWindowMs: Int64 = 600_000
 
+    /// The estimated wait in milliseconds for `position` (1 = next) given the admissions observed over the short
+    /// and the long window: over the short one when it saw any, else over the long one; nil when neither did.
+    public static func milliseconds(position: Int64, admittedInShortWindow: Int64, admittedInLongWindow: Int64) -> Int64? {
+        if admittedInShortWindow > 0 {
+            return milliseconds(position: position, admitted: admittedInShortWindow, windowMs: shortWindowMs)
+        }
+        return milliseconds(position: position, admitted: admittedInLongWindow, windowMs: longWindowMs)
+    }
+
     /// The estimated wait in milliseconds for `position` (1 = next) given `admitted` admissions observed
     /// over `windowMs`; nil when `admitted` is 0.
     public static func milliseconds(position: Int64, admitted: Int64, windowMs: Int64) -> Int64? {

@@ -29,16 +29,8 @@ extension ConcertStore {
         return try read { session in try session.seats(concertID: concertID, date: date) }
     }
 
-    // The same three reads for a caller who must present an issued token (any state; TOKEN_MISSING or
+    // The same two reads for a caller who must present an issued token (any state; TOKEN_MISSING or
     // TOKEN_UNKNOWN otherwise), checked in the same read transaction as the listing.
-
-    /// Every concert, by id, for the holder of any issued `token`.
-    public func concerts(token: String) async throws -> [Concert] {
-        try read { session in
-            _ = try session.token(token)
-            return try session.concerts()
-        }
-    }
 
     /// The concert's dates with a free seat, for the holder of any issued `token`.
     public func availableDates(token: String, concertID: Int64) async throws -> [ConcertDate] {

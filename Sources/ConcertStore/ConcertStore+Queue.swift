@@ -29,14 +29,15 @@ extension ConcertStore {
         return try read { session in try session.saleLine(concertID: concertID) }
     }
 
-    /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk`, 1,000 by default, per sale per write
-    /// transaction, so no request waits long behind a big shuffle), then fills free active places from the head
-    /// of every line; returns how many were admitted. A sale with nothing to do costs a read only.
+    /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk`, 1,000 by default,
+    /// per sale per write transaction, so no request waits long behind a big shuffle), then fills free active
+    /// places from the head of every line; returns how many were admitted. A sale with nothing to do costs a
+    /// read only.
     public func admitWaiting(chunk: Int = 1000) async throws -> Int {
         var admitted = 0
-        for concertID in try read({ session in try session.saleIDs() }) {
-            let record = try read { session in try session.saleRecord(concertID) }
-            if record.sale.opensAtMs <= clockNow, record.preQueueSize.map({ record.preQueuePlaced < $0 }) ?? (record.preQueued > 0) {
+        for record in try read({ session in try session.saleRecords() }) {
+            let concertID = record.sale.concertID
+            if record.hasUnplacedPreQueue(now: clockNow) {
                 while try await write({ session in try session.placePreQueue(concertID: concertID, chunk: chunk) }) > 0 {}
             }
             guard try !read({ session in try session.admissionPlan(session.saleRecord(concertID)).isEmpty }) else { continue }

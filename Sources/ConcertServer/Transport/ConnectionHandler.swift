@@ -228,7 +228,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func closeIfDrained(context: ChannelHandlerContext) {
         guard quiescing, running == 0, waiting.isEmpty, !closed else { return }
         closed = true
-        closeAfterFlushing(context.channel.allocator.buffer(capacity: 0), context: context)
+        context.closeAfterFlushing(context.channel.allocator.buffer(capacity: 0), within: limits.closeGrace)
     }
 
     private func closeWithFinalAnswer(context: ChannelHandlerContext, error: RPCError) {
@@ -236,20 +236,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         closed = true
         var buffer = context.channel.allocator.buffer(capacity: 128)
         FrameParser.writeFrame(ResponseEnvelope(0, failure: error), into: &buffer)
-        closeAfterFlushing(buffer, context: context)
-    }
-
-    /// Writes `last`, flushes everything and closes; if the flush has not completed within the
-    /// close grace (the client does not read), closes hard, dropping what was not sent.
-    private func closeAfterFlushing(_ last: ByteBuffer, context: ChannelHandlerContext) {
-        let channel = context.channel
-        let hardClose = context.eventLoop.scheduleTask(in: TimeAmount(limits.closeGrace)) {
-            channel.close(promise: nil)
-        }
-        context.writeAndFlush(wrapOutboundOut(last)).whenComplete { _ in
-            hardClose.cancel()
-            channel.close(promise: nil)
-        }
+        context.closeAfterFlushing(buffer, within: limits.closeGrace)
     }
 
     private func write(_ response: ResponseEnvelope, context: ChannelHandlerContext) {

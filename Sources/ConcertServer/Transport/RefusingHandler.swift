@@ -5,7 +5,6 @@ import NIOCore
 /// UNAVAILABLE / TOO_MANY_CONNECTIONS, then the connection closes (hard after `grace`).
 final class RefusingHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
 
     private let grace: Duration
 
@@ -22,12 +21,7 @@ final class RefusingHandler: ChannelInboundHandler {
                     code: .unavailable, reason: .tooManyConnections,
                     message: "The server holds as many connections as it allows; retry later or elsewhere.")),
             into: &buffer)
-        let channel = context.channel
-        let hardClose = context.eventLoop.scheduleTask(in: TimeAmount(grace)) { channel.close(promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
-            hardClose.cancel()
-            channel.close(promise: nil)
-        }
+        context.closeAfterFlushing(buffer, within: grace)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}

@@ -1,4 +1,3 @@
-import ConcertDomain
 import Synchronization
 
 /// A per-store cache of each sale's recent admissions (over `WaitEstimate.shortWindowMs` and
@@ -34,15 +33,5 @@ final class AdmissionRate: Sendable {
         let observed = try load()
         samples.withLock { $0[concertID] = Sample(takenAtMs: now, observed: observed) }
         return observed
-    }
-
-    /// The estimated wait for `position` in sale `concertID`: over the short window when it saw admissions,
-    /// else over the long one; nil when neither did.
-    static func estimate(position: Int64, observed: Observed) -> Int64? {
-        if observed.short > 0 {
-            return WaitEstimate.milliseconds(
-                position: position, admitted: observed.short, windowMs: WaitEstimate.shortWindowMs)
-        }
-        return WaitEstimate.milliseconds(position: position, admitted: observed.long, windowMs: WaitEstimate.longWindowMs)
     }
 }

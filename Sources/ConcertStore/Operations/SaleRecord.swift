@@ -24,6 +24,14 @@ struct SaleRecord {
         return preQueuePlaced
     }
 
+    /// Whether pre-queued tokens still wait for their places at `now`: the sale has opened and its pre-queue
+    /// is either not fixed yet (with someone in it) or not fully placed.
+    func hasUnplacedPreQueue(now: Int64) -> Bool {
+        guard sale.opensAtMs <= now else { return false }
+        guard let preQueueSize else { return preQueued > 0 }
+        return preQueuePlaced < preQueueSize
+    }
+
     /// Reads a sale from a row of the columns `SaleRecord.columns` lists, in that order, starting at `offset`.
     init(row: Row, offset: Int32 = 0) {
         let admissions = row.optionalInt64(offset + 5)

@@ -59,7 +59,6 @@ extension Session {
     /// placed (0 when there is nothing to place).
     @discardableResult
     func placePreQueue(concertID: Int64, chunk: Int) throws -> Int {
-        guard try saleRecord(concertID).sale.opensAtMs <= now else { return 0 }
         try fixPreQueue(concertID: concertID)
         let record = try saleRecord(concertID)
         guard let size = record.preQueueSize, record.preQueuePlaced < size else { return 0 }

@@ -26,11 +26,7 @@ extension Session {
             guard earlier.amount == amount else { throw ConcertError(.idempotencyKeyReused) }
             return earlier
         }
-        switch holder.state(now: now) {
-        case .expired: throw ConcertError(.tokenExpired)
-        case .abandoned: throw ConcertError(.tokenAbandoned)
-        case .preQueue, .waiting, .active: break
-        }
+        try Self.requireLive(holder.state(now: now))
         guard let balance = try db.first(
             """
             INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)

@@ -14,9 +14,15 @@ extension Session {
         return record
     }
 
-    /// The ids of every sale.
-    func saleIDs() throws -> [Int64] {
-        try db.all("SELECT concert_id FROM sales ORDER BY concert_id", read: { $0.int64(0) })
+    /// Every sale, by concert id.
+    func saleRecords() throws -> [SaleRecord] {
+        try db.all(
+            """
+            SELECT concert_id, opens_ms, closes_ms, pre_queue_window_ms, max_active, admissions_per_interval,
+                   admission_interval_ms, active_lifetime_ms, active_idle_ms, last_place, admitted_through,
+                   pre_queued, pre_queue_size, pre_queue_placed, dropped
+            FROM sales ORDER BY concert_id
+            """, read: { SaleRecord(row: $0) })
     }
 
     /// Write: creates the sale of `concertID` unless it has one.

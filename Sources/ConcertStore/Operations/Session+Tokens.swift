@@ -32,12 +32,9 @@ extension Session {
 
     /// Records in this process's memory that the holder of a live token called now.
     private func heard(_ record: TokenRecord, heardBy: String) {
-        let limit: Int64
-        switch record.state(now: now) {
-        case .preQueue, .waiting: limit = presencePolicy.graceMs
-        case .active: limit = record.sale.sale.policy.activeIdleMs
-        case .expired, .abandoned: return
-        }
+        let state = record.state(now: now)
+        guard state.isLive else { return }
+        let limit = state == .active ? record.sale.sale.policy.activeIdleMs : presencePolicy.graceMs
         presence.heard(
             seq: record.ticket.seq, concertID: record.ticket.concertID, heardBy: heardBy, silenceLimitMs: limit, now: now)
     }
@@ -45,11 +42,13 @@ extension Session {
     /// The token `token` if it is live (pre-queued, waiting or active); TOKEN_EXPIRED or TOKEN_ABANDONED otherwise.
     func liveToken(_ token: String) throws -> TokenRecord {
         let record = try self.token(token)
-        switch record.state(now: now) {
-        case .expired: throw ConcertError(.tokenExpired)
-        case .abandoned: throw ConcertError(.tokenAbandoned)
-        case .preQueue, .waiting, .active: return record
-        }
+        try Self.requireLive(record.state(now: now))
+        return record
+    }
+
+    /// Throws TOKEN_EXPIRED or TOKEN_ABANDONED unless `state` is live.
+    static func requireLive(_ state: TokenState) throws {
+        guard state.isLive else { throw ConcertError(state == .abandoned ? .tokenAbandoned : .tokenExpired) }
     }
 
     /// The token `token` if it is active; TOKEN_EXPIRED, TOKEN_ABANDONED or TOKEN_NOT_ACTIVE otherwise.
@@ -61,12 +60,8 @@ extension Session {
 
     /// Throws TOKEN_EXPIRED, TOKEN_ABANDONED or TOKEN_NOT_ACTIVE unless `state` is active.
     static func requireActive(_ state: TokenState) throws {
-        switch state {
-        case .active: return
-        case .waiting, .preQueue: throw ConcertError(.tokenNotActive)
-        case .expired: throw ConcertError(.tokenExpired)
-        case .abandoned: throw ConcertError(.tokenAbandoned)
-        }
+        try requireLive(state)
+        guard state == .active else { throw ConcertError(.tokenNotActive) }
     }
 
     /// The queue status of `record` at `now`: its position (present fans ahead plus one, counted with this
@@ -80,8 +75,9 @@ extension Session {
             let place = record.ticket.place ?? 0
             let head = record.sale.admittedThrough
             let position = place - head - (try droppedPlaces(in: record.sale, after: head, before: place))
-            let estimate = AdmissionRate.estimate(
-                position: position, observed: try observedAdmissions(concertID: concertID))
+            let observed = try observedAdmissions(concertID: concertID)
+            let estimate = WaitEstimate.milliseconds(
+                position: position, admittedInShortWindow: observed.short, admittedInLongWindow: observed.long)
             return QueueStatus(
                 state: .waiting, position: position, ahead: position - 1, estimatedWaitMs: estimate,
                 concertID: concertID)
@@ -172,12 +168,13 @@ extension Session {
         return token
     }
 
-    /// Write: fixes the sale's pre-queue (no more joins) and reserves places 1...size for it, once.
+    /// Write: once the sale has opened, fixes its pre-queue (no more joins) and reserves places 1...size for
+    /// it, once.
     func fixPreQueue(concertID: Int64) throws {
         try db.execute(
             """
             UPDATE sales SET pre_queue_size = pre_queued, last_place = pre_queued
-            WHERE concert_id = ?1 AND pre_queue_size IS NULL
-            """, concertID)
+            WHERE concert_id = ?1 AND pre_queue_size IS NULL AND opens_ms <= ?2
+            """, concertID, now)
     }
 }
