@@ -46,18 +46,26 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "ConcertRPC",
+            dependencies: [
+                "ConcertProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "ConcertDomain"),
         .target(name: "ConcertStore", dependencies: ["ConcertDomain", "CSQLite"]),
         .target(
             name: "ConcertServer",
             dependencies: [
                 "ConcertProtocol",
+                "ConcertRPC",
                 "ConcertDomain",
                 "ConcertStore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
-                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -67,6 +75,7 @@ let package = Package(
             name: "ConcertClient",
             dependencies: [
                 "ConcertProtocol",
+                "ConcertRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -75,6 +84,7 @@ let package = Package(
             name: "concert-server",
             dependencies: [
                 "ConcertServer",
+                "ConcertRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,11 +103,22 @@ let package = Package(
         ),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
         .testTarget(name: "ConcertDomainTests", dependencies: ["ConcertDomain"]),
+        .testTarget(
+            name: "ConcertRPCTests",
+            dependencies: [
+                "ConcertRPC",
+                "ConcertProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ConcertStoreTests", dependencies: ["ConcertStore", "ConcertDomain"]),
         .testTarget(
             name: "ConcertServerTests",
             dependencies: [
                 "ConcertServer",
+                "ConcertRPC",
                 "ConcertProtocol",
                 "ConcertStore",
                 "ConcertDomain",
@@ -109,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcertClientTests",
-            dependencies: ["ConcertClient", "ConcertServer", "ConcertProtocol", "ConcertStore", "ConcertDomain"]
+            dependencies: ["ConcertClient", "ConcertServer", "ConcertRPC", "ConcertProtocol", "ConcertStore", "ConcertDomain"]
         ),
     ],
     swiftLanguageModes: [.v6]

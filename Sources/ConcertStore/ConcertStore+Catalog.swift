@@ -14,17 +14,17 @@ extension ConcertStore {
     }
 
     /// Every concert, by id.
-    public func concerts() async throws -> [Concert] {
+    public func concerts() throws -> [Concert] {
         try read { session in try session.concerts() }
     }
 
     /// The concert's dates with at least one free seat now, by date; CONCERT_NOT_FOUND.
-    public func availableDates(concertID: Int64) async throws -> [ConcertDate] {
+    public func availableDates(concertID: Int64) throws -> [ConcertDate] {
         try read { session in try session.availableDates(concertID: concertID) }
     }
 
     /// All 50 seats of the date with whether each is free now; INVALID_DATE, CONCERT_NOT_FOUND, DATE_NOT_FOUND.
-    public func seats(concertID: Int64, date: String) async throws -> [Seat] {
+    public func seats(concertID: Int64, date: String) throws -> [Seat] {
         try Validation.date(date)
         return try read { session in try session.seats(concertID: concertID, date: date) }
     }
@@ -33,7 +33,7 @@ extension ConcertStore {
     // TOKEN_UNKNOWN otherwise), checked in the same read transaction as the listing.
 
     /// The concert's dates with a free seat, for the holder of any issued `token`.
-    public func availableDates(token: String, concertID: Int64) async throws -> [ConcertDate] {
+    public func availableDates(token: String, concertID: Int64) throws -> [ConcertDate] {
         try read { session in
             _ = try session.token(token)
             return try session.availableDates(concertID: concertID)
@@ -41,7 +41,7 @@ extension ConcertStore {
     }
 
     /// All 50 seats of the date, for the holder of any issued `token`.
-    public func seats(token: String, concertID: Int64, date: String) async throws -> [Seat] {
+    public func seats(token: String, concertID: Int64, date: String) throws -> [Seat] {
         try read { session in
             _ = try session.token(token)
             try Validation.date(date)

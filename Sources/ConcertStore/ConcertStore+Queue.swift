@@ -2,29 +2,25 @@ import ConcertDomain
 import Foundation
 
 extension ConcertStore {
-    /// Write: the user's live token for the concert's sale if there is one, else a new token (PRE_QUEUE in the
-    /// pre-queue window, else at the back of the line); admits from the head of the line when there is room, so
-    /// the token may come back active. INVALID_CONCERT_ID, CONCERT_NOT_FOUND, SALE_NOT_OPEN, SALE_CLOSED.
+    /// Write: ``Writes/issueToken(userID:concertID:)``, awaited.
     public func issueToken(userID: UUID, concertID: Int64) async throws -> IssuedToken {
-        try Validation.concertID(concertID)
-        return try await write { session in try session.issueToken(userID: userID, concertID: concertID) }
+        try await writes.issueToken(userID: userID, concertID: concertID).value()
     }
 
     /// Read: where the token stands now (indexed lookups and this process's index of dropped places, no scan of
     /// the line), in any state; TOKEN_MISSING / TOKEN_UNKNOWN for a missing or unknown token.
-    public func queueStatus(token: String) async throws -> QueueStatus {
+    public func queueStatus(token: String) throws -> QueueStatus {
         try AccessToken.validate(token)
         return try read { session in try session.status(of: session.token(token)) }
     }
 
-    /// Write: the token gives up its place (see `Session.leave`).
+    /// Write: ``Writes/leave(token:)``, awaited.
     public func leave(token: String) async throws -> QueueStatus {
-        try AccessToken.validate(token)
-        return try await write { session in try session.leave(token: token) }
+        try await writes.leave(token: token).value()
     }
 
     /// Read: one sale's line now; INVALID_CONCERT_ID, CONCERT_NOT_FOUND.
-    public func saleLine(concertID: Int64) async throws -> SaleLine {
+    public func saleLine(concertID: Int64) throws -> SaleLine {
         try Validation.concertID(concertID)
         return try read { session in try session.saleLine(concertID: concertID) }
     }

@@ -71,6 +71,11 @@ public final class ConcertStore: Sendable {
 
     /// Runs `body` as one job of the writer's next batch and returns its result once that batch committed.
     func write<Value: Sendable>(_ body: @escaping @Sendable (Session) throws -> Value) async throws -> Value {
+        try await writing(body).value()
+    }
+
+    /// The write that runs `body` as one job of the writer's next batch.
+    func writing<Value: Sendable>(_ body: @escaping @Sendable (Session) throws -> Value) -> StoreWrite<Value> {
         let clock = self.clock
         let queuePolicy = configuration.queue
         let holdPolicy = configuration.hold
@@ -78,12 +83,16 @@ public final class ConcertStore: Sendable {
         let droppedPlaces = self.droppedPlaces
         let presence = self.presence
         let presencePolicy = configuration.presence
-        return try await writer.submit { connection in
-            try body(
-                Session(
-                    db: connection, now: clock.now(), queuePolicy: queuePolicy, holdPolicy: holdPolicy,
-                    admissionRate: admissionRate, droppedPlaces: droppedPlaces, presence: presence,
-                    presencePolicy: presencePolicy))
+        let writer = self.writer
+        return StoreWrite { completion in
+            writer.submit(
+                { connection in
+                    try body(
+                        Session(
+                            db: connection, now: clock.now(), queuePolicy: queuePolicy, holdPolicy: holdPolicy,
+                            admissionRate: admissionRate, droppedPlaces: droppedPlaces, presence: presence,
+                            presencePolicy: presencePolicy))
+                }, completion: completion)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ConcertDomain
+import ConcertRPC
 import ConcertServer
 import ConcertStore
 import Logging

@@ -1,3 +1,4 @@
+import ConcertRPC
 import ConcertServer
 import Logging
 import ServiceLifecycle

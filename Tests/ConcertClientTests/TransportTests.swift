@@ -1,5 +1,6 @@
 import ConcertClient
 import ConcertProtocol
+import ConcertRPC
 import ConcertServer
 import Testing
 

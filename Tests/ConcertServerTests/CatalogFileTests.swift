@@ -1,4 +1,5 @@
 import ConcertDomain
+import ConcertRPC
 import ConcertServer
 import ConcertStore
 import Foundation
@@ -22,8 +23,8 @@ struct CatalogFileTests {
             store: StoreConfiguration(path: folder.appendingPathComponent("c.db").path),
             catalogPath: Self.sample.path)
         let application = try await ConcertApplication.start(configuration: configuration, logger: Logger(label: "test"))
-        let concerts = try await application.store.concerts()
-        let seats = try await application.store.seats(concertID: 100, date: "2027-12-25")
+        let concerts = try application.store.concerts()
+        let seats = try application.store.seats(concertID: 100, date: "2027-12-25")
         await application.shutdown()
         #expect(concerts.map(\.id).contains(100))
         #expect(concerts.count == 1)

@@ -1,5 +1,6 @@
 import ConcertDomain
 import ConcertProtocol
+import ConcertRPC
 @testable import ConcertServer
 import Foundation
 import Logging
@@ -44,7 +45,8 @@ struct TransportBehaviourTests {
         logger.logLevel = .critical
         return try await RPCServer(
             configuration: TransportConfiguration(port: 0, maxInFlightPerConnection: maxInFlight, idleTimeout: idleTimeout),
-            dispatcher: Dispatcher(routes: routes, logger: logger), logger: logger)
+            dispatcher: Dispatcher(routes: routes, logger: logger, translate: RPCError.translatingDomainErrors(logger: logger)),
+            logger: logger)
     }
 
     @Test("a request whose timeout elapses is answered DEADLINE_EXCEEDED")

@@ -15,17 +15,17 @@ import Testing
     @Test func demoSeedsOnceAndListsConcerts() async throws {
         try await withStore { store, _ in
             try await store.seedDemoCatalogIfEmpty()
-            let concerts = try await store.concerts()
+            let concerts = try store.concerts()
             #expect(concerts.map(\.id) == [1, 2, 3])
             #expect(concerts[0].title == "Midnight Aurora World Tour" && concerts[0].artist == "Luna Park")
             #expect(concerts[0].venue == "KSPO Dome, Seoul")
             let now = StoreHarness.start
             #expect(concerts.map { $0.sale?.state(now: now) } == [.open, .preQueue, .closed])
             #expect(concerts[1].sale?.opensAtMs == now + 300_000)
-            let dates = try await store.availableDates(concertID: 1)
+            let dates = try store.availableDates(concertID: 1)
             #expect(dates.count == 4)
             #expect(dates[0] == ConcertDate(concertID: 1, date: "2027-03-06", startsAtMs: 1_804_327_200_000, freeSeats: 50))
-            let seats = try await store.seats(concertID: 1, date: Demo.date)
+            let seats = try store.seats(concertID: 1, date: Demo.date)
             #expect(seats.map(\.number) == Array(1...50))
             #expect(seats[9] == Seat(number: 10, price: 150_000, isFree: true))
             #expect(seats[10] == Seat(number: 11, price: 99_000, isFree: true))

@@ -71,7 +71,7 @@ import Testing
             #expect(issued.map(\.status.position).isExactly(1...10_000))
             #expect(Set(issued.map(\.token)).count == 10_000)
             let positions = try await concurrently(10_000) { index in
-                try await store.queueStatus(token: issued[index].token).position
+                try store.queueStatus(token: issued[index].token).position
             }.successes()
             #expect(positions.count == 10_000)
             #expect(zip(positions, issued).allSatisfy { $0 == $1.status.position })

@@ -32,7 +32,7 @@ import Testing
         let opened = try await concurrently(4) { _ in
             let store = try harness.open()
             try await store.seedDemoCatalogIfEmpty()
-            let concerts = try await store.concerts().count
+            let concerts = try store.concerts().count
             store.close()
             return concerts
         }.successes()
@@ -61,7 +61,7 @@ import Testing
         let token = try await store.activeToken()
         store.close()
         await expectReason(.storeBusy) { try await store.issueToken(userID: UUID(), concertID: Demo.concert) }
-        await expectReason(.storeBusy) { try await store.balance(token: token) }
+        await expectReason(.storeBusy) { try store.balance(token: token) }
         store.close()
     }
 

@@ -20,7 +20,7 @@ import Testing
             #expect(receipt.paidAtMs == harness.clock.now())
             #expect(receipt.reservation == paid)
             #expect(try await store.queueStatus(token: token) == QueueStatus(state: .expired, concertID: Demo.concert))
-            await expectReason(.tokenExpired) { try await store.balance(token: token) }
+            await expectReason(.tokenExpired) { try store.balance(token: token) }
             #expect(try await store.reservations(token: token, reservationID: nil) == [paid])
             let next = try await store.issueToken(userID: user, concertID: Demo.concert)
             #expect(try await store.balance(token: next.token) == 50_000)

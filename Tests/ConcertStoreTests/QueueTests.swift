@@ -43,7 +43,7 @@ import Testing
             #expect(try await store.balance(token: token) == 0)
             harness.clock.advance(byMilliseconds: 1)
             #expect(try await store.queueStatus(token: token) == QueueStatus(state: .expired, concertID: Demo.concert))
-            await expectReason(.tokenExpired) { try await store.balance(token: token) }
+            await expectReason(.tokenExpired) { try store.balance(token: token) }
             await expectReason(.tokenExpired) {
                 try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 1)
             }
@@ -129,7 +129,7 @@ import Testing
             #expect(try await store.queueStatus(token: waiters[1].token).estimatedWaitMs == 600_000)
             #expect(try await store.admitWaiting() == 2)
             harness.clock.advance(byMilliseconds: 1_000)
-            let status = try await store.queueStatus(token: waiters[3].token)
+            let status = try store.queueStatus(token: waiters[3].token)
             #expect(status.position == 2)
             // Two admissions within the last 60 s again: 2 × 60 000 / 2.
             #expect(status.estimatedWaitMs == 60_000)
@@ -147,10 +147,10 @@ import Testing
 
     @Test func tokenErrors() async throws {
         try await withStore { store, _ in
-            await expectReason(.tokenMissing) { try await store.queueStatus(token: "") }
-            await expectReason(.tokenUnknown) { try await store.queueStatus(token: "nope") }
-            await expectReason(.tokenUnknown) { try await store.queueStatus(token: AccessToken.generate()) }
-            await expectReason(.tokenUnknown) { try await store.balance(token: AccessToken.generate()) }
+            await expectReason(.tokenMissing) { try store.queueStatus(token: "") }
+            await expectReason(.tokenUnknown) { try store.queueStatus(token: "nope") }
+            await expectReason(.tokenUnknown) { try store.queueStatus(token: AccessToken.generate()) }
+            await expectReason(.tokenUnknown) { try store.balance(token: AccessToken.generate()) }
             await expectReason(.tokenMissing) { try await store.pay(token: "", reservationID: 1) }
         }
     }

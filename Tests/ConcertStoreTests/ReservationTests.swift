@@ -17,10 +17,10 @@ import Testing
             #expect(reservation.heldAtMs == harness.clock.now())
             #expect(reservation.expiresAtMs == harness.clock.now() + 300_000)
             #expect(reservation.paidAtMs == nil)
-            let seats = try await store.seats(concertID: Demo.concert, date: Demo.date)
+            let seats = try store.seats(concertID: Demo.concert, date: Demo.date)
             #expect(seats.count == 50)
             #expect(seats.filter { !$0.isFree }.map(\.number) == [3])
-            let dates = try await store.availableDates(concertID: Demo.concert)
+            let dates = try store.availableDates(concertID: Demo.concert)
             #expect(dates.first { $0.date == Demo.date }?.freeSeats == 49)
             #expect(try await store.reservations(token: token, reservationID: nil) == [reservation])
             #expect(try await store.audit().liveHolds == 1)
@@ -115,11 +115,11 @@ import Testing
             for seat in SeatPolicy.seatNumbers {
                 _ = try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.otherDate, seatNumber: seat)
             }
-            let dates = try await store.availableDates(concertID: Demo.concert).map(\.date)
+            let dates = try store.availableDates(concertID: Demo.concert).map(\.date)
             #expect(dates == ["2027-03-06", "2027-03-13", "2027-03-14"])
             #expect(try await store.audit().liveHolds == 50)
             harness.clock.advance(byMilliseconds: 300_000)
-            let after = try await store.availableDates(concertID: Demo.concert)
+            let after = try store.availableDates(concertID: Demo.concert)
             #expect(after.map(\.date) == ["2027-03-06", "2027-03-07", "2027-03-13", "2027-03-14"])
             #expect(after.allSatisfy { $0.freeSeats == 50 && $0.concertID == Demo.concert })
         }
@@ -140,7 +140,7 @@ import Testing
                 await expectReason(.invalidDate) {
                     try await store.reserveSeat(token: token, concertID: Demo.concert, date: date, seatNumber: 1)
                 }
-                await expectReason(.invalidDate) { try await store.seats(concertID: Demo.concert, date: date) }
+                await expectReason(.invalidDate) { try store.seats(concertID: Demo.concert, date: date) }
             }
             await expectReason(.tokenWrongConcert) {
                 try await store.reserveSeat(token: token, concertID: 99, date: Demo.date, seatNumber: 1)
@@ -148,9 +148,9 @@ import Testing
             await expectReason(.dateNotFound) {
                 try await store.reserveSeat(token: token, concertID: Demo.concert, date: "2027-03-08", seatNumber: 1)
             }
-            await expectReason(.concertNotFound) { try await store.seats(concertID: 99, date: Demo.date) }
-            await expectReason(.dateNotFound) { try await store.seats(concertID: Demo.concert, date: "2027-03-08") }
-            await expectReason(.concertNotFound) { try await store.availableDates(concertID: 99) }
+            await expectReason(.concertNotFound) { try store.seats(concertID: 99, date: Demo.date) }
+            await expectReason(.dateNotFound) { try store.seats(concertID: Demo.concert, date: "2027-03-08") }
+            await expectReason(.concertNotFound) { try store.availableDates(concertID: 99) }
             await expectReason(.tokenUnknown) {
                 try await store.reserveSeat(token: AccessToken.generate(), concertID: Demo.concert, date: Demo.date, seatNumber: 1)
             }
@@ -168,8 +168,8 @@ import Testing
             #expect(try await store.reservations(token: owner, reservationID: second.id) == [second])
             #expect(try await store.reservations(token: stranger, reservationID: nil) == [])
             #expect(try await store.reservations(token: waiting.token, reservationID: nil) == [])
-            await expectReason(.reservationNotFound) { try await store.reservations(token: stranger, reservationID: first.id) }
-            await expectReason(.reservationNotFound) { try await store.reservations(token: owner, reservationID: 9_999) }
+            await expectReason(.reservationNotFound) { try store.reservations(token: stranger, reservationID: first.id) }
+            await expectReason(.reservationNotFound) { try store.reservations(token: owner, reservationID: 9_999) }
             await expectReason(.reservationNotFound) { try await store.pay(token: stranger, reservationID: first.id) }
             await expectReason(.reservationNotFound) { try await store.pay(token: owner, reservationID: 9_999) }
         }

@@ -444,7 +444,7 @@ private final class WaitingRoomSimulation {
     }
 
     private func poll(_ index: Int) async throws {
-        let status = try await store.queueStatus(token: fans[index].token)
+        let status = try store.queueStatus(token: fans[index].token)
         heard(index)
         if let last = fans[index].lastPoll, last.state == .waiting, status.state == .waiting, status.position > last.position {
             fail("fan \(index) polled position \(status.position) after \(last.position) at its previous poll")
@@ -639,7 +639,7 @@ private final class WaitingRoomSimulation {
         guard let sale = sales.first(where: { $0.id == concertID }), sale.cap == nil, sale.state(at: now) == .open,
             now != sale.opensAtMs
         else { return }
-        let line = try await observer.saleLine(concertID: concertID)
+        let line = try observer.saleLine(concertID: concertID)
         if line.waiting > 0, line.active < Int64(sale.maxActive) {
             fail("sale \(concertID) has \(line.waiting) waiting and \(line.active) of \(sale.maxActive) active after \(action)")
         }
@@ -670,7 +670,7 @@ private final class WaitingRoomSimulation {
         var positions: [Int64: [Int64]] = [:]
         var stillLive: [Int] = []
         for index in live {
-            let status = try await observer.queueStatus(token: fans[index].token)
+            let status = try observer.queueStatus(token: fans[index].token)
             learn(index, status, "observed")
             let fan = fans[index]
             switch status.state {
@@ -721,7 +721,7 @@ private final class WaitingRoomSimulation {
         }
         for _ in 0..<min(3, finished.count) {
             let index = finished[Int.random(in: 0..<finished.count, using: &rng)]
-            let status = try await observer.queueStatus(token: fans[index].token)
+            let status = try observer.queueStatus(token: fans[index].token)
             if status.state != fans[index].known.state {
                 fail("fan \(index)'s final \(fans[index].known.state) token is now \(status.state)")
             }

@@ -62,7 +62,7 @@ import Testing
             await expectReason(.concertNotFound) { try await store.issueToken(userID: UUID(), concertID: 99) }
             await expectReason(.saleNotOpen) { try await store.issueToken(userID: UUID(), concertID: 10) }
             await expectReason(.saleClosed) { try await store.issueToken(userID: UUID(), concertID: 20) }
-            await expectReason(.concertNotFound) { try await store.saleLine(concertID: 99) }
+            await expectReason(.concertNotFound) { try store.saleLine(concertID: 99) }
         }
     }
 
@@ -79,7 +79,7 @@ import Testing
             let late = try await (0..<3).asyncMap { _ in try await store.issueToken(userID: UUID(), concertID: 10) }
             #expect(late.map(\.status.position) == [201, 202, 203])
             _ = try await store.admitWaiting(chunk: 64)
-            let positions = try await early.asyncMap { try await store.queueStatus(token: $0.token).position }
+            let positions = try await early.asyncMap { try store.queueStatus(token: $0.token).position }
             #expect(positions.sorted() == Array(1...200))
             #expect(positions != Array(1...200), "arrival order kept: the pre-queue was not shuffled")
             #expect(try await late.asyncMap { try await store.queueStatus(token: $0.token).position } == [201, 202, 203])
@@ -105,7 +105,7 @@ import Testing
             var counts = Array(repeating: Array(repeating: 0, count: fans), count: fans)
             for line in tokens {
                 for (arrival, token) in line.enumerated() {
-                    counts[arrival][Int(try await store.queueStatus(token: token).position) - 1] += 1
+                    counts[arrival][Int(try store.queueStatus(token: token).position) - 1] += 1
                 }
             }
             let expected = Double(sales) / Double(fans)
@@ -125,13 +125,13 @@ import Testing
             let present = [waiting[1], waiting[3], waiting[5]]
             for _ in 0..<2 {
                 harness.clock.advance(byMilliseconds: 40_000)
-                _ = try await store.queueStatus(token: active.token)
-                for fan in present { _ = try await store.queueStatus(token: fan.token) }
+                _ = try store.queueStatus(token: active.token)
+                for fan in present { _ = try store.queueStatus(token: fan.token) }
                 _ = try await store.keepPresence()
             }
             for fan in [waiting[0], waiting[2], waiting[4]] {
                 #expect(try await store.queueStatus(token: fan.token).state == .abandoned)
-                await expectReason(.tokenAbandoned) { try await store.balance(token: fan.token) }
+                await expectReason(.tokenAbandoned) { try store.balance(token: fan.token) }
             }
             #expect(try await present.asyncMap { try await store.queueStatus(token: $0.token).position } == [1, 2, 3])
             _ = try await store.leave(token: active.token)
@@ -149,7 +149,7 @@ import Testing
             let next = try await store.issueToken(userID: UUID(), concertID: 10)
             for _ in 0..<3 {
                 harness.clock.advance(byMilliseconds: 50_000)
-                _ = try await store.queueStatus(token: next.token)
+                _ = try store.queueStatus(token: next.token)
                 _ = try await store.keepPresence()
             }
             #expect(try await store.queueStatus(token: active.token).state == .expired)
@@ -186,7 +186,7 @@ import Testing
                     active.removeFirst()
                 }
                 _ = try await store.admitWaiting()
-                for fan in fans where try await store.queueStatus(token: fan.token).state == .active {
+                for fan in fans where try store.queueStatus(token: fan.token).state == .active {
                     active.append(fan)
                 }
                 fans.removeAll { fan in active.contains { $0.token == fan.token } }
@@ -195,7 +195,7 @@ import Testing
             let watched = fans[min(fans.count - 1, capped ? 200 : 60)]
             let estimate = try #require(try await store.queueStatus(token: watched.token).estimatedWaitMs)
             var waited: Int64 = 0
-            while try await store.queueStatus(token: watched.token).state == .waiting {
+            while try store.queueStatus(token: watched.token).state == .waiting {
                 try await tick()
                 waited += 1_000
             }
@@ -226,7 +226,7 @@ import Testing
         var positions: [Int64] = []
         var activeCount = 0
         for token in early {
-            let status = try await stores.randomElement()!.queueStatus(token: token)
+            let status = try stores.randomElement()!.queueStatus(token: token)
             if status.state == .active { activeCount += 1 } else { positions.append(status.position) }
         }
         #expect(activeCount == 3)
@@ -249,8 +249,8 @@ import Testing
         let stayer = try await first.issueToken(userID: UUID(), concertID: 10)
         for _ in 0..<4 {
             harness.clock.advance(byMilliseconds: 30_000)
-            _ = try await second?.queueStatus(token: mover.token)
-            _ = try await first.queueStatus(token: stayer.token)
+            _ = try second?.queueStatus(token: mover.token)
+            _ = try first.queueStatus(token: stayer.token)
             _ = try await second?.keepPresence()
             _ = try await first.keepPresence()
         }
@@ -260,7 +260,7 @@ import Testing
         second = nil
         for _ in 0..<3 {
             harness.clock.advance(byMilliseconds: 30_000)
-            _ = try await first.queueStatus(token: stayer.token)
+            _ = try first.queueStatus(token: stayer.token)
             _ = try await first.keepPresence()
         }
         #expect(try await first.queueStatus(token: mover.token).state == .abandoned)

@@ -19,7 +19,7 @@ import Testing
         }
         #expect(outcomes.successes().count == 200)
         #expect(outcomes.failureReasons().tally == [.invalidCatalog: 100])
-        let stored = try await store.concerts().map(\.id)
+        let stored = try store.concerts().map(\.id)
         #expect(stored.count == 200)
         #expect(stored.allSatisfy { ($0 - 1) % 3 != 0 })
     }

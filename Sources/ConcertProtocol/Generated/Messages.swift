@@ -815,25 +815,8 @@ extension MetadataEntry: CBridgedMessage {
         c.pointee.value = arena.cString(self.value)
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__MetadataEntry>) {
-        concert__v1__metadata_entry__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__MetadataEntry>? {
-        concert__v1__metadata_entry__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__MetadataEntry>) {
-        concert__v1__metadata_entry__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__MetadataEntry>) -> Int {
-        concert__v1__metadata_entry__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__MetadataEntry>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__metadata_entry__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__metadata_entry__init)
 }
 
 /// The frame body a client sends: one call of one method.
@@ -900,25 +883,8 @@ extension RequestEnvelope: CBridgedMessage {
         c.pointee.payload = arena.binary(self.payload)
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__RequestEnvelope>) {
-        concert__v1__request_envelope__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__RequestEnvelope>? {
-        concert__v1__request_envelope__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__RequestEnvelope>) {
-        concert__v1__request_envelope__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__RequestEnvelope>) -> Int {
-        concert__v1__request_envelope__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__RequestEnvelope>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__request_envelope__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__request_envelope__init)
 }
 
 /// The frame body the server sends: the outcome of one request.
@@ -981,25 +947,8 @@ extension ResponseEnvelope: CBridgedMessage {
         c.pointee.payload = arena.binary(self.payload)
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ResponseEnvelope>) {
-        concert__v1__response_envelope__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ResponseEnvelope>? {
-        concert__v1__response_envelope__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ResponseEnvelope>) {
-        concert__v1__response_envelope__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ResponseEnvelope>) -> Int {
-        concert__v1__response_envelope__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ResponseEnvelope>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__response_envelope__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__response_envelope__init)
 }
 
 /// Asks whether the server is serving.
@@ -1033,25 +982,8 @@ extension HealthCheckRequest: CBridgedMessage {
         _ = c
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__HealthCheckRequest>) {
-        concert__v1__health_check_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__HealthCheckRequest>? {
-        concert__v1__health_check_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__HealthCheckRequest>) {
-        concert__v1__health_check_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__HealthCheckRequest>) -> Int {
-        concert__v1__health_check_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__HealthCheckRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__health_check_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__health_check_request__init)
 }
 
 /// The server's health.
@@ -1107,25 +1039,8 @@ extension HealthCheckResponse: CBridgedMessage {
         c.pointee.server_time_unix_ms = self.serverTimeUnixMs
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__HealthCheckResponse>) {
-        concert__v1__health_check_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__HealthCheckResponse>? {
-        concert__v1__health_check_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__HealthCheckResponse>) {
-        concert__v1__health_check_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__HealthCheckResponse>) -> Int {
-        concert__v1__health_check_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__HealthCheckResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__health_check_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__health_check_response__init)
 }
 
 /// Asks for the services and methods this server offers.
@@ -1159,25 +1074,8 @@ extension ListServicesRequest: CBridgedMessage {
         _ = c
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ListServicesRequest>) {
-        concert__v1__list_services_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ListServicesRequest>? {
-        concert__v1__list_services_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ListServicesRequest>) {
-        concert__v1__list_services_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ListServicesRequest>) -> Int {
-        concert__v1__list_services_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ListServicesRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__list_services_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_services_request__init)
 }
 
 /// One method of a service.
@@ -1239,25 +1137,8 @@ extension MethodInfo: CBridgedMessage {
         c.pointee.requires_token = self.requiresToken ? 1 : 0
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__MethodInfo>) {
-        concert__v1__method_info__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__MethodInfo>? {
-        concert__v1__method_info__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__MethodInfo>) {
-        concert__v1__method_info__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__MethodInfo>) -> Int {
-        concert__v1__method_info__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__MethodInfo>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__method_info__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__method_info__init)
 }
 
 /// One service and its methods.
@@ -1302,25 +1183,8 @@ extension ServiceInfo: CBridgedMessage {
         c.pointee.methods = arena.array(self.methods.map { Optional(arena.message($0)) })
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ServiceInfo>) {
-        concert__v1__service_info__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ServiceInfo>? {
-        concert__v1__service_info__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ServiceInfo>) {
-        concert__v1__service_info__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ServiceInfo>) -> Int {
-        concert__v1__service_info__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ServiceInfo>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__service_info__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__service_info__init)
 }
 
 /// Every service the server offers.
@@ -1359,25 +1223,8 @@ extension ListServicesResponse: CBridgedMessage {
         c.pointee.services = arena.array(self.services.map { Optional(arena.message($0)) })
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ListServicesResponse>) {
-        concert__v1__list_services_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ListServicesResponse>? {
-        concert__v1__list_services_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ListServicesResponse>) {
-        concert__v1__list_services_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ListServicesResponse>) -> Int {
-        concert__v1__list_services_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ListServicesResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__list_services_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_services_response__init)
 }
 
 /// Where a token stands in the waiting room.
@@ -1460,25 +1307,8 @@ extension QueueStatus: CBridgedMessage {
         c.pointee.concert_id = self.concertID
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__QueueStatus>) {
-        concert__v1__queue_status__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__QueueStatus>? {
-        concert__v1__queue_status__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__QueueStatus>) {
-        concert__v1__queue_status__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__QueueStatus>) -> Int {
-        concert__v1__queue_status__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__QueueStatus>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__queue_status__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__queue_status__init)
 }
 
 /// Asks for a queue token for a user in one concert's sale.
@@ -1522,25 +1352,8 @@ extension IssueTokenRequest: CBridgedMessage {
         c.pointee.concert_id = self.concertID
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__IssueTokenRequest>) {
-        concert__v1__issue_token_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__IssueTokenRequest>? {
-        concert__v1__issue_token_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__IssueTokenRequest>) {
-        concert__v1__issue_token_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__IssueTokenRequest>) -> Int {
-        concert__v1__issue_token_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__IssueTokenRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__issue_token_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__issue_token_request__init)
 }
 
 /// The user's queue token for the sale: a new one (PRE_QUEUE before opening,
@@ -1585,25 +1398,8 @@ extension IssueTokenResponse: CBridgedMessage {
         c.pointee.status = self.status.map { arena.message($0) }
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__IssueTokenResponse>) {
-        concert__v1__issue_token_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__IssueTokenResponse>? {
-        concert__v1__issue_token_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__IssueTokenResponse>) {
-        concert__v1__issue_token_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__IssueTokenResponse>) -> Int {
-        concert__v1__issue_token_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__IssueTokenResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__issue_token_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__issue_token_response__init)
 }
 
 /// Asks where the calling token stands. The token comes from the metadata.
@@ -1637,25 +1433,8 @@ extension GetQueueStatusRequest: CBridgedMessage {
         _ = c
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetQueueStatusRequest>) {
-        concert__v1__get_queue_status_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetQueueStatusRequest>? {
-        concert__v1__get_queue_status_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetQueueStatusRequest>) {
-        concert__v1__get_queue_status_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetQueueStatusRequest>) -> Int {
-        concert__v1__get_queue_status_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__GetQueueStatusRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__get_queue_status_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_queue_status_request__init)
 }
 
 /// Where the calling token stands.
@@ -1693,25 +1472,8 @@ extension GetQueueStatusResponse: CBridgedMessage {
         c.pointee.status = self.status.map { arena.message($0) }
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetQueueStatusResponse>) {
-        concert__v1__get_queue_status_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetQueueStatusResponse>? {
-        concert__v1__get_queue_status_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetQueueStatusResponse>) {
-        concert__v1__get_queue_status_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetQueueStatusResponse>) -> Int {
-        concert__v1__get_queue_status_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__GetQueueStatusResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__get_queue_status_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_queue_status_response__init)
 }
 
 /// Gives up the calling token's place: a waiting place or an active slot.
@@ -1745,25 +1507,8 @@ extension LeaveQueueRequest: CBridgedMessage {
         _ = c
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueRequest>) {
-        concert__v1__leave_queue_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__LeaveQueueRequest>? {
-        concert__v1__leave_queue_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueRequest>) {
-        concert__v1__leave_queue_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__LeaveQueueRequest>) -> Int {
-        concert__v1__leave_queue_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__LeaveQueueRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__leave_queue_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__leave_queue_request__init)
 }
 
 /// The token after leaving.
@@ -1801,25 +1546,8 @@ extension LeaveQueueResponse: CBridgedMessage {
         c.pointee.status = self.status.map { arena.message($0) }
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueResponse>) {
-        concert__v1__leave_queue_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__LeaveQueueResponse>? {
-        concert__v1__leave_queue_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__LeaveQueueResponse>) {
-        concert__v1__leave_queue_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__LeaveQueueResponse>) -> Int {
-        concert__v1__leave_queue_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__LeaveQueueResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__leave_queue_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__leave_queue_response__init)
 }
 
 /// Asks for one sale's line. Needs no token.
@@ -1857,25 +1585,8 @@ extension GetSaleLineRequest: CBridgedMessage {
         c.pointee.concert_id = self.concertID
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineRequest>) {
-        concert__v1__get_sale_line_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetSaleLineRequest>? {
-        concert__v1__get_sale_line_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineRequest>) {
-        concert__v1__get_sale_line_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetSaleLineRequest>) -> Int {
-        concert__v1__get_sale_line_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__GetSaleLineRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__get_sale_line_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_sale_line_request__init)
 }
 
 /// One sale's line now.
@@ -1937,25 +1648,8 @@ extension GetSaleLineResponse: CBridgedMessage {
         c.pointee.last_admission_unix_ms = self.lastAdmissionUnixMs
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineResponse>) {
-        concert__v1__get_sale_line_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetSaleLineResponse>? {
-        concert__v1__get_sale_line_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetSaleLineResponse>) {
-        concert__v1__get_sale_line_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetSaleLineResponse>) -> Int {
-        concert__v1__get_sale_line_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__GetSaleLineResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__get_sale_line_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_sale_line_response__init)
 }
 
 /// A concert.
@@ -2017,25 +1711,8 @@ extension Concert: CBridgedMessage {
         c.pointee.sale = self.sale.map { arena.message($0) }
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__Concert>) {
-        concert__v1__concert__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__Concert>? {
-        concert__v1__concert__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__Concert>) {
-        concert__v1__concert__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__Concert>) -> Int {
-        concert__v1__concert__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__Concert>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__concert__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__concert__init)
 }
 
 /// One concert's on-sale: its own line, capacity and times.
@@ -2127,25 +1804,8 @@ extension Sale: CBridgedMessage {
         c.pointee.active_idle_ms = self.activeIdleMs
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__Sale>) {
-        concert__v1__sale__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__Sale>? {
-        concert__v1__sale__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__Sale>) {
-        concert__v1__sale__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__Sale>) -> Int {
-        concert__v1__sale__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__Sale>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__sale__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__sale__init)
 }
 
 /// One performance date of a concert.
@@ -2201,25 +1861,8 @@ extension ConcertDate: CBridgedMessage {
         c.pointee.free_seats = self.freeSeats
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ConcertDate>) {
-        concert__v1__concert_date__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ConcertDate>? {
-        concert__v1__concert_date__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ConcertDate>) {
-        concert__v1__concert_date__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ConcertDate>) -> Int {
-        concert__v1__concert_date__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ConcertDate>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__concert_date__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__concert_date__init)
 }
 
 /// One seat of one performance date.
@@ -2269,25 +1912,8 @@ extension Seat: CBridgedMessage {
         c.pointee.free = self.free ? 1 : 0
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__Seat>) {
-        concert__v1__seat__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__Seat>? {
-        concert__v1__seat__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__Seat>) {
-        concert__v1__seat__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__Seat>) -> Int {
-        concert__v1__seat__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__Seat>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__seat__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__seat__init)
 }
 
 /// A hold on a seat, and its outcome.
@@ -2373,25 +1999,8 @@ extension Reservation: CBridgedMessage {
         c.pointee.paid_at_unix_ms = self.paidAtUnixMs
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__Reservation>) {
-        concert__v1__reservation__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__Reservation>? {
-        concert__v1__reservation__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__Reservation>) {
-        concert__v1__reservation__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__Reservation>) -> Int {
-        concert__v1__reservation__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__Reservation>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__reservation__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__reservation__init)
 }
 
 /// Asks for every concert. Needs any known token.
@@ -2425,25 +2034,8 @@ extension ListConcertsRequest: CBridgedMessage {
         _ = c
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ListConcertsRequest>) {
-        concert__v1__list_concerts_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ListConcertsRequest>? {
-        concert__v1__list_concerts_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ListConcertsRequest>) {
-        concert__v1__list_concerts_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ListConcertsRequest>) -> Int {
-        concert__v1__list_concerts_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ListConcertsRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__list_concerts_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_concerts_request__init)
 }
 
 /// Every concert.
@@ -2482,25 +2074,8 @@ extension ListConcertsResponse: CBridgedMessage {
         c.pointee.concerts = arena.array(self.concerts.map { Optional(arena.message($0)) })
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ListConcertsResponse>) {
-        concert__v1__list_concerts_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ListConcertsResponse>? {
-        concert__v1__list_concerts_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ListConcertsResponse>) {
-        concert__v1__list_concerts_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ListConcertsResponse>) -> Int {
-        concert__v1__list_concerts_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ListConcertsResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__list_concerts_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_concerts_response__init)
 }
 
 /// Asks for the dates of a concert that still have a free seat.
@@ -2538,25 +2113,8 @@ extension ListAvailableDatesRequest: CBridgedMessage {
         c.pointee.concert_id = self.concertID
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ListAvailableDatesRequest>) {
-        concert__v1__list_available_dates_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ListAvailableDatesRequest>? {
-        concert__v1__list_available_dates_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ListAvailableDatesRequest>) {
-        concert__v1__list_available_dates_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ListAvailableDatesRequest>) -> Int {
-        concert__v1__list_available_dates_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ListAvailableDatesRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__list_available_dates_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_available_dates_request__init)
 }
 
 /// The dates of a concert with at least one free seat.
@@ -2595,25 +2153,8 @@ extension ListAvailableDatesResponse: CBridgedMessage {
         c.pointee.dates = arena.array(self.dates.map { Optional(arena.message($0)) })
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ListAvailableDatesResponse>) {
-        concert__v1__list_available_dates_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ListAvailableDatesResponse>? {
-        concert__v1__list_available_dates_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ListAvailableDatesResponse>) {
-        concert__v1__list_available_dates_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ListAvailableDatesResponse>) -> Int {
-        concert__v1__list_available_dates_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ListAvailableDatesResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__list_available_dates_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_available_dates_response__init)
 }
 
 /// Asks for the seats of one performance date.
@@ -2657,25 +2198,8 @@ extension ListAvailableSeatsRequest: CBridgedMessage {
         c.pointee.date = arena.cString(self.date)
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ListAvailableSeatsRequest>) {
-        concert__v1__list_available_seats_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ListAvailableSeatsRequest>? {
-        concert__v1__list_available_seats_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ListAvailableSeatsRequest>) {
-        concert__v1__list_available_seats_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ListAvailableSeatsRequest>) -> Int {
-        concert__v1__list_available_seats_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ListAvailableSeatsRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__list_available_seats_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_available_seats_request__init)
 }
 
 /// All 50 seats of the date, with prices and whether each is free.
@@ -2714,25 +2238,8 @@ extension ListAvailableSeatsResponse: CBridgedMessage {
         c.pointee.seats = arena.array(self.seats.map { Optional(arena.message($0)) })
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ListAvailableSeatsResponse>) {
-        concert__v1__list_available_seats_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ListAvailableSeatsResponse>? {
-        concert__v1__list_available_seats_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ListAvailableSeatsResponse>) {
-        concert__v1__list_available_seats_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ListAvailableSeatsResponse>) -> Int {
-        concert__v1__list_available_seats_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ListAvailableSeatsResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__list_available_seats_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_available_seats_response__init)
 }
 
 /// Asks to hold a seat. Needs an ACTIVE token.
@@ -2782,25 +2289,8 @@ extension ReserveSeatRequest: CBridgedMessage {
         c.pointee.seat_number = self.seatNumber
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ReserveSeatRequest>) {
-        concert__v1__reserve_seat_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ReserveSeatRequest>? {
-        concert__v1__reserve_seat_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ReserveSeatRequest>) {
-        concert__v1__reserve_seat_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ReserveSeatRequest>) -> Int {
-        concert__v1__reserve_seat_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ReserveSeatRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__reserve_seat_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__reserve_seat_request__init)
 }
 
 /// The new hold. Repeating the call for a seat the caller already holds returns
@@ -2839,25 +2329,8 @@ extension ReserveSeatResponse: CBridgedMessage {
         c.pointee.reservation = self.reservation.map { arena.message($0) }
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ReserveSeatResponse>) {
-        concert__v1__reserve_seat_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ReserveSeatResponse>? {
-        concert__v1__reserve_seat_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ReserveSeatResponse>) {
-        concert__v1__reserve_seat_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ReserveSeatResponse>) -> Int {
-        concert__v1__reserve_seat_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ReserveSeatResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__reserve_seat_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__reserve_seat_response__init)
 }
 
 /// Asks for the caller's reservations.
@@ -2895,25 +2368,8 @@ extension GetReservationRequest: CBridgedMessage {
         c.pointee.reservation_id = self.reservationID
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetReservationRequest>) {
-        concert__v1__get_reservation_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetReservationRequest>? {
-        concert__v1__get_reservation_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetReservationRequest>) {
-        concert__v1__get_reservation_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetReservationRequest>) -> Int {
-        concert__v1__get_reservation_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__GetReservationRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__get_reservation_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_reservation_request__init)
 }
 
 /// The caller's reservations.
@@ -2952,25 +2408,8 @@ extension GetReservationResponse: CBridgedMessage {
         c.pointee.reservations = arena.array(self.reservations.map { Optional(arena.message($0)) })
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetReservationResponse>) {
-        concert__v1__get_reservation_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetReservationResponse>? {
-        concert__v1__get_reservation_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetReservationResponse>) {
-        concert__v1__get_reservation_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetReservationResponse>) -> Int {
-        concert__v1__get_reservation_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__GetReservationResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__get_reservation_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_reservation_response__init)
 }
 
 /// Asks for the caller's balance. Needs a WAITING or ACTIVE token.
@@ -3004,25 +2443,8 @@ extension GetBalanceRequest: CBridgedMessage {
         _ = c
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetBalanceRequest>) {
-        concert__v1__get_balance_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetBalanceRequest>? {
-        concert__v1__get_balance_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetBalanceRequest>) {
-        concert__v1__get_balance_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetBalanceRequest>) -> Int {
-        concert__v1__get_balance_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__GetBalanceRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__get_balance_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_balance_request__init)
 }
 
 /// The caller's balance.
@@ -3060,25 +2482,8 @@ extension GetBalanceResponse: CBridgedMessage {
         c.pointee.balance = self.balance
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__GetBalanceResponse>) {
-        concert__v1__get_balance_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__GetBalanceResponse>? {
-        concert__v1__get_balance_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__GetBalanceResponse>) {
-        concert__v1__get_balance_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__GetBalanceResponse>) -> Int {
-        concert__v1__get_balance_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__GetBalanceResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__get_balance_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_balance_response__init)
 }
 
 /// Adds money to the caller's balance. Needs a WAITING or ACTIVE token.
@@ -3124,25 +2529,8 @@ extension ChargeBalanceRequest: CBridgedMessage {
         c.pointee.idempotency_key = arena.cString(self.idempotencyKey)
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ChargeBalanceRequest>) {
-        concert__v1__charge_balance_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ChargeBalanceRequest>? {
-        concert__v1__charge_balance_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ChargeBalanceRequest>) {
-        concert__v1__charge_balance_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ChargeBalanceRequest>) -> Int {
-        concert__v1__charge_balance_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ChargeBalanceRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__charge_balance_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__charge_balance_request__init)
 }
 
 /// The outcome of a charge.
@@ -3198,25 +2586,8 @@ extension ChargeBalanceResponse: CBridgedMessage {
         c.pointee.replayed = self.replayed ? 1 : 0
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__ChargeBalanceResponse>) {
-        concert__v1__charge_balance_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__ChargeBalanceResponse>? {
-        concert__v1__charge_balance_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__ChargeBalanceResponse>) {
-        concert__v1__charge_balance_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__ChargeBalanceResponse>) -> Int {
-        concert__v1__charge_balance_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__ChargeBalanceResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__charge_balance_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__charge_balance_response__init)
 }
 
 /// Pays for a held seat. Needs an ACTIVE token; the caller must hold the reservation.
@@ -3254,25 +2625,8 @@ extension PayRequest: CBridgedMessage {
         c.pointee.reservation_id = self.reservationID
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__PayRequest>) {
-        concert__v1__pay_request__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__PayRequest>? {
-        concert__v1__pay_request__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__PayRequest>) {
-        concert__v1__pay_request__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__PayRequest>) -> Int {
-        concert__v1__pay_request__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__PayRequest>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__pay_request__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__pay_request__init)
 }
 
 /// A payment.
@@ -3328,25 +2682,8 @@ extension Payment: CBridgedMessage {
         c.pointee.paid_at_unix_ms = self.paidAtUnixMs
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__Payment>) {
-        concert__v1__payment__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__Payment>? {
-        concert__v1__payment__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__Payment>) {
-        concert__v1__payment__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__Payment>) -> Int {
-        concert__v1__payment__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__Payment>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__payment__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__payment__init)
 }
 
 /// The outcome of a payment: the seat is the caller's and their token expired.
@@ -3396,23 +2733,6 @@ extension PayResponse: CBridgedMessage {
         c.pointee.balance = self.balance
     }
 
-    package static func cInit(_ c: UnsafeMutablePointer<Concert__V1__PayResponse>) {
-        concert__v1__pay_response__init(c)
-    }
-
-    package static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<Concert__V1__PayResponse>? {
-        concert__v1__pay_response__unpack(nil, count, bytes)
-    }
-
-    package static func cFree(_ c: UnsafeMutablePointer<Concert__V1__PayResponse>) {
-        concert__v1__pay_response__free_unpacked(c, nil)
-    }
-
-    package static func cPackedSize(_ c: UnsafePointer<Concert__V1__PayResponse>) -> Int {
-        concert__v1__pay_response__get_packed_size(c)
-    }
-
-    package static func cPack(_ c: UnsafePointer<Concert__V1__PayResponse>, into out: UnsafeMutablePointer<UInt8>) -> Int {
-        concert__v1__pay_response__pack(c, out)
-    }
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__pay_response__init)
 }

@@ -19,25 +19,6 @@ public enum SystemService {
     public static let descriptor = ServiceDescriptor(name: name, methods: [health.descriptor, listServices.descriptor])
 }
 
-/// Implements `concert.v1.SystemService` on a server.
-public protocol SystemServiceHandler: Sendable {
-    /// Reports whether the server is serving.
-    func health(_ request: HealthCheckRequest, context: RequestContext) async throws -> HealthCheckResponse
-
-    /// Lists the services and methods with their message names.
-    func listServices(_ request: ListServicesRequest, context: RequestContext) async throws -> ListServicesResponse
-}
-
-extension SystemServiceHandler {
-    /// The routes that dispatch `concert.v1.SystemService` to this handler.
-    public var routes: [Route] {
-        [
-            Route(SystemService.health) { request, context in try await self.health(request, context: context) },
-            Route(SystemService.listServices) { request, context in try await self.listServices(request, context: context) },
-        ]
-    }
-}
-
 extension RPCCaller {
     /// Reports whether the server is serving.
     public func health(_ request: HealthCheckRequest, timeout: Duration? = nil) async throws(RPCError) -> HealthCheckResponse {
@@ -73,21 +54,6 @@ public enum AuthService {
     public static let descriptor = ServiceDescriptor(name: name, methods: [issueToken.descriptor])
 }
 
-/// Implements `concert.v1.AuthService` on a server.
-public protocol AuthServiceHandler: Sendable {
-    /// Issues (or returns the user's live) queue token. Needs no token.
-    func issueToken(_ request: IssueTokenRequest, context: RequestContext) async throws -> IssueTokenResponse
-}
-
-extension AuthServiceHandler {
-    /// The routes that dispatch `concert.v1.AuthService` to this handler.
-    public var routes: [Route] {
-        [
-            Route(AuthService.issueToken) { request, context in try await self.issueToken(request, context: context) },
-        ]
-    }
-}
-
 extension RPCCaller {
     /// Issues (or returns the user's live) queue token. Needs no token.
     public func issueToken(_ request: IssueTokenRequest, timeout: Duration? = nil) async throws(RPCError) -> IssueTokenResponse {
@@ -121,31 +87,6 @@ public enum QueueService {
 
     /// The service and its methods, in declaration order.
     public static let descriptor = ServiceDescriptor(name: name, methods: [getQueueStatus.descriptor, leaveQueue.descriptor, getSaleLine.descriptor])
-}
-
-/// Implements `concert.v1.QueueService` on a server.
-public protocol QueueServiceHandler: Sendable {
-    /// The calling token's state, position and estimated wait. Any known token.
-    func getQueueStatus(_ request: GetQueueStatusRequest, context: RequestContext) async throws -> GetQueueStatusResponse
-
-    /// Gives up the calling token's place at once; the next present fan takes an
-    /// active slot it frees. A live (pre-queued, waiting or active) token.
-    func leaveQueue(_ request: LeaveQueueRequest, context: RequestContext) async throws -> LeaveQueueResponse
-
-    /// A sale's line: how many wait, how many are active, the recent admission
-    /// rate and its times. Needs no token.
-    func getSaleLine(_ request: GetSaleLineRequest, context: RequestContext) async throws -> GetSaleLineResponse
-}
-
-extension QueueServiceHandler {
-    /// The routes that dispatch `concert.v1.QueueService` to this handler.
-    public var routes: [Route] {
-        [
-            Route(QueueService.getQueueStatus) { request, context in try await self.getQueueStatus(request, context: context) },
-            Route(QueueService.leaveQueue) { request, context in try await self.leaveQueue(request, context: context) },
-            Route(QueueService.getSaleLine) { request, context in try await self.getSaleLine(request, context: context) },
-        ]
-    }
 }
 
 extension RPCCaller {
@@ -211,37 +152,6 @@ public enum ReservationService {
 
     /// The service and its methods, in declaration order.
     public static let descriptor = ServiceDescriptor(name: name, methods: [listConcerts.descriptor, listAvailableDates.descriptor, listAvailableSeats.descriptor, reserveSeat.descriptor, getReservation.descriptor])
-}
-
-/// Implements `concert.v1.ReservationService` on a server.
-public protocol ReservationServiceHandler: Sendable {
-    /// Lists every concert.
-    func listConcerts(_ request: ListConcertsRequest, context: RequestContext) async throws -> ListConcertsResponse
-
-    /// Lists the dates of a concert with at least one free seat.
-    func listAvailableDates(_ request: ListAvailableDatesRequest, context: RequestContext) async throws -> ListAvailableDatesResponse
-
-    /// Lists the 50 seats of a date with their prices and whether each is free.
-    func listAvailableSeats(_ request: ListAvailableSeatsRequest, context: RequestContext) async throws -> ListAvailableSeatsResponse
-
-    /// Holds a seat for the caller. Needs an ACTIVE token.
-    func reserveSeat(_ request: ReserveSeatRequest, context: RequestContext) async throws -> ReserveSeatResponse
-
-    /// Returns the caller's own reservations.
-    func getReservation(_ request: GetReservationRequest, context: RequestContext) async throws -> GetReservationResponse
-}
-
-extension ReservationServiceHandler {
-    /// The routes that dispatch `concert.v1.ReservationService` to this handler.
-    public var routes: [Route] {
-        [
-            Route(ReservationService.listConcerts) { request, context in try await self.listConcerts(request, context: context) },
-            Route(ReservationService.listAvailableDates) { request, context in try await self.listAvailableDates(request, context: context) },
-            Route(ReservationService.listAvailableSeats) { request, context in try await self.listAvailableSeats(request, context: context) },
-            Route(ReservationService.reserveSeat) { request, context in try await self.reserveSeat(request, context: context) },
-            Route(ReservationService.getReservation) { request, context in try await self.getReservation(request, context: context) },
-        ]
-    }
 }
 
 extension RPCCaller {
@@ -315,29 +225,6 @@ public enum PaymentService {
 
     /// The service and its methods, in declaration order.
     public static let descriptor = ServiceDescriptor(name: name, methods: [getBalance.descriptor, chargeBalance.descriptor, pay.descriptor])
-}
-
-/// Implements `concert.v1.PaymentService` on a server.
-public protocol PaymentServiceHandler: Sendable {
-    /// Returns the caller's balance.
-    func getBalance(_ request: GetBalanceRequest, context: RequestContext) async throws -> GetBalanceResponse
-
-    /// Adds money to the caller's balance, at most once per idempotency key.
-    func chargeBalance(_ request: ChargeBalanceRequest, context: RequestContext) async throws -> ChargeBalanceResponse
-
-    /// Pays a held seat: debit, payment record, seat sold, token expired, in one transaction.
-    func pay(_ request: PayRequest, context: RequestContext) async throws -> PayResponse
-}
-
-extension PaymentServiceHandler {
-    /// The routes that dispatch `concert.v1.PaymentService` to this handler.
-    public var routes: [Route] {
-        [
-            Route(PaymentService.getBalance) { request, context in try await self.getBalance(request, context: context) },
-            Route(PaymentService.chargeBalance) { request, context in try await self.chargeBalance(request, context: context) },
-            Route(PaymentService.pay) { request, context in try await self.pay(request, context: context) },
-        ]
-    }
 }
 
 extension RPCCaller {

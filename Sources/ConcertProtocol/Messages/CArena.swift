@@ -1,4 +1,4 @@
-import CProtobufC
+internal import CProtobufC
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,20 +9,35 @@ import Darwin
 ///
 /// Strings, byte fields, repeated fields and sub-messages of a C message point into
 /// memory the arena allocated; the arena must outlive the pack call that reads them.
+/// Allocations are carved out of one block (a message of this protocol rarely needs more);
+/// what does not fit gets a block of its own.
 package final class CArena {
-    private var allocations: [UnsafeMutableRawPointer] = []
+    private static let blockSize = 1024
+    private let block: UnsafeMutableRawPointer
+    private var used = 0
+    private var overflow: [UnsafeMutableRawPointer] = []
 
     /// Creates an empty arena.
-    package init() {}
+    package init() {
+        block = malloc(Self.blockSize)!
+    }
 
     deinit {
-        for pointer in allocations { free(pointer) }
+        free(block)
+        for pointer in overflow { free(pointer) }
     }
 
     /// Allocates uninitialised memory for `count` values of `T`.
     private func allocate<T>(_: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        let raw = malloc(max(1, MemoryLayout<T>.stride * count))!
-        allocations.append(raw)
+        let size = max(1, MemoryLayout<T>.stride * count)
+        let alignment = max(MemoryLayout<T>.alignment, 8)
+        let start = (used + alignment - 1) & ~(alignment - 1)
+        if start + size <= Self.blockSize {
+            used = start + size
+            return (block + start).bindMemory(to: T.self, capacity: count)
+        }
+        let raw = malloc(size)!
+        overflow.append(raw)
         return raw.bindMemory(to: T.self, capacity: count)
     }
 
@@ -58,7 +73,7 @@ package final class CArena {
     /// An initialised C message holding `message`.
     package func message<Message: CBridgedMessage>(_ message: Message) -> UnsafeMutablePointer<Message.CMessage> {
         let pointer = allocate(Message.CMessage.self, count: 1)
-        Message.cInit(pointer)
+        protobuf_c_message_init(Message.cDescriptor, pointer)
         message.fill(pointer, arena: self)
         return pointer
     }

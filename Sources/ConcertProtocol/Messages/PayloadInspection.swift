@@ -1,13 +1,13 @@
 internal import CConcertProto
-import CProtobufC
+internal import CProtobufC
 
 /// The checks every message's wire bytes pass before protobuf-c decodes them: each string
 /// field is valid UTF-8 without NUL (``WireString``), and the message holds at most
 /// `maxElements` fields counted over the whole tree (known, unknown and repeated elements),
 /// so a small frame cannot decode into a large allocation.
-enum PayloadInspection {
+package enum PayloadInspection {
     /// The most elements a request payload may hold; no request of concert.v1 needs more than a dozen.
-    static let maxRequestElements = 256
+    package static let maxRequestElements = 256
 
     /// Checks `bytes` as a `descriptor` message; throws the first problem found.
     static func check(

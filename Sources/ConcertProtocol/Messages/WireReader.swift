@@ -64,7 +64,12 @@ struct WireReader {
 enum WireString {
     /// Whether `bytes` are valid UTF-8 and hold no NUL byte.
     static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard !bytes.contains(0) else { return false }
+        var ascii = true
+        for byte in bytes {
+            if byte == 0 { return false }
+            if byte >= 0x80 { ascii = false }
+        }
+        if ascii { return true }
         let failed = transcode(bytes.makeIterator(), from: UTF8.self, to: UTF32.self, stoppingOnError: true) { _ in }
         return !failed
     }

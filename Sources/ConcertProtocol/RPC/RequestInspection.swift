@@ -3,7 +3,7 @@ public import NIOCore
 /// What the server makes of one request frame before running anything.
 public enum InspectedRequest: Sendable {
     /// A request that passes every check.
-    case request(RequestEnvelope)
+    case request(IncomingCall)
     /// A well-formed envelope the server answers with `error` at once, without running it.
     case rejected(id: UInt64, error: RPCError)
     /// Not a `RequestEnvelope` at all: a connection-level error.
@@ -27,23 +27,37 @@ public enum RequestLimits {
 
 extension RequestEnvelope {
     /// Checks the frame body in `buffer` against ``RequestLimits`` and the string rule
-    /// (valid UTF-8, no NUL, in the method path and every metadata key and value), then decodes it.
+    /// (valid UTF-8, no NUL, in the method path and every metadata key and value) in one pass
+    /// over its wire bytes, and reads the call from it; the method path and the payload stay
+    /// slices of `buffer`.
     public static func inspect(_ buffer: ByteBuffer) -> InspectedRequest {
-        buffer.withUnsafeReadableBytes { bytes in
+        let scanned = buffer.withUnsafeReadableBytes { bytes -> EnvelopeScan? in
             var scan = EnvelopeScan()
-            guard scan.walk(bytes) else { return .malformed }
-            if let violation = scan.violation { return .rejected(id: scan.id, error: violation) }
-            guard let envelope = try? CBridge.unpack(RequestEnvelope.self, from: bytes) else { return .malformed }
-            return .request(envelope)
+            return scan.walk(bytes) ? scan : nil
         }
+        guard let scan = scanned else { return .malformed }
+        if let violation = scan.violation { return .rejected(id: scan.id, error: violation) }
+        let start = buffer.readerIndex
+        return .request(
+            IncomingCall(
+                id: scan.id,
+                method: buffer.getSlice(at: start + scan.method.lowerBound, length: scan.method.count)!,
+                metadata: scan.metadata,
+                timeoutMs: scan.timeoutMs,
+                payload: buffer.getSlice(at: start + scan.payload.lowerBound, length: scan.payload.count)!,
+                frameBytes: buffer.readableBytes))
     }
 }
 
-/// One pass over a request envelope's wire bytes: its id, whether it is well formed, and
-/// the first rule it breaks.
+/// One pass over a request envelope's wire bytes: whether it is well formed, the first rule
+/// it breaks, and its fields (the last occurrence of each, as protobuf decoding does).
 private struct EnvelopeScan {
     var id: UInt64 = 0
     var violation: RPCError?
+    var method: Range<Int> = 0..<0
+    var metadata: [MetadataEntry] = []
+    var timeoutMs: UInt32 = 0
+    var payload: Range<Int> = 0..<0
     private var entries = 0
     private var metadataBytes = 0
     private var unknownFields = 0
@@ -62,14 +76,17 @@ private struct EnvelopeScan {
                 id = value
                 idSeen = true
             case (4, 0):
-                guard reader.readVarint() != nil else { return false }
+                guard let value = reader.readVarint() else { return false }
+                timeoutMs = UInt32(truncatingIfNeeded: value)
             case (2, 2):
                 guard let method = reader.readLengthDelimited() else { return false }
                 if !WireString.isValid(method) { flag(.invalidArgument, .invalidString, "The method path is not valid UTF-8 or holds a NUL byte.") }
+                self.method = range(of: method, in: bytes)
             case (3, 2):
                 guard let entry = reader.readLengthDelimited(), walkEntry(entry) else { return false }
             case (5, 2):
-                guard reader.readLengthDelimited() != nil else { return false }
+                guard let payload = reader.readLengthDelimited() else { return false }
+                self.payload = range(of: payload, in: bytes)
             case (1...5, _):
                 return false
             default:
@@ -88,6 +105,7 @@ private struct EnvelopeScan {
             flag(.resourceExhausted, .metadataTooLarge, "A request's metadata may take at most \(RequestLimits.maxMetadataBytes) bytes.")
         }
         var reader = WireReader(bytes)
+        var entry = MetadataEntry()
         while !reader.isAtEnd {
             guard let (number, wireType) = reader.readTag() else { return false }
             switch (number, wireType) {
@@ -99,6 +117,9 @@ private struct EnvelopeScan {
                     flag(.resourceExhausted, .metadataTooLarge, "A metadata \(part) may be at most \(limit) bytes.")
                 } else if !WireString.isValid(text) {
                     flag(.invalidArgument, .invalidString, "A metadata key or value is not valid UTF-8 or holds a NUL byte.")
+                } else if violation == nil {
+                    let string = String(decoding: text, as: UTF8.self)
+                    if number == 1 { entry.key = string } else { entry.value = string }
                 }
             case (1...2, _):
                 return false
@@ -106,7 +127,15 @@ private struct EnvelopeScan {
                 guard skipUnknown(wireType: wireType, &reader) else { return false }
             }
         }
+        if violation == nil { metadata.append(entry) }
         return true
+    }
+
+    /// Where `part`, a piece of `whole`, lies in it.
+    private func range(of part: UnsafeRawBufferPointer, in whole: UnsafeRawBufferPointer) -> Range<Int> {
+        guard let base = part.baseAddress, let origin = whole.baseAddress else { return 0..<0 }
+        let start = base - origin
+        return start..<start + part.count
     }
 
     private mutating func skipUnknown(wireType: UInt8, _ reader: inout WireReader) -> Bool {

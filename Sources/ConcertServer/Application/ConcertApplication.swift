@@ -1,6 +1,7 @@
 public import ConcertDomain
 public import ConcertStore
 import ConcertProtocol
+public import ConcertRPC
 import Foundation
 public import Logging
 
@@ -47,7 +48,8 @@ public final class ConcertApplication: Sendable {
                     + QueueHandler(store: store, clock: clock).routes
                     + ReservationHandler(store: store, clock: clock).routes
                     + PaymentHandler(store: store).routes,
-                logger: logger)
+                logger: logger,
+                translate: RPCError.translatingDomainErrors(logger: logger))
             let server = try await RPCServer(
                 configuration: configuration.transport, dispatcher: dispatcher, logger: logger)
             return ConcertApplication(

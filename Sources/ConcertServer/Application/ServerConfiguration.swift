@@ -1,4 +1,5 @@
 import ConcertDomain
+public import ConcertRPC
 public import ConcertStore
 
 /// Everything `concert-server` can be told: transport, storage, catalog and policies.

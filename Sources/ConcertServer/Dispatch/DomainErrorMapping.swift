@@ -1,7 +1,20 @@
 import ConcertDomain
 import ConcertProtocol
+import Logging
 
 extension RPCError {
+    /// The dispatcher's translation of the handlers' errors: a domain failure becomes its wire
+    /// form, and the note it carries for operators (never sent) is logged at debug level.
+    static func translatingDomainErrors(logger: Logger) -> @Sendable (any Error) -> RPCError? {
+        { error in
+            guard let mapped = RPCError(domainError: error) else { return nil }
+            if let note = (error as? ConcertError)?.logNote {
+                logger.debug("request refused", metadata: ["reason": "\(mapped.reason)", "note": "\(note)"])
+            }
+            return mapped
+        }
+    }
+
     /// The wire form of a domain failure, or nil when `error` is not one.
     ///
     /// The reason's name goes on the wire unchanged; its category picks the status code.

@@ -1,5 +1,6 @@
 import ConcertDomain
 import ConcertProtocol
+import ConcertRPC
 import ConcertStore
 
 /// Serves `concert.v1.AuthService`: issues queue tokens, after checking the caller's JWT
@@ -9,10 +10,15 @@ struct AuthHandler: AuthServiceHandler {
     /// The JWT check, or nil when user ids are trusted.
     let verifier: UserTokenVerifier?
 
-    func issueToken(_ request: IssueTokenRequest, context: RequestContext) async throws -> IssueTokenResponse {
+    func issueToken(_ request: IssueTokenRequest, context: RequestContext) throws -> Reply<IssueTokenResponse> {
         let userID = try Validation.userID(request.userID)
-        try await verifier?.verify(userID: userID, metadata: context.metadata)
-        let issued = try await store.issueToken(userID: userID, concertID: request.concertID)
-        return IssueTokenResponse(token: issued.token, status: issued.status.wire)
+        let issue = store.writes.issueToken(userID: userID, concertID: request.concertID)
+        let response = { @Sendable (issued: IssuedToken) in IssueTokenResponse(token: issued.token, status: issued.status.wire) }
+        guard let verifier else { return Reply(issue, response) }
+        let metadata = context.metadata
+        return .task {
+            try await verifier.verify(userID: userID, metadata: metadata)
+            return response(try await issue.value())
+        }
     }
 }

@@ -1,26 +1,25 @@
 import ConcertDomain
 import ConcertProtocol
+import ConcertRPC
 import ConcertStore
 
 /// Serves `concert.v1.QueueService`: where a token stands in its sale's line, leaving it, and
-/// a sale's line for anyone who asks.
+/// a sale's line for anyone who asks. The two reads are answered on the event loop.
 struct QueueHandler: QueueServiceHandler {
     let store: ConcertStore
     let clock: any ConcertClock
 
-    func getQueueStatus(_ request: GetQueueStatusRequest, context: RequestContext) async throws
-        -> GetQueueStatusResponse
+    func getQueueStatus(_ request: GetQueueStatusRequest, context: RequestContext) throws
+        -> Reply<GetQueueStatusResponse>
     {
-        let status = try await store.queueStatus(token: try context.requiredToken())
-        return GetQueueStatusResponse(status: status.wire)
+        Reply(GetQueueStatusResponse(status: try store.queueStatus(token: try context.requiredToken()).wire))
     }
 
-    func leaveQueue(_ request: LeaveQueueRequest, context: RequestContext) async throws -> LeaveQueueResponse {
-        let status = try await store.leave(token: try context.requiredToken())
-        return LeaveQueueResponse(status: status.wire)
+    func leaveQueue(_ request: LeaveQueueRequest, context: RequestContext) throws -> Reply<LeaveQueueResponse> {
+        Reply(store.writes.leave(token: try context.requiredToken())) { status in LeaveQueueResponse(status: status.wire) }
     }
 
-    func getSaleLine(_ request: GetSaleLineRequest, context: RequestContext) async throws -> GetSaleLineResponse {
-        try await store.saleLine(concertID: request.concertID).wire(now: clock.now())
+    func getSaleLine(_ request: GetSaleLineRequest, context: RequestContext) throws -> Reply<GetSaleLineResponse> {
+        Reply(try store.saleLine(concertID: request.concertID).wire(now: clock.now()))
     }
 }

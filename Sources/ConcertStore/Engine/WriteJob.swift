@@ -1,4 +1,4 @@
-/// A queued write request: the work to run on the writer thread and the caller's continuation.
+/// A queued write request: the work to run on the writer thread and the caller's completion.
 struct WriteJob: Sendable {
     /// What running a job produced; `deliver` resumes the caller and must only be called after COMMIT.
     struct Outcome {
@@ -15,21 +15,21 @@ struct WriteJob: Sendable {
     /// Resumes the caller with `error` instead of the work's outcome (the batch failed as a whole).
     let fail: @Sendable (any Error) -> Void
 
-    /// A job running `work` whose outcome resumes `continuation` exactly once.
+    /// A job running `work` whose outcome goes to `completion` exactly once.
     static func make<Value: Sendable>(
         _ work: @escaping @Sendable (Connection) throws -> Value,
-        continuation: CheckedContinuation<Value, any Error>
+        completion: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) -> WriteJob {
         WriteJob(
             run: { connection in
                 do {
                     let value = try work(connection)
-                    return Outcome(succeeded: true) { continuation.resume(returning: value) }
+                    return Outcome(succeeded: true) { completion(.success(value)) }
                 } catch {
-                    return Outcome(succeeded: false, error: error) { continuation.resume(throwing: error) }
+                    return Outcome(succeeded: false, error: error) { completion(.failure(error)) }
                 }
             },
-            fail: { error in continuation.resume(throwing: error) }
+            fail: { error in completion(.failure(error)) }
         )
     }
 }

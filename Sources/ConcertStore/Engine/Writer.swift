@@ -33,14 +33,14 @@ final class Writer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `work` and returns its result once the batch holding it has committed.
-    /// Fails with STORE_BUSY when the writer is stopping.
-    func submit<Value: Sendable>(_ work: @escaping @Sendable (Connection) throws -> Value) async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            let job = WriteJob.make(work, continuation: continuation)
-            if !enqueue(job) {
-                continuation.resume(throwing: Unavailable.closed)
-            }
+    /// Queues `work`; `completion` gets its result on the writer thread once the batch holding it
+    /// has committed. Fails at once with STORE_BUSY when the writer is stopping.
+    func submit<Value: Sendable>(
+        _ work: @escaping @Sendable (Connection) throws -> Value,
+        completion: @escaping @Sendable (Result<Value, any Error>) -> Void
+    ) {
+        if !enqueue(WriteJob.make(work, completion: completion)) {
+            completion(.failure(Unavailable.closed))
         }
     }
 

@@ -1,5 +1,6 @@
 import ConcertDomain
 import ConcertProtocol
+import ConcertRPC
 import ConcertServer
 import ConcertStore
 import Foundation

@@ -1,4 +1,5 @@
 import ConcertProtocol
+import ConcertRPC
 import ConcertServer
 
 /// The real transport and dispatcher serving hand-written routes, e.g. slow or echoing ones.

@@ -1,4 +1,5 @@
 import ConcertProtocol
+import ConcertRPC
 import ConcertServer
 import Testing
 

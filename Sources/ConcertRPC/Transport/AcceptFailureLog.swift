@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import Synchronization
+internal import Logging
+internal import NIOCore
+internal import Synchronization
 
 #if canImport(Glibc)
 import Glibc

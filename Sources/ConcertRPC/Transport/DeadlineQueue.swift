@@ -1,5 +1,5 @@
-import HeapModule
-import NIOCore
+internal import HeapModule
+internal import NIOCore
 
 /// The event-loop-side state of one running request.
 final class PendingCall {

@@ -1,4 +1,4 @@
-import ConcertProtocol
+public import ConcertProtocol
 
 /// Where the server listens and the limits it applies to each connection.
 public struct TransportConfiguration: Sendable {

@@ -1,4 +1,4 @@
-import NIOCore
+internal import NIOCore
 
 extension ChannelHandlerContext {
     /// Writes `last`, flushes everything and closes the channel; if the flush has not completed

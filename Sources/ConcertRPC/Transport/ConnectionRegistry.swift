@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import Synchronization
+internal import Logging
+internal import NIOCore
+internal import Synchronization
 
 /// The open connections of one server: admits at most `limit`, refuses the rest with a
 /// rate-limited log line, and closes every one hard when graceful shutdown runs out of time.

@@ -1,4 +1,4 @@
-@testable import ConcertServer
+@testable import ConcertRPC
 import NIOCore
 import Testing
 

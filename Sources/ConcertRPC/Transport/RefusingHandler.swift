@@ -1,5 +1,5 @@
-import ConcertProtocol
-import NIOCore
+internal import ConcertProtocol
+internal import NIOCore
 
 /// The whole pipeline of a connection beyond `--max-connections`: one id-0 answer,
 /// UNAVAILABLE / TOO_MANY_CONNECTIONS, then the connection closes (hard after `grace`).
@@ -14,12 +14,11 @@ final class RefusingHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 128)
-        FrameParser.writeFrame(
-            ResponseEnvelope(
-                0,
-                failure: RPCError(
-                    code: .unavailable, reason: .tooManyConnections,
-                    message: "The server holds as many connections as it allows; retry later or elsewhere.")),
+        ResponseFrame.write(
+            id: 0,
+            failure: RPCError(
+                code: .unavailable, reason: .tooManyConnections,
+                message: "The server holds as many connections as it allows; retry later or elsewhere."),
             into: &buffer)
         context.closeAfterFlushing(buffer, within: grace)
     }

@@ -1,4 +1,4 @@
-import Synchronization
+internal import Synchronization
 
 /// The memory that requests received and not yet answered may hold, across the whole server.
 ///

@@ -1,10 +1,11 @@
 public import Logging
 public import NIOCore
-import NIOExtras
-import NIOPosix
-import ConcertProtocol
+internal import NIOExtras
+public import NIOPosix
+internal import ConcertProtocol
 
-/// The TCP transport: accepts connections, frames them and hands each request to the
+/// The TCP transport: accepts connections and gives each a pipeline of one job per handler
+/// (frame decoder, flush coalescer, envelope codec, call scheduler) that hands every call to the
 /// dispatcher. Holds at most the configured number of connections, backs off accepting
 /// when the process runs out of descriptors, and stops gracefully: no new connections,
 /// running requests answered, then close; connections still open after the grace are closed hard.
@@ -63,7 +64,9 @@ public final class RPCServer: Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)),
-                        ConnectionHandler(dispatcher: dispatcher, limits: limits, logger: logger),
+                        FlushCoalescer(),
+                        EnvelopeCodec(closeGrace: limits.closeGrace, logger: logger),
+                        CallScheduler(limits: limits, logger: logger, dispatch: dispatcher.serve),
                     ])
                 }
             }

@@ -1,0 +1,111 @@
+public import ConcertProtocol
+public import Logging
+internal import NIOCore
+
+/// Routes each call by method path to its handler and turns every failure into an
+/// ``RPCError``. Knows nothing of connections, so tests can drive it in-process.
+public struct Dispatcher: Sendable {
+    private let routes: RouteTable
+    private let services: Set<String>
+    private let logger: Logger
+    private let translate: @Sendable (any Error) -> RPCError?
+
+    /// Creates a dispatcher over `routes`; a path served twice is a programming error.
+    /// `translate` turns the handlers' own errors into wire errors; an error it leaves
+    /// (returns nil for) is logged and answered INTERNAL.
+    public init(routes: [Route], logger: Logger, translate: @escaping @Sendable (any Error) -> RPCError? = { _ in nil }) {
+        self.routes = RouteTable(routes)
+        self.services = Set(routes.map(\.method.service))
+        self.logger = logger
+        self.translate = translate
+    }
+
+    /// Serves one call. The reply fails only with ``RPCError``s.
+    package func serve(_ call: IncomingCall) -> Reply<any CBridgedMessage> {
+        guard let route = routes[call.method] else {
+            return Reply(failure: unroutable(call.methodPath))
+        }
+        let context = RequestContext(requestID: call.id, metadata: call.metadata)
+        return route.serve(call.payload, context).mappingFailure { error in self.failure(for: error, method: route.method) }
+    }
+
+    /// Serves `request` in-process and returns its response envelope; never throws.
+    public func dispatch(_ request: RequestEnvelope) async -> ResponseEnvelope {
+        let reply = serve(IncomingCall(request))
+        let result = await withCheckedContinuation { continuation in
+            reply.whenComplete { continuation.resume(returning: $0) }
+        }
+        switch result {
+        case .success(let response):
+            return ResponseEnvelope(id: request.id, code: .ok, payload: response.serializedBytes())
+        case .failure(let error):
+            return ResponseEnvelope(request.id, failure: error as? RPCError ?? .internalFailure)
+        }
+    }
+
+    private func unroutable(_ path: String) -> RPCError {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 3, parts[0].isEmpty, services.contains(String(parts[1])) {
+            return RPCError(
+                code: .unimplemented, reason: .unknownMethod,
+                message: "Service \(parts[1]) has no method \(parts[2]).")
+        }
+        if parts.count == 3, parts[0].isEmpty {
+            return RPCError(code: .unimplemented, reason: .unknownService, message: "No service is named \(parts[1]).")
+        }
+        return RPCError(
+            code: .unimplemented, reason: .unknownMethod,
+            message: "A method path has the form /package.Service/Method.")
+    }
+
+    private func failure(for error: any Error, method: MethodDescriptor) -> RPCError {
+        if let rpcError = error as? RPCError { return rpcError }
+        if let translated = translate(error) { return translated }
+        logger.error("unexpected error serving request", metadata: ["method": "\(method.path)", "error": "\(error)"])
+        return .internalFailure
+    }
+}
+
+extension RPCError {
+    /// The answer to a call that failed in a way the server did not foresee.
+    static let internalFailure = RPCError(
+        code: .internal, reason: .internalError, message: "The server failed to complete the call.")
+}
+
+extension Reply {
+    /// The same reply with its error replaced by `transform`'s.
+    func mappingFailure(_ transform: @escaping @Sendable (any Error) -> any Error) -> Reply {
+        switch state {
+        case .ready(.success): return self
+        case .ready(.failure(let error)): return Reply(failure: transform(error))
+        case .pending(let start):
+            return Reply { completion in start { result in completion(result.mapError(transform)) } }
+        }
+    }
+}
+
+extension ResponseEnvelope {
+    /// The response carrying `failure` for request `id`.
+    init(_ id: UInt64, failure: RPCError) {
+        self.init(id: id, code: failure.code, message: failure.message, reason: failure.reason)
+    }
+}
+
+/// The routes by method path, looked up by the path's bytes as they arrived (no string is made).
+private struct RouteTable: Sendable {
+    private let entries: [(path: [UInt8], route: Route)]
+
+    init(_ routes: [Route]) {
+        var seen: Set<String> = []
+        for route in routes {
+            precondition(seen.insert(route.method.path).inserted, "\(route.method.path) is routed twice")
+        }
+        entries = routes.map { (Array($0.method.path.utf8), $0) }
+    }
+
+    subscript(path: ByteBuffer) -> Route? {
+        path.withUnsafeReadableBytes { bytes in
+            entries.first { $0.path.count == bytes.count && $0.path.elementsEqual(bytes) }?.route
+        }
+    }
+}
