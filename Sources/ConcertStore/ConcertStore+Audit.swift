@@ -1,6 +1,6 @@
 extension ConcertStore {
     /// Read: checks every invariant in one snapshot; an empty `violations` list means healthy.
     public func audit() async throws -> InvariantReport {
-        try read { session in try session.audit() }
+        try read(fresh: true) { session in try session.audit() }
     }
 }

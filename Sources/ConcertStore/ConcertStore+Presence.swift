@@ -12,8 +12,10 @@ extension ConcertStore {
     /// One round of presence keeping, run every second by the server: writes this process's heartbeat and its
     /// claims on fans it now hears, drops the pre-queued and waiting fans it has not heard for the presence grace
     /// G, expires the active ones idle past their sale's limit (their slots go to the next in line), and settles
-    /// the fans of processes that stopped beating. Hearing a fan writes nothing; only these changes do.
+    /// the fans of processes that stopped beating. Hearing a fan writes nothing; only these changes do. It also ends
+    /// the read snapshots nobody reused.
     public func keepPresence() async throws -> PresenceRound {
+        closeStaleSnapshots()
         let claims = presence.takeClaims()
         try await write { session in try session.claim(claims) }
         let now = clockNow

@@ -96,16 +96,20 @@ public final class ConcertStore: Sendable {
         }
     }
 
-    /// Runs `body` on the caller's thread in a read transaction on a pooled connection.
-    func read<Value>(_ body: (Session) throws -> Value) throws -> Value {
-        try readers.withConnection { connection in
-            try connection.readTransaction {
-                try body(
-                    Session(
-                        db: connection, now: clock.now(), queuePolicy: configuration.queue,
-                        holdPolicy: configuration.hold, admissionRate: admissionRate, droppedPlaces: droppedPlaces,
-                        presence: presence, presencePolicy: configuration.presence))
-            }
+    /// Runs `body` on the caller's thread in a read snapshot of its thread's reader (see ``ReadPool``); `fresh`
+    /// takes a new snapshot even when the open one may be reused.
+    func read<Value>(fresh: Bool = false, _ body: (Session) throws -> Value) throws -> Value {
+        try readers.withSnapshot(fresh: fresh) { connection in
+            try body(
+                Session(
+                    db: connection, now: clock.now(), queuePolicy: configuration.queue,
+                    holdPolicy: configuration.hold, admissionRate: admissionRate, droppedPlaces: droppedPlaces,
+                    presence: presence, presencePolicy: configuration.presence))
         }
+    }
+
+    /// Ends the read snapshots nobody reused (see ``ReadPool/closeStaleSnapshots()``).
+    func closeStaleSnapshots() {
+        readers.closeStaleSnapshots()
     }
 }

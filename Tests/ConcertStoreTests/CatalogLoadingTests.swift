@@ -43,11 +43,11 @@ import Testing
             entry(11, title: "Second", dates: [date("2027-07-01", price: 4_000)]),
         ]))
         try await store.seedDemoCatalogIfEmpty()
-        #expect(try await store.concerts().map(\.title) == ["Original", "Second"])
-        #expect(try await store.availableDates(concertID: 10).map(\.date) == ["2027-06-01", "2027-06-02"])
-        #expect(try await store.seats(concertID: 10, date: "2027-06-01").allSatisfy { $0.price == 1_000 })
-        #expect(try await store.seats(concertID: 10, date: "2027-06-02").allSatisfy { $0.price == 3_000 })
-        #expect(try await store.seats(concertID: 11, date: "2027-07-01").count == 50)
+        #expect(try store.concerts().map(\.title) == ["Original", "Second"])
+        #expect(try store.availableDates(concertID: 10).map(\.date) == ["2027-06-01", "2027-06-02"])
+        #expect(try store.seats(concertID: 10, date: "2027-06-01").allSatisfy { $0.price == 1_000 })
+        #expect(try store.seats(concertID: 10, date: "2027-06-02").allSatisfy { $0.price == 3_000 })
+        #expect(try store.seats(concertID: 11, date: "2027-07-01").count == 50)
     }
 
     @Test func anInvalidCatalogIsRefusedWhole() async throws {
@@ -60,6 +60,6 @@ import Testing
             entry(1, title: "Duplicate", dates: []),
         ])
         await expectReason(.invalidCatalog) { try await store.loadCatalog(bad) }
-        #expect(try await store.concerts() == [])
+        #expect(try store.concerts() == [])
     }
 }

@@ -11,7 +11,7 @@ import Testing
             let second = try await store.charge(token: token, amount: 7_000, idempotencyKey: "")
             #expect(first.balance == 5_000 && !first.replayed)
             #expect(second.balance == 12_000 && second.chargeID != first.chargeID)
-            #expect(try await store.balance(token: token) == 12_000)
+            #expect(try store.balance(token: token) == 12_000)
             #expect(try await store.audit().totalCharged == 12_000)
         }
     }
@@ -23,7 +23,7 @@ import Testing
             _ = try await store.charge(token: token, amount: 1, idempotencyKey: nil)
             let retry = try await store.charge(token: token, amount: 10_000, idempotencyKey: "top-up-1")
             #expect(retry == ChargeReceipt(chargeID: first.chargeID, amount: 10_000, balance: 10_000, replayed: true))
-            #expect(try await store.balance(token: token) == 10_001)
+            #expect(try store.balance(token: token) == 10_001)
             await expectReason(.idempotencyKeyReused) {
                 try await store.charge(token: token, amount: 10_001, idempotencyKey: "top-up-1")
             }
@@ -39,7 +39,7 @@ import Testing
             let active = try await store.activeToken()
             let waiting = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             #expect(try await store.charge(token: waiting.token, amount: 50, idempotencyKey: nil).balance == 50)
-            #expect(try await store.balance(token: waiting.token) == 50)
+            #expect(try store.balance(token: waiting.token) == 50)
             harness.clock.advance(byMilliseconds: 1_000)
             await expectReason(.tokenExpired) { try await store.charge(token: active, amount: 50, idempotencyKey: nil) }
         }
@@ -62,7 +62,7 @@ import Testing
             await expectReason(.tokenUnknown) {
                 try await store.charge(token: AccessToken.generate(), amount: 1, idempotencyKey: nil)
             }
-            #expect(try await store.balance(token: token) == 1)
+            #expect(try store.balance(token: token) == 1)
         }
     }
 
@@ -82,13 +82,13 @@ import Testing
                 COMMIT;
                 """)
             raw.close()
-            #expect(try await store.balance(token: token) == MoneyPolicy.maxBalance - MoneyPolicy.maxChargeAmount)
+            #expect(try store.balance(token: token) == MoneyPolicy.maxBalance - MoneyPolicy.maxChargeAmount)
             let full = try await store.charge(token: token, amount: MoneyPolicy.maxChargeAmount, idempotencyKey: "k")
             #expect(full.balance == MoneyPolicy.maxBalance)
             await expectReason(.balanceLimitExceeded) { try await store.charge(token: token, amount: 1, idempotencyKey: "j") }
             let replay = try await store.charge(token: token, amount: MoneyPolicy.maxChargeAmount, idempotencyKey: "k")
             #expect(replay == ChargeReceipt(chargeID: full.chargeID, amount: full.amount, balance: full.balance, replayed: true))
-            #expect(try await store.balance(token: token) == MoneyPolicy.maxBalance)
+            #expect(try store.balance(token: token) == MoneyPolicy.maxBalance)
         }
     }
 }

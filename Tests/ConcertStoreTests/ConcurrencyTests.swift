@@ -30,7 +30,7 @@ import Testing
             let receipts = outcomes.successes()
             #expect(receipts.count == 100)
             #expect(Set(receipts.map(\.balance)) == Set(stride(from: 1_000, through: 100_000, by: 1_000)))
-            #expect(try await store.balance(token: token) == 100_000)
+            #expect(try store.balance(token: token) == 100_000)
             #expect(try await store.audit().totalCharged == 100_000)
         }
     }
@@ -45,7 +45,7 @@ import Testing
             #expect(receipts.filter { !$0.replayed }.count == 1)
             #expect(Set(receipts.map(\.chargeID)).count == 1)
             #expect(receipts.allSatisfy { $0.balance == 2_500 })
-            #expect(try await store.balance(token: token) == 2_500)
+            #expect(try store.balance(token: token) == 2_500)
         }
     }
 

@@ -23,7 +23,7 @@ import Testing
 
     @Test func theSeatRaceHasOneWinnerAcrossTwoStores() async throws {
         try await withTwoStores { first, second in
-            #expect(try await first.concerts().count == 3)
+            #expect(try first.concerts().count == 3)
             let stores = [first, second]
             let tokens = try await concurrently(1_000) { index in
                 try await stores[index % 2].issueToken(userID: UUID(), concertID: Demo.concert)
@@ -50,7 +50,7 @@ import Testing
                 try await stores[index % 2].charge(token: token.token, amount: 1_000, idempotencyKey: nil)
             }.successes()
             #expect(receipts.count == 100)
-            #expect(try await first.balance(token: token.token) == 100_000)
+            #expect(try first.balance(token: token.token) == 100_000)
             #expect(try await second.audit().totalCharged == 100_000)
         }
     }

@@ -16,8 +16,8 @@ import Testing
 
         let second = try harness.open()
         defer { second.close() }
-        #expect(try await second.balance(token: issued.token) == 777)
-        #expect(try await second.concerts().count == 3)
+        #expect(try second.balance(token: issued.token) == 777)
+        #expect(try second.concerts().count == 3)
 
         let raw = try Connection(path: harness.path, busyTimeoutMs: 1_000, role: .reader)
         #expect(try raw.first("PRAGMA user_version") { $0.int(0) } == Schema.latestVersion)
@@ -77,8 +77,8 @@ import Testing
         await expectReason(.storeBusy) { try await store.charge(token: token, amount: 5, idempotencyKey: nil) }
         await expectReason(.storeBusy) { try await store.issueToken(userID: UUID(), concertID: Demo.concert) }
         #expect(throws: ConcertError(.storeBusy, "The store is busy; try again shortly.")) { try harness.open(busyTimeoutMs: 50) }
-        #expect(try await store.balance(token: token) == 0)
-        #expect(try await store.concerts().count == 3)
+        #expect(try store.balance(token: token) == 0)
+        #expect(try store.concerts().count == 3)
         try blocker.commit()
         blocker.close()
         #expect(try await store.charge(token: token, amount: 5, idempotencyKey: nil).balance == 5)

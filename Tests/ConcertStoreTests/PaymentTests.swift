@@ -19,15 +19,15 @@ import Testing
             #expect(receipt.balance == 50_000)
             #expect(receipt.paidAtMs == harness.clock.now())
             #expect(receipt.reservation == paid)
-            #expect(try await store.queueStatus(token: token) == QueueStatus(state: .expired, concertID: Demo.concert))
+            #expect(try store.queueStatus(token: token) == QueueStatus(state: .expired, concertID: Demo.concert))
             await expectReason(.tokenExpired) { try store.balance(token: token) }
-            #expect(try await store.reservations(token: token, reservationID: nil) == [paid])
+            #expect(try store.reservations(token: token, reservationID: nil) == [paid])
             let next = try await store.issueToken(userID: user, concertID: Demo.concert)
-            #expect(try await store.balance(token: next.token) == 50_000)
-            #expect(try await store.reservations(token: next.token, reservationID: held.id) == [paid])
-            #expect(try await store.seats(concertID: Demo.concert, date: Demo.date)[4].isFree == false)
+            #expect(try store.balance(token: next.token) == 50_000)
+            #expect(try store.reservations(token: next.token, reservationID: held.id) == [paid])
+            #expect(try store.seats(concertID: Demo.concert, date: Demo.date)[4].isFree == false)
             harness.clock.advance(byMilliseconds: 1_000_000)
-            #expect(try await store.seats(concertID: Demo.concert, date: Demo.date)[4].isFree == false)
+            #expect(try store.seats(concertID: Demo.concert, date: Demo.date)[4].isFree == false)
             let report = try await store.audit()
             #expect(report.totalPaid == Demo.vipPrice && report.soldSeats == 1 && report.liveHolds == 0)
             #expect(report.totalBalances == 50_000)
@@ -44,7 +44,7 @@ import Testing
             await expectReason(.reservationAlreadyPaid) { try await store.pay(token: token, reservationID: held.id) }
             let fresh = try await store.issueToken(userID: user, concertID: Demo.concert)
             await expectReason(.reservationAlreadyPaid) { try await store.pay(token: fresh.token, reservationID: held.id) }
-            #expect(try await store.balance(token: fresh.token) == 500_000 - Demo.price)
+            #expect(try store.balance(token: fresh.token) == 500_000 - Demo.price)
         }
     }
 
@@ -55,9 +55,9 @@ import Testing
             await expectReason(.insufficientBalance) { try await store.pay(token: token, reservationID: held.id) }
             _ = try await store.charge(token: token, amount: Demo.price - 1, idempotencyKey: nil)
             await expectReason(.insufficientBalance) { try await store.pay(token: token, reservationID: held.id) }
-            #expect(try await store.balance(token: token) == Demo.price - 1)
-            #expect(try await store.reservations(token: token, reservationID: held.id).first?.state == .held)
-            #expect(try await store.queueStatus(token: token).state == .active)
+            #expect(try store.balance(token: token) == Demo.price - 1)
+            #expect(try store.reservations(token: token, reservationID: held.id).first?.state == .held)
+            #expect(try store.queueStatus(token: token).state == .active)
             _ = try await store.charge(token: token, amount: 1, idempotencyKey: nil)
             #expect(try await store.pay(token: token, reservationID: held.id).balance == 0)
         }
@@ -79,7 +79,7 @@ import Testing
             harness.clock.advance(byMilliseconds: 60_000)
             #expect(try await store.admitWaiting() == 1)
             await expectReason(.holdExpired) { try await store.pay(token: waiting.token, reservationID: held.id) }
-            #expect(try await store.balance(token: waiting.token) == Demo.price)
+            #expect(try store.balance(token: waiting.token) == Demo.price)
         }
     }
 

@@ -15,7 +15,7 @@ import Testing
             #expect(second.status.state == .waiting)
             #expect(second.status.position == 1 && second.status.ahead == 0)
             #expect(third.status.position == 2 && third.status.ahead == 1)
-            #expect(try await store.queueStatus(token: third.token).position == 2)
+            #expect(try store.queueStatus(token: third.token).position == 2)
             #expect(second.token != third.token && first.token.count == 32)
         }
     }
@@ -39,10 +39,10 @@ import Testing
             let user = UUID()
             let token = try await store.activeToken(user: user)
             harness.clock.advance(byMilliseconds: 59_999)
-            #expect(try await store.queueStatus(token: token).state == .active)
-            #expect(try await store.balance(token: token) == 0)
+            #expect(try store.queueStatus(token: token).state == .active)
+            #expect(try store.balance(token: token) == 0)
             harness.clock.advance(byMilliseconds: 1)
-            #expect(try await store.queueStatus(token: token) == QueueStatus(state: .expired, concertID: Demo.concert))
+            #expect(try store.queueStatus(token: token) == QueueStatus(state: .expired, concertID: Demo.concert))
             await expectReason(.tokenExpired) { try store.balance(token: token) }
             await expectReason(.tokenExpired) {
                 try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 1)
@@ -60,10 +60,10 @@ import Testing
             let last = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             #expect(try await store.admitWaiting() == 0)
             harness.clock.advance(byMilliseconds: 60_000)
-            #expect(try await store.queueStatus(token: next.token).state == .waiting)
+            #expect(try store.queueStatus(token: next.token).state == .waiting)
             #expect(try await store.admitWaiting() == 1)
-            #expect(try await store.queueStatus(token: next.token) == QueueStatus(state: .active, expiresAtMs: harness.clock.now() + 60_000, concertID: Demo.concert))
-            #expect(try await store.queueStatus(token: last.token).position == 1)
+            #expect(try store.queueStatus(token: next.token) == QueueStatus(state: .active, expiresAtMs: harness.clock.now() + 60_000, concertID: Demo.concert))
+            #expect(try store.queueStatus(token: last.token).position == 1)
             #expect(try await store.admitWaiting() == 0)
         }
     }
@@ -75,8 +75,8 @@ import Testing
             let reservation = try await store.reserveSeat(token: buyer, concertID: Demo.concert, date: Demo.date, seatNumber: 20)
             _ = try await store.charge(token: buyer, amount: Demo.price, idempotencyKey: nil)
             _ = try await store.pay(token: buyer, reservationID: reservation.id)
-            #expect(try await store.queueStatus(token: buyer) == QueueStatus(state: .expired, concertID: Demo.concert))
-            #expect(try await store.queueStatus(token: next.token).state == .active)
+            #expect(try store.queueStatus(token: buyer) == QueueStatus(state: .expired, concertID: Demo.concert))
+            #expect(try store.queueStatus(token: next.token).state == .active)
         }
     }
 
@@ -89,7 +89,7 @@ import Testing
             await expectReason(.tokenNotActive) {
                 try await store.reserveSeat(token: first.token, concertID: Demo.concert, date: Demo.date, seatNumber: 1)
             }
-            #expect(try await store.balance(token: first.token) == 0)
+            #expect(try store.balance(token: first.token) == 0)
         }
     }
 
@@ -109,7 +109,7 @@ import Testing
             harness.clock.advance(byMilliseconds: 1_000)
             #expect(try await store.admitWaiting() == 1)
             for token in issued {
-                #expect(try await store.queueStatus(token: token.token).state == .active)
+                #expect(try store.queueStatus(token: token.token).state == .active)
             }
         }
     }
@@ -126,7 +126,7 @@ import Testing
             #expect(waiters[3].status.estimatedWaitMs == 120_000)
             // A minute later the short window is empty: the ten-minute window saw 2, so p × 300 s.
             harness.clock.advance(byMilliseconds: 60_000)
-            #expect(try await store.queueStatus(token: waiters[1].token).estimatedWaitMs == 600_000)
+            #expect(try store.queueStatus(token: waiters[1].token).estimatedWaitMs == 600_000)
             #expect(try await store.admitWaiting() == 2)
             harness.clock.advance(byMilliseconds: 1_000)
             let status = try store.queueStatus(token: waiters[3].token)

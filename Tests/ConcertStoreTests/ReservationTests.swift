@@ -22,7 +22,7 @@ import Testing
             #expect(seats.filter { !$0.isFree }.map(\.number) == [3])
             let dates = try store.availableDates(concertID: Demo.concert)
             #expect(dates.first { $0.date == Demo.date }?.freeSeats == 49)
-            #expect(try await store.reservations(token: token, reservationID: nil) == [reservation])
+            #expect(try store.reservations(token: token, reservationID: nil) == [reservation])
             #expect(try await store.audit().liveHolds == 1)
         }
     }
@@ -33,7 +33,7 @@ import Testing
             let first = try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 12)
             let again = try await store.reserveSeat(token: token, concertID: Demo.concert, date: Demo.date, seatNumber: 12)
             #expect(again == first)
-            #expect(try await store.reservations(token: token, reservationID: nil).count == 1)
+            #expect(try store.reservations(token: token, reservationID: nil).count == 1)
         }
     }
 
@@ -82,10 +82,10 @@ import Testing
             await expectReason(.seatAlreadyHeld) {
                 try await store.reserveSeat(token: rival, concertID: Demo.concert, date: Demo.date, seatNumber: 30)
             }
-            #expect(try await store.seats(concertID: Demo.concert, date: Demo.date)[29].isFree == false)
+            #expect(try store.seats(concertID: Demo.concert, date: Demo.date)[29].isFree == false)
             harness.clock.advance(byMilliseconds: 1)
-            #expect(try await store.seats(concertID: Demo.concert, date: Demo.date)[29].isFree)
-            #expect(try await store.reservations(token: holder, reservationID: held.id).first?.state == .lapsed)
+            #expect(try store.seats(concertID: Demo.concert, date: Demo.date)[29].isFree)
+            #expect(try store.reservations(token: holder, reservationID: held.id).first?.state == .lapsed)
             await expectReason(.holdExpired) { try await store.pay(token: holder, reservationID: held.id) }
             let taken = try await store.reserveSeat(token: rival, concertID: Demo.concert, date: Demo.date, seatNumber: 30)
             #expect(taken.id != held.id)
@@ -164,10 +164,10 @@ import Testing
             let waiting = try await store.issueToken(userID: UUID(), concertID: Demo.concert)
             let first = try await store.reserveSeat(token: owner, concertID: Demo.concert, date: Demo.date, seatNumber: 1)
             let second = try await store.reserveSeat(token: owner, concertID: Demo.concert, date: Demo.otherDate, seatNumber: 50)
-            #expect(try await store.reservations(token: owner, reservationID: nil) == [second, first])
-            #expect(try await store.reservations(token: owner, reservationID: second.id) == [second])
-            #expect(try await store.reservations(token: stranger, reservationID: nil) == [])
-            #expect(try await store.reservations(token: waiting.token, reservationID: nil) == [])
+            #expect(try store.reservations(token: owner, reservationID: nil) == [second, first])
+            #expect(try store.reservations(token: owner, reservationID: second.id) == [second])
+            #expect(try store.reservations(token: stranger, reservationID: nil) == [])
+            #expect(try store.reservations(token: waiting.token, reservationID: nil) == [])
             await expectReason(.reservationNotFound) { try store.reservations(token: stranger, reservationID: first.id) }
             await expectReason(.reservationNotFound) { try store.reservations(token: owner, reservationID: 9_999) }
             await expectReason(.reservationNotFound) { try await store.pay(token: stranger, reservationID: first.id) }

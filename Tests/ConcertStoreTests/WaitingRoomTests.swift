@@ -47,7 +47,7 @@ import Testing
             _ = try await store.charge(token: first.token, amount: 1_000, idempotencyKey: nil)
             await expectReason(.tokenWrongConcert) { try await store.pay(token: first.token, reservationID: held.id) }
             _ = try await store.pay(token: other.token, reservationID: held.id)
-            #expect(try await store.queueStatus(token: second.token).state == .waiting)
+            #expect(try store.queueStatus(token: second.token).state == .waiting)
         }
     }
 
@@ -74,17 +74,17 @@ import Testing
             let early = try await (0..<200).asyncMap { _ in try await store.issueToken(userID: UUID(), concertID: 10) }
             #expect(early.allSatisfy { $0.status.state == .preQueue && $0.status.position == 0 })
             #expect(early[0].status.opensAtMs == StoreHarness.start + 1_200_000)
-            #expect(try await store.saleLine(concertID: 10).waiting == 200)
+            #expect(try store.saleLine(concertID: 10).waiting == 200)
             harness.clock.advance(byMilliseconds: 600_000)
             let late = try await (0..<3).asyncMap { _ in try await store.issueToken(userID: UUID(), concertID: 10) }
             #expect(late.map(\.status.position) == [201, 202, 203])
             _ = try await store.admitWaiting(chunk: 64)
-            let positions = try await early.asyncMap { try store.queueStatus(token: $0.token).position }
+            let positions = try early.map { try store.queueStatus(token: $0.token).position }
             #expect(positions.sorted() == Array(1...200))
             #expect(positions != Array(1...200), "arrival order kept: the pre-queue was not shuffled")
-            #expect(try await late.asyncMap { try await store.queueStatus(token: $0.token).position } == [201, 202, 203])
+            #expect(try late.map { try store.queueStatus(token: $0.token).position } == [201, 202, 203])
             _ = try await store.admitWaiting(chunk: 64)
-            #expect(try await early.asyncMap { try await store.queueStatus(token: $0.token).position } == positions)
+            #expect(try early.map { try store.queueStatus(token: $0.token).position } == positions)
         }
     }
 
@@ -130,13 +130,13 @@ import Testing
                 _ = try await store.keepPresence()
             }
             for fan in [waiting[0], waiting[2], waiting[4]] {
-                #expect(try await store.queueStatus(token: fan.token).state == .abandoned)
+                #expect(try store.queueStatus(token: fan.token).state == .abandoned)
                 await expectReason(.tokenAbandoned) { try store.balance(token: fan.token) }
             }
-            #expect(try await present.asyncMap { try await store.queueStatus(token: $0.token).position } == [1, 2, 3])
+            #expect(try present.map { try store.queueStatus(token: $0.token).position } == [1, 2, 3])
             _ = try await store.leave(token: active.token)
-            #expect(try await store.queueStatus(token: present[0].token).state == .active)
-            #expect(try await store.queueStatus(token: present[1].token).position == 1)
+            #expect(try store.queueStatus(token: present[0].token).state == .active)
+            #expect(try store.queueStatus(token: present[1].token).position == 1)
             let again = try await store.issueToken(userID: waiting[0].userID, concertID: 10)
             #expect(again.token != waiting[0].token)
             #expect(again.status.position == 3)
@@ -152,8 +152,8 @@ import Testing
                 _ = try store.queueStatus(token: next.token)
                 _ = try await store.keepPresence()
             }
-            #expect(try await store.queueStatus(token: active.token).state == .expired)
-            #expect(try await store.queueStatus(token: next.token).state == .active)
+            #expect(try store.queueStatus(token: active.token).state == .expired)
+            #expect(try store.queueStatus(token: next.token).state == .active)
         }
     }
 
@@ -167,7 +167,7 @@ import Testing
             await expectReason(.tokenExpired) { try await store.leave(token: active.token) }
             let newcomer = try await store.issueToken(userID: UUID(), concertID: 10)
             #expect(newcomer.status.state == .active)
-            #expect(try await store.saleLine(concertID: 10).waiting == 0)
+            #expect(try store.saleLine(concertID: 10).waiting == 0)
         }
     }
 
@@ -193,7 +193,7 @@ import Testing
             }
             for _ in 0..<61 { try await tick() }
             let watched = fans[min(fans.count - 1, capped ? 200 : 60)]
-            let estimate = try #require(try await store.queueStatus(token: watched.token).estimatedWaitMs)
+            let estimate = try #require(try store.queueStatus(token: watched.token).estimatedWaitMs)
             var waited: Int64 = 0
             while try store.queueStatus(token: watched.token).state == .waiting {
                 try await tick()
@@ -231,7 +231,7 @@ import Testing
         }
         #expect(activeCount == 3)
         #expect(positions.sorted() == Array(1...37))
-        #expect(try await late.asyncMap { try await second.queueStatus(token: $0).position } == Array(38...57))
+        #expect(try late.map { try second.queueStatus(token: $0).position } == Array(38...57))
         _ = try await first.admitWaiting()
         #expect(try await first.audit().violations == [])
     }
@@ -254,8 +254,8 @@ import Testing
             _ = try await second?.keepPresence()
             _ = try await first.keepPresence()
         }
-        #expect(try await second?.queueStatus(token: mover.token).state == .waiting)
-        #expect(try await first.queueStatus(token: stayer.token).position == 2)
+        #expect(try second?.queueStatus(token: mover.token).state == .waiting)
+        #expect(try first.queueStatus(token: stayer.token).position == 2)
         second?.close()
         second = nil
         for _ in 0..<3 {
@@ -263,8 +263,8 @@ import Testing
             _ = try first.queueStatus(token: stayer.token)
             _ = try await first.keepPresence()
         }
-        #expect(try await first.queueStatus(token: mover.token).state == .abandoned)
-        #expect(try await first.queueStatus(token: stayer.token).position == 1)
+        #expect(try first.queueStatus(token: mover.token).state == .abandoned)
+        #expect(try first.queueStatus(token: stayer.token).position == 1)
         #expect(try await first.audit().violations == [])
     }
 
@@ -281,7 +281,7 @@ import Testing
         crashed.close()
         harness.clock.advance(byMilliseconds: 6_000)
         _ = try await survivor.keepPresence()
-        #expect(try await survivor.queueStatus(token: waiting.token).state == .abandoned)
-        #expect(try await survivor.queueStatus(token: active.token).state == .expired)
+        #expect(try survivor.queueStatus(token: waiting.token).state == .abandoned)
+        #expect(try survivor.queueStatus(token: active.token).state == .expired)
     }
 }

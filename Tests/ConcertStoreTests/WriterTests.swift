@@ -37,7 +37,7 @@ import Testing
         #expect(try await charges.failureReasons().allSatisfy { $0 == .storeBusy })
         let reopened = try harness.open()
         defer { reopened.close() }
-        #expect(try await reopened.balance(token: token) == Int64(landed) * 10)
+        #expect(try reopened.balance(token: token) == Int64(landed) * 10)
         #expect(try await reopened.audit().isHealthy)
     }
 }

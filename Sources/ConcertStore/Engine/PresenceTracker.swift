@@ -24,22 +24,35 @@ final class PresenceTracker: Sendable {
         var claims: [Int64: Int64] = [:]
     }
 
+    /// One thread's share of the memory (see ``ThreadOrdinal``): the event loops that hear fans never
+    /// wait for each other. A fan whose calls arrive on several threads is in several shards; the
+    /// latest hearing counts.
+    private final class Shard: Sendable {
+        let state = Mutex(State())
+    }
+
+    private static let shardCount = 16
     /// The name this process writes in `tokens.heard_by` and `servers`: new at every start.
     let serverID: String
-    private let state = Mutex(State())
+    private let shards: [Shard]
 
     /// A tracker for the process named `serverID`.
     init(serverID: String) {
         self.serverID = serverID
+        self.shards = (0..<Self.shardCount).map { _ in Shard() }
     }
 
     /// How many fans this process is hearing.
-    var count: Int { state.withLock { $0.fans.count } }
+    var count: Int {
+        var seqs = Set<Int64>()
+        for shard in shards { shard.state.withLock { seqs.formUnion($0.fans.keys) } }
+        return seqs.count
+    }
 
     /// Records a call from the holder of token `seq`, whose row names `heardBy` as its listener; queues a
     /// claim when that is not this process.
     func heard(seq: Int64, concertID: Int64, heardBy: String, silenceLimitMs: Int64, now: Int64) {
-        state.withLock { state in
+        shards[ThreadOrdinal.current % Self.shardCount].state.withLock { state in
             state.fans[seq] = Fan(concertID: concertID, lastHeardMs: now, silenceLimitMs: silenceLimitMs)
             if heardBy != serverID { state.claims[seq] = now }
         }
@@ -47,28 +60,41 @@ final class PresenceTracker: Sendable {
 
     /// Takes the queued claims (token seq → when heard).
     func takeClaims() -> [Int64: Int64] {
-        state.withLock { state in
-            defer { state.claims = [:] }
-            return state.claims
+        var claims: [Int64: Int64] = [:]
+        for shard in shards {
+            let taken = shard.state.withLock { state in
+                defer { state.claims = [:] }
+                return state.claims
+            }
+            claims.merge(taken, uniquingKeysWith: max)
         }
+        return claims
     }
 
-    /// The fans silent past their limit at `now`.
+    /// The fans silent past their limit at `now`, as last heard on any thread.
     func silent(now: Int64) -> [(seq: Int64, fan: Fan)] {
-        state.withLock { state in
-            state.fans.compactMap { seq, fan in now - fan.lastHeardMs >= fan.silenceLimitMs ? (seq, fan) : nil }
+        var latest: [Int64: Fan] = [:]
+        for shard in shards {
+            shard.state.withLock { state in
+                latest.merge(state.fans) { old, new in new.lastHeardMs > old.lastHeardMs ? new : old }
+            }
         }
+        return latest.compactMap { seq, fan in now - fan.lastHeardMs >= fan.silenceLimitMs ? (seq, fan) : nil }
     }
 
     /// Forgets `seq` unless it was heard after `heardMs` (a call raced the sweep).
     func forget(_ seq: Int64, unlessHeardAfter heardMs: Int64) {
-        state.withLock { state in
-            if let fan = state.fans[seq], fan.lastHeardMs <= heardMs { state.fans[seq] = nil }
+        for shard in shards {
+            shard.state.withLock { state in
+                if let fan = state.fans[seq], fan.lastHeardMs <= heardMs { state.fans[seq] = nil }
+            }
         }
     }
 
     /// Sets the silence limit of `seq` (its state changed) unless it was forgotten.
     func setSilenceLimit(_ seq: Int64, _ limitMs: Int64) {
-        state.withLock { state in state.fans[seq]?.silenceLimitMs = limitMs }
+        for shard in shards {
+            shard.state.withLock { state in state.fans[seq]?.silenceLimitMs = limitMs }
+        }
     }
 }

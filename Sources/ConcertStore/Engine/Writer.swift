@@ -118,6 +118,7 @@ final class Writer: @unchecked Sendable {
             }
             return
         }
+        CommitGeneration.advance()
         if connection.totalChanges != changesBefore { health.recordCommit() }
         for outcome in outcomes {
             outcome.deliver()

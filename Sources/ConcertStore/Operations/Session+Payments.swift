@@ -1,12 +1,15 @@
 import ConcertDomain
+import Foundation
 
 extension Session {
     /// The token's (waiting or active) user's balance.
     func balance(token: String) throws -> Int64 {
-        let holder = try liveToken(token)
-        let balance = try db.first(
-            "SELECT balance FROM accounts WHERE user_id = ?1", holder.userID, read: { $0.int64(0) })
-        return balance ?? 0
+        try accountBalance(userID: try liveToken(token).userID)
+    }
+
+    /// The user's balance; 0 without an account.
+    private func accountBalance(userID: UUID) throws -> Int64 {
+        try db.first("SELECT balance FROM accounts WHERE user_id = ?1", userID, read: { $0.int64(0) }) ?? 0
     }
 
     /// Write: adds `amount` (validated by the caller) to the token's (waiting or active) user's balance.
@@ -27,20 +30,20 @@ extension Session {
             return earlier
         }
         try Self.requireLive(holder.state(now: now))
-        guard let balance = try db.first(
-            """
-            INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)
-            ON CONFLICT (user_id) DO UPDATE SET balance = balance + excluded.balance
-            WHERE balance <= ?3 - excluded.balance
-            RETURNING balance
-            """, holder.userID, amount, MoneyPolicy.maxBalance, read: { $0.int64(0) })
+        guard
+            try db.execute(
+                """
+                INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)
+                ON CONFLICT (user_id) DO UPDATE SET balance = balance + excluded.balance
+                WHERE balance <= ?3 - excluded.balance
+                """, holder.userID, amount, MoneyPolicy.maxBalance) == 1
         else { throw ConcertError(.balanceLimitExceeded) }
-        guard let chargeID = try db.first(
+        let balance = try accountBalance(userID: holder.userID)
+        let chargeID = try db.insert(
             """
             INSERT INTO charges (user_id, amount, balance_after, idempotency_key, charged_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id
-            """, holder.userID, amount, balance, idempotencyKey, now, read: { $0.int64(0) })
-        else { throw StorageError.inconsistency("charge insert returned no id") }
+            VALUES (?1, ?2, ?3, ?4, ?5)
+            """, holder.userID, amount, balance, idempotencyKey, now)
         return ChargeReceipt(chargeID: chargeID, amount: amount, balance: balance, replayed: false)
     }
 
@@ -63,16 +66,17 @@ extension Session {
         guard reservation.expiresAtMs > now else { throw ConcertError(.holdExpired) }
         try db.execute(
             "INSERT INTO accounts (user_id, balance) VALUES (?1, 0) ON CONFLICT (user_id) DO NOTHING", holder.userID)
-        guard let balance = try db.first(
-            "UPDATE accounts SET balance = balance - ?1 WHERE user_id = ?2 AND balance >= ?1 RETURNING balance",
-            reservation.price, holder.userID, read: { $0.int64(0) })
+        guard
+            try db.execute(
+                "UPDATE accounts SET balance = balance - ?1 WHERE user_id = ?2 AND balance >= ?1",
+                reservation.price, holder.userID) == 1
         else { throw ConcertError(.insufficientBalance) }
-        guard let paymentID = try db.first(
+        let balance = try accountBalance(userID: holder.userID)
+        let paymentID = try db.insert(
             """
             INSERT INTO payments (reservation_id, user_id, amount, balance_after, paid_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id
-            """, reservationID, holder.userID, reservation.price, balance, now, read: { $0.int64(0) })
-        else { throw StorageError.inconsistency("payment insert returned no id") }
+            VALUES (?1, ?2, ?3, ?4, ?5)
+            """, reservationID, holder.userID, reservation.price, balance, now)
         try expectOneChange(
             db.execute("UPDATE reservations SET paid_ms = ?1 WHERE id = ?2 AND paid_ms IS NULL", now, reservationID),
             "reservation \(reservationID) was not payable")

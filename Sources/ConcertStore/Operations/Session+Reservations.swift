@@ -30,13 +30,11 @@ extension Session {
             throw ConcertError(.holdLimitReached)
         }
         let expires = now + holdPolicy.holdDurationMs
-        guard let reservationID = try db.first(
+        let reservationID = try db.insert(
             """
             INSERT INTO reservations (user_id, concert_id, date, seat_number, price, held_ms, expires_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id
-            """, holder.userID, concertID, date, seatNumber, seat.price, now, expires,
-            read: { $0.int64(0) })
-        else { throw StorageError.inconsistency("reservation insert returned no id") }
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """, holder.userID, concertID, date, seatNumber, seat.price, now, expires)
         let won = try db.execute(
             """
             UPDATE seats SET hold_reservation_id = ?1, hold_expires_ms = ?2

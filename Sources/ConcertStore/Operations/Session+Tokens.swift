@@ -156,9 +156,8 @@ extension Session {
     /// Write: a new token at the back of the sale's line, behind the whole pre-queue.
     private func joinLine(userID: UUID, concertID: Int64) throws -> String {
         try fixPreQueue(concertID: concertID)
-        guard let place = try db.first(
-            "UPDATE sales SET last_place = last_place + 1 WHERE concert_id = ?1 RETURNING last_place", concertID,
-            read: { $0.int64(0) })
+        guard try db.execute("UPDATE sales SET last_place = last_place + 1 WHERE concert_id = ?1", concertID) == 1,
+            let place = try db.first("SELECT last_place FROM sales WHERE concert_id = ?1", concertID, read: { $0.int64(0) })
         else { throw StorageError.inconsistency("sale \(concertID) vanished") }
         let token = AccessToken.generate()
         try db.execute(

@@ -37,11 +37,6 @@ extension Connection {
         try execute("RELEASE job")
     }
 
-    /// Runs `body` in a deferred read transaction (one consistent snapshot), committing afterwards.
-    func readTransaction<Result>(_ body: () throws -> Result) throws -> Result {
-        try transaction(begin: beginDeferred, body)
-    }
-
     /// Runs `body` in a write transaction (BEGIN IMMEDIATE), committing afterwards or rolling back on error.
     func writeTransaction<Result>(_ body: () throws -> Result) throws -> Result {
         try transaction(begin: beginImmediate, body)

@@ -27,6 +27,7 @@ final class Connection {
     /// Opens (creating if needed) the database at `path` with foreign keys on, synchronous=FULL, the given
     /// busy timeout and the settings of `role`.
     init(path: String, busyTimeoutMs: Int32, role: Role) throws {
+        _ = Self.configureOnce
         var opened: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &opened, flags, nil)
@@ -41,6 +42,11 @@ final class Connection {
         sqlite3_busy_timeout(db, busyTimeoutMs)
         try executeScript("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; " + role.pragmas)
     }
+
+    /// SQLite's process-wide settings, made before the first connection opens (see the shim).
+    private static let configureOnce: Void = {
+        _ = concert_sqlite3_disable_memory_statistics()
+    }()
 
     deinit {
         close()
@@ -77,6 +83,13 @@ final class Connection {
         try statement.bind(repeat each values)
         while try statement.step() {}
         return Int(sqlite3_changes(db))
+    }
+
+    /// Runs the INSERT `sql` with `values` and returns the new row's id. (Not `RETURNING`: SQLite
+    /// collects a `RETURNING` statement's rows in a temporary b-tree, which costs more than the insert.)
+    func insert<each Value: SQLBindable>(_ sql: StaticString, _ values: repeat each Value) throws -> Int64 {
+        try execute(sql, repeat each values)
+        return sqlite3_last_insert_rowid(db)
     }
 
     /// Runs `sql` with `values` and reads its first row with `read`; nil when there is no row.
