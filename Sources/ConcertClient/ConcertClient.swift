@@ -119,18 +119,15 @@ public final class ConcertClient: RPCCaller, Sendable {
         if rpc.descriptor == AuthService.issueToken.descriptor, let jwt = storedAuthorization.withLock({ $0 }) {
             metadata.append(MetadataEntry(key: MetadataKey.authorization, value: "Bearer \(jwt)"))
         }
-        let envelope = RequestEnvelope(
-            method: rpc.descriptor.path,
-            metadata: metadata,
-            timeoutMs: timeout.envelopeMilliseconds,
-            payload: request.serializedBytes())
         let connection = try await slot.connection()
-        let answer = try await connection.send(envelope, timeout: timeout).get()
+        let answer = try await connection.send(
+            method: rpc.descriptor.path, metadata: metadata, request: request, timeout: timeout
+        ).get()
         guard answer.code == .ok else {
             throw RPCError(code: answer.code, reason: answer.reason, message: answer.message)
         }
         do {
-            return try Response(serializedBytes: answer.payload)
+            return try Response(buffer: answer.payload)
         } catch {
             throw .malformedResponse("\(error)")
         }

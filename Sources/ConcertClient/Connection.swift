@@ -1,4 +1,5 @@
 import ConcertProtocol
+import ConcertRPC
 import NIOCore
 import NIOPosix
 
@@ -6,10 +7,12 @@ import NIOPosix
 final class Connection: Sendable {
     private let channel: any Channel
     private let pending: PendingCalls
+    private let outbound: OutboundQueue
 
     private init(channel: any Channel, pending: PendingCalls) {
         self.channel = channel
         self.pending = pending
+        self.outbound = OutboundQueue(channel: channel)
     }
 
     deinit {
@@ -27,6 +30,7 @@ final class Connection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)),
+                        FlushCoalescer(),
                         ResponseHandler(pending: pending),
                     ])
                 }
@@ -38,33 +42,31 @@ final class Connection: Sendable {
     /// True once the connection has failed or closed; calls then need a new connection.
     var isClosed: Bool { pending.failure != nil }
 
-    /// Sends `envelope` under a fresh id and waits for its answer, at most `timeout`.
+    /// Sends `request` to `method` under a fresh id and waits for its answer, at most `timeout`.
     ///
-    /// The deadline timer and the write go to the event loop in one task; the pipeline's
-    /// flush coalescing sends a burst of concurrent calls together.
-    func send(_ envelope: RequestEnvelope, timeout: Duration) async -> PendingCalls.Outcome {
-        var envelope = envelope
+    /// The frame is encoded on the calling thread and queued; the calls of a burst reach the event loop
+    /// in one task and leave in one flush.
+    func send(
+        method: String, metadata: [MetadataEntry], request: some ProtoMessage, timeout: Duration
+    ) async -> PendingCalls.Outcome {
         let id = pending.makeID()
-        envelope.id = id
-        var buffer = channel.allocator.buffer(capacity: 64 + envelope.payload.count)
-        FrameParser.writeFrame(envelope, into: &buffer)
-        let frame = buffer
+        var frame = channel.allocator.buffer(capacity: 128)
+        RequestFrame.write(
+            id: id, method: method, metadata: metadata, timeoutMs: timeout.envelopeMilliseconds, request: request,
+            into: &frame)
         let pending = self.pending
-        let channel = self.channel
+        let outbound = self.outbound
+        let eventLoop = channel.eventLoop
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                pending.register(id, continuation)
+                if let deadline = pending.register(id, continuation, timeout: timeout) {
+                    Self.armTimer(at: deadline, pending: pending, eventLoop: eventLoop)
+                }
                 if Task.isCancelled {
                     pending.complete(id, with: .failure(.cancelled))
                     return
                 }
-                channel.eventLoop.execute {
-                    let deadline = channel.eventLoop.scheduleTask(in: timeout.timeAmount) {
-                        pending.complete(id, with: .failure(.deadlineExceeded(after: timeout)))
-                    }
-                    pending.attach(deadline, to: id)
-                    channel.writeAndFlush(frame, promise: nil)
-                }
+                outbound.enqueue(frame)
             }
         } onCancel: {
             pending.complete(id, with: .failure(.cancelled))
@@ -74,5 +76,15 @@ final class Connection: Sendable {
     /// Closes the connection; calls still waiting fail with CONNECTION_CLOSED.
     func close() async {
         try? await channel.close()
+    }
+
+    /// Arms the connection's deadline timer for `deadline`; when it fires it fails the calls due and
+    /// re-arms itself for the next deadline, if any.
+    private static func armTimer(at deadline: NIODeadline, pending: PendingCalls, eventLoop: any EventLoop) {
+        eventLoop.scheduleTask(deadline: deadline) {
+            if let next = pending.expire(now: .now(), firing: deadline) {
+                armTimer(at: next, pending: pending, eventLoop: eventLoop)
+            }
+        }
     }
 }

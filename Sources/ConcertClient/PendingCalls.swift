@@ -2,24 +2,28 @@ import ConcertProtocol
 import NIOCore
 import Synchronization
 
-/// The calls of one connection that wait for their answers, by request id.
+/// The calls of one connection that wait for their answers, by request id, with their deadlines.
 ///
-/// Every call is completed exactly once: by its answer, its local deadline, its task's
-/// cancellation, or the connection failing — whichever comes first removes the entry
-/// and resumes the caller; the others find nothing and do nothing.
+/// Every call is completed exactly once: by its answer, its deadline, its task's cancellation, or the
+/// connection failing — whichever comes first removes the entry and resumes the caller; the others
+/// find nothing and do nothing. One timer per connection serves every deadline: it is armed for the
+/// earliest one, and a call whose deadline is later than the armed timer's (the usual case, with one
+/// timeout for all calls) arms nothing.
 final class PendingCalls: Sendable {
     /// What a waiting call is resumed with.
-    typealias Outcome = Result<ResponseEnvelope, RPCError>
+    typealias Outcome = Result<IncomingResponse, RPCError>
 
     private struct Entry {
         var continuation: CheckedContinuation<Outcome, Never>
-        var deadline: Scheduled<Void>?
+        var deadline: NIODeadline
+        var timeout: Duration
     }
 
     private struct State {
         var nextID: UInt64 = 1
         var entries: [UInt64: Entry] = [:]
         var failure: RPCError?
+        var armed: NIODeadline?
     }
 
     private let state = Mutex(State())
@@ -35,32 +39,50 @@ final class PendingCalls: Sendable {
         }
     }
 
-    /// Registers the caller waiting for the answer to `id`; when the connection has
-    /// already failed the caller is resumed at once with that failure.
-    func register(_ id: UInt64, _ continuation: CheckedContinuation<Outcome, Never>) {
-        let failure = state.withLock { state -> RPCError? in
-            if let failure = state.failure { return failure }
-            state.entries[id] = Entry(continuation: continuation)
-            return nil
+    /// Registers the caller waiting for the answer to `id` until `timeout` from now; when the connection
+    /// has already failed the caller is resumed at once with that failure. Returns the deadline a timer
+    /// must be armed for, when this call's is the earliest.
+    func register(_ id: UInt64, _ continuation: CheckedContinuation<Outcome, Never>, timeout: Duration) -> NIODeadline? {
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let (failure, arm) = state.withLock { state -> (RPCError?, NIODeadline?) in
+            if let failure = state.failure { return (failure, nil) }
+            state.entries[id] = Entry(continuation: continuation, deadline: deadline, timeout: timeout)
+            guard state.armed.map({ deadline < $0 }) ?? true else { return (nil, nil) }
+            state.armed = deadline
+            return (nil, deadline)
         }
         if let failure { continuation.resume(returning: .failure(failure)) }
+        return arm
     }
 
-    /// Attaches the local deadline timer to the call `id`, or cancels the timer when the
-    /// call has already completed.
-    func attach(_ deadline: Scheduled<Void>, to id: UInt64) {
-        let attached = state.withLock { state in
-            guard state.entries[id] != nil else { return false }
-            state.entries[id]?.deadline = deadline
-            return true
+    /// Fails the calls whose deadline passed by `now` (a timer armed for `firing` fired); returns the
+    /// deadline to arm the next timer for, if one is needed.
+    func expire(now: NIODeadline, firing: NIODeadline) -> NIODeadline? {
+        let (expired, arm) = state.withLock { state -> ([Entry], NIODeadline?) in
+            var expired: [Entry] = []
+            var next: NIODeadline?
+            for (id, entry) in state.entries {
+                if entry.deadline <= now {
+                    expired.append(entry)
+                    state.entries[id] = nil
+                } else if next.map({ entry.deadline < $0 }) ?? true {
+                    next = entry.deadline
+                }
+            }
+            // Another timer, armed for an earlier deadline since, serves the rest.
+            guard state.armed == firing || state.armed == nil else { return (expired, nil) }
+            state.armed = next
+            return (expired, next)
         }
-        if !attached { deadline.cancel() }
+        for entry in expired {
+            entry.continuation.resume(returning: .failure(.deadlineExceeded(after: entry.timeout)))
+        }
+        return arm
     }
 
     /// Completes the call `id` with `outcome`, if it is still waiting.
     func complete(_ id: UInt64, with outcome: Outcome) {
         guard let entry = state.withLock({ $0.entries.removeValue(forKey: id) }) else { return }
-        entry.deadline?.cancel()
         entry.continuation.resume(returning: outcome)
     }
 
@@ -74,7 +96,6 @@ final class PendingCalls: Sendable {
             return Array(state.entries.values)
         }
         for entry in entries {
-            entry.deadline?.cancel()
             entry.continuation.resume(returning: .failure(error))
         }
     }

@@ -77,7 +77,8 @@ struct MixBenchReport {
         ])
     }
 
-    private static func json(_ stats: MethodStats, seconds: Double) -> JSONValue {
+    /// One method's statistics as JSON: calls, outcomes, throughput over `seconds` and latency percentiles.
+    static func json(_ stats: MethodStats, seconds: Double) -> JSONValue {
         let latency = stats.latency
         return .object([
             ("calls", .int(stats.calls)),

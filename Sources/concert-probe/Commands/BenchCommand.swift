@@ -24,6 +24,12 @@ struct BenchCommand: AsyncParsableCommand {
             seats of one date (reserve a random free seat until one holds, then charge and pay), then checks \
             with GetReservation and ListAvailableSeats that no seat was held or sold twice. A violation exits 1. \
             Seats sold in a run stay sold: use a fresh database for each contention run.
+
+            --scenario fans opens F connections, one fan on each with its own token, and has every fan poll \
+            GetQueueStatus once per --period seconds at a random phase: the sale-day traffic of fans who each \
+            hold a connection and look now and then. It reports the polls' latency and, with --server-pid, the \
+            server's CPU per poll and memory per fan (from /proc). Start the server with --max-active 0 so the \
+            fans wait, and keep F below both processes' open-file limits.
             """))
 
     /// The benchmark to run.
@@ -32,11 +38,13 @@ struct BenchCommand: AsyncParsableCommand {
         case mix
         /// The seat contention race.
         case contention
+        /// Many fans, each on its own connection, polling now and then.
+        case fans
     }
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "mix or contention.")
+    @Option(help: "mix, contention or fans.")
     var scenario = Scenario.mix
 
     @Option(help: "C: how many connections.")
@@ -54,8 +62,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The operations and their weights, name=weight separated by commas.")
     var mix = BenchMix.standard
 
-    @Option(help: "F: how many fans race in the contention scenario.")
+    @Option(help: "F: how many fans race in the contention scenario, or poll in the fans scenario.")
     var fans = 200
+
+    @Option(help: "How often each fan polls in the fans scenario, in seconds.")
+    var period: Double = 10
+
+    @Option(name: .customLong("server-pid"), help: "The server's process id, to report its CPU and memory (fans scenario).")
+    var serverPID: Int32?
 
     @Option(help: "The concert whose sale the fans queue and buy in; the first open sale's by default.")
     var concert: Int64?
@@ -67,9 +81,14 @@ struct BenchCommand: AsyncParsableCommand {
         guard connections > 0, inFlight > 0 else { throw ValidationError("--connections and --in-flight must be positive.") }
         guard duration > 0, warmup >= 0 else { throw ValidationError("--duration must be positive, --warmup not negative.") }
         guard fans > 0 else { throw ValidationError("--fans must be positive.") }
+        guard period > 0 else { throw ValidationError("--period must be positive.") }
     }
 
     func run() async throws {
+        if scenario == .fans {
+            try await runFans()
+            return
+        }
         let clients = try await connectAll()
         do {
             try await run(on: clients)
@@ -90,6 +109,8 @@ struct BenchCommand: AsyncParsableCommand {
             let result = try await answer { () throws(RPCError) in try await MixBench(plan: plan).run(clients: clients) }
             let report = MixBenchReport(result: result)
             Console.line(json ? report.json.prettyPrinted : report.table)
+        case .fans:
+            preconditionFailure("the fans scenario connects its own clients")
         case .contention:
             let result = try await ContentionBench(fans: fans, concertID: concert).run(clients: clients)
             let report = ContentionReport(result: result)
@@ -98,6 +119,19 @@ struct BenchCommand: AsyncParsableCommand {
                 throw .checkFailed("\(result.verification.violations.count) violations")
             }
         }
+    }
+
+    private func runFans() async throws(ProbeFailure) {
+        let chosen = try await connection.withClient { client throws(ProbeFailure) in
+            try await SaleChoice.concert(concert, with: client)
+        }
+        let plan = FanPollBench.Plan(
+            fans: fans, period: .milliseconds(Int64(period * 1000)), duration: .milliseconds(Int64(duration * 1000)),
+            warmup: .milliseconds(Int64(warmup * 1000)), concertID: chosen.id, serverPID: serverPID)
+        let options = connection
+        let result = try await FanPollBench(plan: plan, connect: { () throws(ProbeFailure) in try await options.connect() }).run()
+        let report = FanPollReport(result: result)
+        Console.line(json ? report.json.prettyPrinted : report.text)
     }
 
     private func connectAll() async throws(ProbeFailure) -> [ConcertClient] {
