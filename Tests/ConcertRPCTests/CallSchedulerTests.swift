@@ -146,17 +146,18 @@ struct CallSchedulerTests {
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 
-    @Test("an idle connection with nothing running is closed; one with a call running is not")
+    @Test("an idle connection with nothing running is closed after its last flush; one with a call running is not")
     func idleConnection() throws {
-        let (busy, _, _) = try makeChannel()
+        let (busy, busySocket, _) = try makeChannel()
         try busy.writeInbound(call(8, "/later"))
         busy.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
         busy.embeddedEventLoop.run()
-        #expect(busy.isActive)
+        #expect(busySocket.closeRequests == 0)
         _ = try busy.finish(acceptAlreadyClosed: true)
-        let (idle, _, _) = try makeChannel()
+        let (idle, idleSocket, _) = try makeChannel()
         idle.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
         idle.embeddedEventLoop.run()
-        #expect(!idle.isActive)
+        #expect(idleSocket.closeRequests == 1)
+        _ = try idle.finish(acceptAlreadyClosed: true)
     }
 }

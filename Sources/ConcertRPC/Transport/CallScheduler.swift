@@ -59,14 +59,11 @@ final class CallScheduler: ChannelDuplexHandler {
         }
         pendingBytes += cost
         let pending = PendingCall(requestID: call.id, cost: cost)
-        if call.timeoutMs > 0,
-            let arm = deadlines.add(pending, deadline: context.eventLoop.now + .milliseconds(Int64(call.timeoutMs)))
-        {
-            armDeadlineTimer(at: arm, context: context)
-        }
+        let deadline = call.timeoutMs > 0 ? context.eventLoop.now + .milliseconds(Int64(call.timeoutMs)) : nil
         if running < limits.maxInFlight {
-            start(call, pending: pending, context: context)
+            start(call, pending: pending, deadline: deadline, context: context)
         } else {
+            track(pending, deadline: deadline, context: context)
             waiting.append((call, pending))
         }
     }
@@ -100,21 +97,25 @@ final class CallScheduler: ChannelDuplexHandler {
             guard running == 0, waiting.isEmpty, !closed else { return }
             logger.debug("closing idle connection")
             closed = true
-            context.close(promise: nil)
+            // The last answer may still wait for its coalesced flush: send it before closing.
+            context.triggerUserOutboundEvent(CloseAfterFlushing(), promise: nil)
         default:
             context.fireUserInboundEventTriggered(event)
         }
     }
 
     /// Dispatches `call`; its answer is written now when the reply is ready, else when it
-    /// completes, unless `pending` was already answered (its deadline passed first).
-    private func start(_ call: IncomingCall, pending: PendingCall, context: ChannelHandlerContext) {
+    /// completes, unless `pending` was already answered (its `deadline` passed first). Only a call
+    /// left waiting needs its deadline watched: one answered at once cannot miss it, so the calls
+    /// served on the event loop never touch a timer.
+    private func start(_ call: IncomingCall, pending: PendingCall, deadline: NIODeadline?, context: ChannelHandlerContext) {
         running += 1
         let reply = dispatch(call)
         if case .ready(let result) = reply.state {
             finish(pending, result, context: context)
             return
         }
+        track(pending, deadline: deadline, context: context)
         let bound = NIOLoopBound((scheduler: self, context: context, pending: pending), eventLoop: context.eventLoop)
         reply.whenComplete { result in
             if bound.eventLoop.inEventLoop {
@@ -142,10 +143,16 @@ final class CallScheduler: ChannelDuplexHandler {
                 release(next.pending)
                 continue
             }
-            start(next.call, pending: next.pending, context: context)
+            start(next.call, pending: next.pending, deadline: nil, context: context)
         }
         resumeReadingIfPossible(context: context)
         closeIfDrained(context: context)
+    }
+
+    /// Watches `deadline` for `pending`, arming the connection's timer when it is the earliest.
+    private func track(_ pending: PendingCall, deadline: NIODeadline?, context: ChannelHandlerContext) {
+        guard let deadline, let arm = deadlines.add(pending, deadline: deadline) else { return }
+        armDeadlineTimer(at: arm, context: context)
     }
 
     private func armDeadlineTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {

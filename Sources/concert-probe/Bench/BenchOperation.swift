@@ -62,8 +62,9 @@ struct BenchMix: ExpressibleByArgument, Sendable, CustomStringConvertible {
     var defaultValueDescription: String { description }
 
     /// An operation drawn at random with the mix's weights.
-    func draw() -> BenchOperation {
-        var ticket = Int.random(in: 0..<weights.reduce(0) { $0 + $1.weight })
+    func draw(using generator: inout some RandomNumberGenerator) -> BenchOperation {
+        guard weights.count > 1 else { return weights[0].operation }
+        var ticket = Int.random(in: 0..<weights.reduce(0) { $0 + $1.weight }, using: &generator)
         for (operation, weight) in weights {
             if ticket < weight { return operation }
             ticket -= weight

@@ -52,13 +52,14 @@ struct MixBench {
                 let recorder = recorders[index % recorders.count]
                 group.addTask {
                     var fan = BenchFan(identity: identity, targets: targets)
+                    var generator = SplitMix64()
                     while true {
                         let started = ContinuousClock.now
                         guard started < end else {
                             await fan.identity.leave()
                             return
                         }
-                        let outcome = await fan.perform(mix.draw())
+                        let outcome = await fan.perform(mix.draw(using: &generator))
                         if started >= recordFrom {
                             recorder.record(outcome.method, latency: outcome.latency, error: outcome.error)
                         }
