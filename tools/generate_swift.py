@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Generates the Swift layer of ConcertProtocol from protoc's descriptor set.
 
-Usage: generate_swift.py DESCRIPTOR_SET OUTPUT_DIR RPC_OUTPUT_DIR PROTO_DIGEST
+Usage: generate_swift.py DESCRIPTOR_SET OUTPUT_DIR RPC_OUTPUT_DIR DOMAIN_OUTPUT_DIR PROTOCOL_MD PROTO_DIGEST
 
 For every message it writes a Swift value type with a bridge to the C struct
 that protoc-c generated; for every enum a Swift enum; for every service a method
 table and typed client calls (into OUTPUT_DIR, ConcertProtocol), and a server
-handler protocol with its routes (into RPC_OUTPUT_DIR, ConcertRPC).
+handler protocol with its routes (into RPC_OUTPUT_DIR, ConcertRPC). From the
+tags in comments (@code, @domain, @token) it writes each reason's status code,
+the domain's reasons with their categories (into DOMAIN_OUTPUT_DIR,
+ConcertDomain), each method's need for a token, and the reasons table between
+the markers of PROTOCOL_MD.
 Comments in the .proto files become `///` doc comments.
 """
 
@@ -75,15 +79,27 @@ class Model:
     def __init__(self, fds):
         self.files = [f for f in fds.file]
         self.comments = {}
+        self.tags = {}
         self.messages = []
         self.enums = []
         self.services = []
         for f in self.files:
             pkg = f.package
             for loc in f.source_code_info.location:
-                text = loc.leading_comments.strip("\n")
+                lines = loc.leading_comments.strip("\n").splitlines()
+                tags = {}
+                for line in lines:
+                    if line.strip().startswith("@"):
+                        words = line.split()
+                        for i, word in enumerate(words):
+                            if word.startswith("@"):
+                                value = words[i + 1] if i + 1 < len(words) and not words[i + 1].startswith("@") else True
+                                tags[word[1:]] = value
+                text = "\n".join(line for line in lines if not line.strip().startswith("@"))
                 if text:
                     self.comments[(f.name, tuple(loc.path))] = text
+                if tags:
+                    self.tags[(f.name, tuple(loc.path))] = tags
             for i, m in enumerate(f.message_type):
                 self.messages.append((f, pkg, m, (4, i)))
             for i, e in enumerate(f.enum_type):
@@ -99,6 +115,12 @@ class Model:
         if not text:
             raise SystemExit(f"missing comment for {f.name} {path}: every element of proto/ needs one")
         return "".join(f"{indent}/// {line.strip()}".rstrip() + "\n" for line in text.splitlines())
+
+    def tag(self, f, path, name):
+        return self.tags.get((f.name, tuple(path)), {}).get(name)
+
+    def plain_doc(self, f, path):
+        return " ".join(line.strip() for line in self.comments.get((f.name, tuple(path)), "").splitlines())
 
     def c_type(self, pkg, name):
         return f"{self.c_prefix[pkg]}__{name}"
@@ -221,6 +243,17 @@ def gen_enum(model, f, pkg, e, path):
     out.append("        }")
     out.append("    }")
     out.append("")
+    if name == "ErrorReason":
+        out.append("    /// The status code this reason travels with (`@code` in the .proto file); OK for none.")
+        out.append("    public var statusCode: StatusCode {")
+        out.append("        switch self {")
+        for i, v in enumerate(e.value):
+            code = model.tag(f, path + (2, i), "code") or "OK"
+            out.append(f"        case .{enum_case(name, v.name).strip('`')}: .{enum_case('StatusCode', 'STATUS_CODE_' + code).strip('`')}")
+        out.append("        case .unrecognized: .unknown")
+        out.append("        }")
+        out.append("    }")
+        out.append("")
     out.append("    /// Finds the value with this `name`, or nil.")
     out.append("    public init?(name: String) {")
     out.append("        switch name {")
@@ -330,7 +363,9 @@ def gen_service(model, f, pkg, s, path, messages_by_name):
         out.append(model.doc(f, path + (2, i), "    ").rstrip("\n"))
         req, res = short(meth.input_type), short(meth.output_type)
         out.append(f"    public static let {camel(c_snake(meth.name))} = RPC<{req}, {res}>(")
-        out.append(f"        service: name, method: \"{meth.name}\", requestType: {req}.protoName, responseType: {res}.protoName)")
+        token = "true" if model.tag(f, path + (2, i), "token") else "false"
+        out.append(f"        service: name, method: \"{meth.name}\", requestType: {req}.protoName, responseType: {res}.protoName,")
+        out.append(f"        requiresToken: {token})")
     out.append("")
     out.append("    /// The service and its methods, in declaration order.")
     methods = ", ".join(f"{camel(c_snake(meth.name))}.descriptor" for meth in s.method)
@@ -395,13 +430,72 @@ def gen_handler(model, f, pkg, s, path):
     return "\n".join(out) + "\n"
 
 
+KINDS = {"INTERNAL": "internalError"}
+
+
+def gen_domain_reasons(model, sources):
+    """The domain's reasons: the ErrorReason values tagged @domain, with their category from @code."""
+    f, pkg, e, path = next(item for item in model.enums if item[2].name == "ErrorReason")
+    out = [HEADER.format(sources=sources)]
+    out.append("extension ConcertError {")
+    out.append("    /// The stable machine-readable reason of a failure; the raw value is sent on the wire. Generated from")
+    out.append("    /// the `ErrorReason` values of proto/ tagged `@domain`, each with the category of its `@code`.")
+    out.append("    public enum Reason: String, Sendable, CaseIterable {")
+    kinds = []
+    for i, v in enumerate(e.value):
+        if not model.tag(f, path + (2, i), "domain"):
+            continue
+        wire = strip_prefix("ErrorReason", v.name)
+        case = enum_case("ErrorReason", v.name)
+        code = model.tag(f, path + (2, i), "code")
+        kinds.append((case, KINDS.get(code, camel(code))))
+        out.append(model.doc(f, path + (2, i), "        ").rstrip("\n"))
+        out.append(f"        case {case} = \"{wire}\"")
+    out.append("")
+    out.append("        /// The category this reason belongs to.")
+    out.append("        public var kind: Kind {")
+    out.append("            switch self {")
+    for case, kind in kinds:
+        out.append(f"            case .{case.strip('`')}: .{kind}")
+    out.append("            }")
+    out.append("        }")
+    out.append("    }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def reasons_table(model):
+    """The reasons table of PROTOCOL.md: every ErrorReason but UNSPECIFIED, its code and its comment."""
+    f, pkg, e, path = next(item for item in model.enums if item[2].name == "ErrorReason")
+    rows = ["| reason | code | when |", "|---|---|---|"]
+    for i, v in enumerate(e.value):
+        if v.number == 0:
+            continue
+        code = model.tag(f, path + (2, i), "code")
+        text = model.plain_doc(f, path + (2, i)).replace("|", "\\|")
+        rows.append(f"| `{strip_prefix('ErrorReason', v.name)}` | {code} | {text} |")
+    return "\n".join(rows) + "\n"
+
+
+TABLE_BEGIN = "<!-- reasons table: generated by tools/generate-protocol from proto/; do not edit -->\n"
+TABLE_END = "<!-- end of reasons table -->\n"
+
+
+def write_reasons_table(model, protocol_md):
+    with open(protocol_md) as fh:
+        text = fh.read()
+    start = text.index(TABLE_BEGIN) + len(TABLE_BEGIN)
+    end = text.index(TABLE_END)
+    write(protocol_md, text[:start] + reasons_table(model) + text[end:])
+
+
 HEADER = """// Generated by tools/generate-protocol from {sources}. Do not edit.
 // swift-format-ignore-file
 """
 
 
 def main():
-    descriptor_set, out_dir, rpc_out_dir, digest = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    descriptor_set, out_dir, rpc_out_dir, domain_out_dir, protocol_md, digest = sys.argv[1:7]
     fds = d.FileDescriptorSet()
     with open(descriptor_set, "rb") as fh:
         fds.ParseFromString(fh.read())
@@ -436,6 +530,8 @@ def main():
     for f, pkg, s, path in model.services:
         body.append(gen_handler(model, f, pkg, s, path))
     write(os.path.join(rpc_out_dir, "ServiceHandlers.swift"), "\n".join(body))
+    write(os.path.join(domain_out_dir, "ConcertError+Reason.swift"), gen_domain_reasons(model, sources))
+    write_reasons_table(model, protocol_md)
 
 
 def write(path, text):

@@ -262,6 +262,9 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case tokenWrongConcert
     /// The concert id is missing (0) or negative. INVALID_ARGUMENT.
     case invalidConcertID
+    /// The catalog file given at start-up is invalid; the server refuses to start.
+    /// Never sent to a client.
+    case invalidCatalog
     /// Client side, never sent: the connection could not be opened.
     case connectionFailed
     /// Client side, never sent: the connection closed before the answer arrived.
@@ -274,7 +277,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
+    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .invalidCatalog, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -327,6 +330,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 48: self = .saleClosed
         case 49: self = .tokenWrongConcert
         case 50: self = .invalidConcertID
+        case 51: self = .invalidCatalog
         case 60: self = .connectionFailed
         case 61: self = .connectionClosed
         case 62: self = .malformedResponse
@@ -386,6 +390,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .saleClosed: 48
         case .tokenWrongConcert: 49
         case .invalidConcertID: 50
+        case .invalidCatalog: 51
         case .connectionFailed: 60
         case .connectionClosed: 61
         case .malformedResponse: 62
@@ -445,11 +450,72 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .saleClosed: "SALE_CLOSED"
         case .tokenWrongConcert: "TOKEN_WRONG_CONCERT"
         case .invalidConcertID: "INVALID_CONCERT_ID"
+        case .invalidCatalog: "INVALID_CATALOG"
         case .connectionFailed: "CONNECTION_FAILED"
         case .connectionClosed: "CONNECTION_CLOSED"
         case .malformedResponse: "MALFORMED_RESPONSE"
         case .cancelled: "CANCELLED"
         case .unrecognized(let value): String(value)
+        }
+    }
+
+    /// The status code this reason travels with (`@code` in the .proto file); OK for none.
+    public var statusCode: StatusCode {
+        switch self {
+        case .unspecified: .ok
+        case .frameTooLarge: .resourceExhausted
+        case .malformedEnvelope: .invalidArgument
+        case .malformedPayload: .invalidArgument
+        case .unknownService: .unimplemented
+        case .unknownMethod: .unimplemented
+        case .deadlineExceeded: .deadlineExceeded
+        case .shuttingDown: .unavailable
+        case .internalError: .internal
+        case .storeBusy: .unavailable
+        case .invalidString: .invalidArgument
+        case .metadataTooLarge: .resourceExhausted
+        case .requestTooComplex: .resourceExhausted
+        case .serverOverloaded: .resourceExhausted
+        case .tooManyConnections: .unavailable
+        case .storageFull: .unavailable
+        case .storageUnavailable: .unavailable
+        case .invalidUserID: .invalidArgument
+        case .tokenMissing: .unauthenticated
+        case .tokenUnknown: .unauthenticated
+        case .tokenExpired: .unauthenticated
+        case .tokenNotActive: .failedPrecondition
+        case .authorizationMissing: .unauthenticated
+        case .authorizationInvalid: .unauthenticated
+        case .authorizationExpired: .unauthenticated
+        case .authorizationSubjectMismatch: .unauthenticated
+        case .tokenAbandoned: .unauthenticated
+        case .invalidSeatNumber: .invalidArgument
+        case .invalidDate: .invalidArgument
+        case .concertNotFound: .notFound
+        case .dateNotFound: .notFound
+        case .seatAlreadyHeld: .alreadyExists
+        case .seatAlreadySold: .alreadyExists
+        case .reservationNotFound: .notFound
+        case .reservationNotOwned: .permissionDenied
+        case .holdExpired: .failedPrecondition
+        case .reservationAlreadyPaid: .alreadyExists
+        case .insufficientBalance: .failedPrecondition
+        case .invalidAmount: .invalidArgument
+        case .amountTooLarge: .invalidArgument
+        case .balanceLimitExceeded: .failedPrecondition
+        case .idempotencyKeyReused: .failedPrecondition
+        case .invalidIdempotencyKey: .invalidArgument
+        case .holdLimitReached: .resourceExhausted
+        case .saleNotOpen: .failedPrecondition
+        case .saleClosed: .failedPrecondition
+        case .tokenWrongConcert: .permissionDenied
+        case .invalidConcertID: .invalidArgument
+        case .invalidCatalog: .invalidArgument
+        case .connectionFailed: .unavailable
+        case .connectionClosed: .unavailable
+        case .malformedResponse: .internal
+        case .cancelled: .cancelled
+        case .unrecognized: .unknown
         }
     }
 
@@ -504,6 +570,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "SALE_CLOSED": self = .saleClosed
         case "TOKEN_WRONG_CONCERT": self = .tokenWrongConcert
         case "INVALID_CONCERT_ID": self = .invalidConcertID
+        case "INVALID_CATALOG": self = .invalidCatalog
         case "CONNECTION_FAILED": self = .connectionFailed
         case "CONNECTION_CLOSED": self = .connectionClosed
         case "MALFORMED_RESPONSE": self = .malformedResponse

@@ -9,11 +9,13 @@ public enum SystemService {
 
     /// Reports whether the server is serving.
     public static let health = RPC<HealthCheckRequest, HealthCheckResponse>(
-        service: name, method: "Health", requestType: HealthCheckRequest.protoName, responseType: HealthCheckResponse.protoName)
+        service: name, method: "Health", requestType: HealthCheckRequest.protoName, responseType: HealthCheckResponse.protoName,
+        requiresToken: false)
 
     /// Lists the services and methods with their message names.
     public static let listServices = RPC<ListServicesRequest, ListServicesResponse>(
-        service: name, method: "ListServices", requestType: ListServicesRequest.protoName, responseType: ListServicesResponse.protoName)
+        service: name, method: "ListServices", requestType: ListServicesRequest.protoName, responseType: ListServicesResponse.protoName,
+        requiresToken: false)
 
     /// The service and its methods, in declaration order.
     public static let descriptor = ServiceDescriptor(name: name, methods: [health.descriptor, listServices.descriptor])
@@ -48,7 +50,8 @@ public enum AuthService {
 
     /// Issues (or returns the user's live) queue token. Needs no token.
     public static let issueToken = RPC<IssueTokenRequest, IssueTokenResponse>(
-        service: name, method: "IssueToken", requestType: IssueTokenRequest.protoName, responseType: IssueTokenResponse.protoName)
+        service: name, method: "IssueToken", requestType: IssueTokenRequest.protoName, responseType: IssueTokenResponse.protoName,
+        requiresToken: false)
 
     /// The service and its methods, in declaration order.
     public static let descriptor = ServiceDescriptor(name: name, methods: [issueToken.descriptor])
@@ -73,17 +76,20 @@ public enum QueueService {
 
     /// The calling token's state, position and estimated wait. Any known token.
     public static let getQueueStatus = RPC<GetQueueStatusRequest, GetQueueStatusResponse>(
-        service: name, method: "GetQueueStatus", requestType: GetQueueStatusRequest.protoName, responseType: GetQueueStatusResponse.protoName)
+        service: name, method: "GetQueueStatus", requestType: GetQueueStatusRequest.protoName, responseType: GetQueueStatusResponse.protoName,
+        requiresToken: true)
 
     /// Gives up the calling token's place at once; the next present fan takes an
     /// active slot it frees. A live (pre-queued, waiting or active) token.
     public static let leaveQueue = RPC<LeaveQueueRequest, LeaveQueueResponse>(
-        service: name, method: "LeaveQueue", requestType: LeaveQueueRequest.protoName, responseType: LeaveQueueResponse.protoName)
+        service: name, method: "LeaveQueue", requestType: LeaveQueueRequest.protoName, responseType: LeaveQueueResponse.protoName,
+        requiresToken: true)
 
     /// A sale's line: how many wait, how many are active, the recent admission
     /// rate and its times. Needs no token.
     public static let getSaleLine = RPC<GetSaleLineRequest, GetSaleLineResponse>(
-        service: name, method: "GetSaleLine", requestType: GetSaleLineRequest.protoName, responseType: GetSaleLineResponse.protoName)
+        service: name, method: "GetSaleLine", requestType: GetSaleLineRequest.protoName, responseType: GetSaleLineResponse.protoName,
+        requiresToken: false)
 
     /// The service and its methods, in declaration order.
     public static let descriptor = ServiceDescriptor(name: name, methods: [getQueueStatus.descriptor, leaveQueue.descriptor, getSaleLine.descriptor])
@@ -132,23 +138,28 @@ public enum ReservationService {
 
     /// Lists every concert.
     public static let listConcerts = RPC<ListConcertsRequest, ListConcertsResponse>(
-        service: name, method: "ListConcerts", requestType: ListConcertsRequest.protoName, responseType: ListConcertsResponse.protoName)
+        service: name, method: "ListConcerts", requestType: ListConcertsRequest.protoName, responseType: ListConcertsResponse.protoName,
+        requiresToken: false)
 
     /// Lists the dates of a concert with at least one free seat.
     public static let listAvailableDates = RPC<ListAvailableDatesRequest, ListAvailableDatesResponse>(
-        service: name, method: "ListAvailableDates", requestType: ListAvailableDatesRequest.protoName, responseType: ListAvailableDatesResponse.protoName)
+        service: name, method: "ListAvailableDates", requestType: ListAvailableDatesRequest.protoName, responseType: ListAvailableDatesResponse.protoName,
+        requiresToken: true)
 
     /// Lists the 50 seats of a date with their prices and whether each is free.
     public static let listAvailableSeats = RPC<ListAvailableSeatsRequest, ListAvailableSeatsResponse>(
-        service: name, method: "ListAvailableSeats", requestType: ListAvailableSeatsRequest.protoName, responseType: ListAvailableSeatsResponse.protoName)
+        service: name, method: "ListAvailableSeats", requestType: ListAvailableSeatsRequest.protoName, responseType: ListAvailableSeatsResponse.protoName,
+        requiresToken: true)
 
     /// Holds a seat for the caller. Needs an ACTIVE token.
     public static let reserveSeat = RPC<ReserveSeatRequest, ReserveSeatResponse>(
-        service: name, method: "ReserveSeat", requestType: ReserveSeatRequest.protoName, responseType: ReserveSeatResponse.protoName)
+        service: name, method: "ReserveSeat", requestType: ReserveSeatRequest.protoName, responseType: ReserveSeatResponse.protoName,
+        requiresToken: true)
 
     /// Returns the caller's own reservations.
     public static let getReservation = RPC<GetReservationRequest, GetReservationResponse>(
-        service: name, method: "GetReservation", requestType: GetReservationRequest.protoName, responseType: GetReservationResponse.protoName)
+        service: name, method: "GetReservation", requestType: GetReservationRequest.protoName, responseType: GetReservationResponse.protoName,
+        requiresToken: true)
 
     /// The service and its methods, in declaration order.
     public static let descriptor = ServiceDescriptor(name: name, methods: [listConcerts.descriptor, listAvailableDates.descriptor, listAvailableSeats.descriptor, reserveSeat.descriptor, getReservation.descriptor])
@@ -213,15 +224,18 @@ public enum PaymentService {
 
     /// Returns the caller's balance.
     public static let getBalance = RPC<GetBalanceRequest, GetBalanceResponse>(
-        service: name, method: "GetBalance", requestType: GetBalanceRequest.protoName, responseType: GetBalanceResponse.protoName)
+        service: name, method: "GetBalance", requestType: GetBalanceRequest.protoName, responseType: GetBalanceResponse.protoName,
+        requiresToken: true)
 
     /// Adds money to the caller's balance, at most once per idempotency key.
     public static let chargeBalance = RPC<ChargeBalanceRequest, ChargeBalanceResponse>(
-        service: name, method: "ChargeBalance", requestType: ChargeBalanceRequest.protoName, responseType: ChargeBalanceResponse.protoName)
+        service: name, method: "ChargeBalance", requestType: ChargeBalanceRequest.protoName, responseType: ChargeBalanceResponse.protoName,
+        requiresToken: true)
 
     /// Pays a held seat: debit, payment record, seat sold, token expired, in one transaction.
     public static let pay = RPC<PayRequest, PayResponse>(
-        service: name, method: "Pay", requestType: PayRequest.protoName, responseType: PayResponse.protoName)
+        service: name, method: "Pay", requestType: PayRequest.protoName, responseType: PayResponse.protoName,
+        requiresToken: true)
 
     /// The service and its methods, in declaration order.
     public static let descriptor = ServiceDescriptor(name: name, methods: [getBalance.descriptor, chargeBalance.descriptor, pay.descriptor])
@@ -265,5 +279,5 @@ public enum ProtocolServices {
     public static let all: [ServiceDescriptor] = [SystemService.descriptor, AuthService.descriptor, QueueService.descriptor, ReservationService.descriptor, PaymentService.descriptor]
 
     /// The FNV-1a 64-bit digest of the .proto sources this file was generated from; a test checks it is current.
-    public static let sourceDigest = "f2f95130dffda076"
+    public static let sourceDigest = "3e63d89de714307b"
 }

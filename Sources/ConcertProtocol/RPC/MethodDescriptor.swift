@@ -10,14 +10,19 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
     public let responseType: String
     /// The method path carried in the request envelope, `/service/method`.
     public let path: String
+    /// Whether a call needs a `queue-token` metadata entry (`@token` in the .proto file).
+    public let requiresToken: Bool
 
-    /// Describes the method `method` of `service` with its message names.
-    public init(service: String, method: String, requestType: String, responseType: String) {
+    /// Describes the method `method` of `service` with its message names and its need for a token.
+    public init(
+        service: String, method: String, requestType: String, responseType: String, requiresToken: Bool = false
+    ) {
         self.service = service
         self.method = method
         self.requestType = requestType
         self.responseType = responseType
         self.path = "/\(service)/\(method)"
+        self.requiresToken = requiresToken
     }
 
     /// The method path.
@@ -43,9 +48,12 @@ public struct RPC<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
     /// The method's names.
     public let descriptor: MethodDescriptor
 
-    /// Describes the method `method` of `service`.
-    public init(service: String, method: String, requestType: String, responseType: String) {
+    /// Describes the method `method` of `service` and its need for a token.
+    public init(
+        service: String, method: String, requestType: String, responseType: String, requiresToken: Bool = false
+    ) {
         self.descriptor = MethodDescriptor(
-            service: service, method: method, requestType: requestType, responseType: responseType)
+            service: service, method: method, requestType: requestType, responseType: responseType,
+            requiresToken: requiresToken)
     }
 }

@@ -20,12 +20,16 @@ public struct Dispatcher: Sendable {
         self.translate = translate
     }
 
-    /// Serves one call. The reply fails only with ``RPCError``s.
+    /// Serves one call. The reply fails only with ``RPCError``s. A call to a method that needs a queue
+    /// token and carries none is refused here, UNAUTHENTICATED / TOKEN_MISSING, before any handler runs.
     package func serve(_ call: IncomingCall) -> Reply<any CBridgedMessage> {
         guard let route = routes[call.method] else {
             return Reply(failure: unroutable(call.methodPath))
         }
         let context = RequestContext(requestID: call.id, metadata: call.metadata)
+        if route.method.requiresToken, context.queueToken == nil {
+            return Reply(failure: RPCError.tokenMissing)
+        }
         return route.serve(call.payload, context).mappingFailure { error in self.failure(for: error, method: route.method) }
     }
 
@@ -67,6 +71,10 @@ public struct Dispatcher: Sendable {
 }
 
 extension RPCError {
+    /// The answer to a call without the queue token its method needs.
+    static let tokenMissing = RPCError(
+        code: ErrorReason.tokenMissing.statusCode, reason: .tokenMissing, message: "A queue token is required.")
+
     /// The answer to a call that failed in a way the server did not foresee.
     static let internalFailure = RPCError(
         code: .internal, reason: .internalError, message: "The server failed to complete the call.")

@@ -17,10 +17,12 @@ extension RPCError {
 
     /// The wire form of a domain failure, or nil when `error` is not one.
     ///
-    /// The reason's name goes on the wire unchanged; its category picks the status code.
+    /// The reason's name goes on the wire unchanged with the status code the protocol declares for it
+    /// (`@code`); the domain's category was generated from the same declaration.
     init?(domainError error: any Error) {
         guard let error = error as? ConcertError else { return nil }
-        self.init(code: StatusCode(error.kind), reason: error.reason.rawValue, message: error.message)
+        let code = ErrorReason(name: error.reason.rawValue)?.statusCode ?? StatusCode(error.kind)
+        self.init(code: code, reason: error.reason.rawValue, message: error.message)
     }
 }
 

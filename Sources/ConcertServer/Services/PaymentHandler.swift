@@ -8,14 +8,14 @@ struct PaymentHandler: PaymentServiceHandler {
     let store: ConcertStore
 
     func getBalance(_ request: GetBalanceRequest, context: RequestContext) throws -> Reply<GetBalanceResponse> {
-        Reply(GetBalanceResponse(balance: try store.balance(token: try context.requiredToken())))
+        Reply(GetBalanceResponse(balance: try store.balance(token: context.token)))
     }
 
     func chargeBalance(_ request: ChargeBalanceRequest, context: RequestContext) throws
         -> Reply<ChargeBalanceResponse>
     {
         let charge = store.writes.charge(
-            token: try context.requiredToken(), amount: request.amount,
+            token: context.token, amount: request.amount,
             idempotencyKey: request.idempotencyKey.isEmpty ? nil : request.idempotencyKey)
         return Reply(charge) { receipt in
             ChargeBalanceResponse(
@@ -24,7 +24,7 @@ struct PaymentHandler: PaymentServiceHandler {
     }
 
     func pay(_ request: PayRequest, context: RequestContext) throws -> Reply<PayResponse> {
-        Reply(store.writes.pay(token: try context.requiredToken(), reservationID: request.reservationID)) { receipt in
+        Reply(store.writes.pay(token: context.token, reservationID: request.reservationID)) { receipt in
             PayResponse(
                 payment: Payment(
                     id: receipt.paymentID, reservationID: receipt.reservation.id, amount: receipt.amount,

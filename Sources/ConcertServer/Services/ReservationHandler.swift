@@ -20,20 +20,20 @@ struct ReservationHandler: ReservationServiceHandler {
     func listAvailableDates(_ request: ListAvailableDatesRequest, context: RequestContext) throws
         -> Reply<ListAvailableDatesResponse>
     {
-        let dates = try store.availableDates(token: try context.requiredToken(), concertID: request.concertID)
+        let dates = try store.availableDates(token: context.token, concertID: request.concertID)
         return Reply(ListAvailableDatesResponse(dates: dates.map(\.wire)))
     }
 
     func listAvailableSeats(_ request: ListAvailableSeatsRequest, context: RequestContext) throws
         -> Reply<ListAvailableSeatsResponse>
     {
-        let seats = try store.seats(token: try context.requiredToken(), concertID: request.concertID, date: request.date)
+        let seats = try store.seats(token: context.token, concertID: request.concertID, date: request.date)
         return Reply(ListAvailableSeatsResponse(seats: seats.map(\.wire)))
     }
 
     func reserveSeat(_ request: ReserveSeatRequest, context: RequestContext) throws -> Reply<ReserveSeatResponse> {
         let hold = store.writes.reserveSeat(
-            token: try context.requiredToken(), concertID: request.concertID, date: request.date,
+            token: context.token, concertID: request.concertID, date: request.date,
             seatNumber: Int(request.seatNumber))
         return Reply(hold) { reservation in ReserveSeatResponse(reservation: reservation.wire) }
     }
@@ -42,7 +42,7 @@ struct ReservationHandler: ReservationServiceHandler {
         -> Reply<GetReservationResponse>
     {
         let reservations = try store.reservations(
-            token: try context.requiredToken(), reservationID: request.reservationID == 0 ? nil : request.reservationID)
+            token: context.token, reservationID: request.reservationID == 0 ? nil : request.reservationID)
         return Reply(GetReservationResponse(reservations: reservations.map(\.wire)))
     }
 }

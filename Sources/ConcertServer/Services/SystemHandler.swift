@@ -4,15 +4,6 @@ import ConcertRPC
 
 /// Serves `concert.v1.SystemService`: health and the list of services.
 struct SystemHandler: SystemServiceHandler {
-    /// The methods callers may use without a queue token.
-    static let openMethods: Set<String> = [
-        SystemService.health.descriptor.path,
-        SystemService.listServices.descriptor.path,
-        AuthService.issueToken.descriptor.path,
-        QueueService.getSaleLine.descriptor.path,
-        ReservationService.listConcerts.descriptor.path,
-    ]
-
     let version: String
     let clock: any ConcertClock
     let health: ServingState
@@ -36,7 +27,7 @@ struct SystemHandler: SystemServiceHandler {
                             MethodInfo(
                                 name: method.method, path: method.path, requestType: method.requestType,
                                 responseType: method.responseType,
-                                requiresToken: !Self.openMethods.contains(method.path))
+                                requiresToken: method.requiresToken)
                         })
                 }))
     }

@@ -145,225 +145,282 @@ typedef enum _Concert__V1__ErrorReason {
   CONCERT__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED = 0,
   /*
    * The frame's announced length exceeds the server's maximum frame size. Connection-level.
+   * @code RESOURCE_EXHAUSTED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_FRAME_TOO_LARGE = 1,
   /*
    * The frame body is not a valid RequestEnvelope. Connection-level.
+   * @code INVALID_ARGUMENT
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_ENVELOPE = 2,
   /*
    * The payload is not a valid encoding of the method's request message.
+   * @code INVALID_ARGUMENT
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_PAYLOAD = 3,
   /*
    * The method path names no service of this server.
+   * @code UNIMPLEMENTED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_UNKNOWN_SERVICE = 4,
   /*
    * The service has no method of that name, or the path is not "/service/method".
+   * @code UNIMPLEMENTED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_UNKNOWN_METHOD = 5,
   /*
    * The request's timeout elapsed before it completed.
+   * @code DEADLINE_EXCEEDED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_DEADLINE_EXCEEDED = 6,
   /*
    * The server is shutting down and accepts no new calls.
+   * @code UNAVAILABLE
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_SHUTTING_DOWN = 7,
   /*
    * A server fault; details are in the server log.
+   * @code INTERNAL
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INTERNAL_ERROR = 8,
   /*
    * The database is locked by other writers for too long; retry.
+   * @code UNAVAILABLE @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_STORE_BUSY = 9,
   /*
    * A string field (in the envelope, its metadata or the payload) holds a NUL
    * byte or is not valid UTF-8. INVALID_ARGUMENT.
+   * @code INVALID_ARGUMENT
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_STRING = 10,
   /*
    * The request carries more metadata than the server accepts: more than 32
    * entries, a key over 64 bytes, a value over 4,096 bytes, or more than
    * 16,384 bytes in all. RESOURCE_EXHAUSTED.
+   * @code RESOURCE_EXHAUSTED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_METADATA_TOO_LARGE = 11,
   /*
    * The payload holds more fields (known, unknown and repeated elements
    * together) than any request needs: more than 256. RESOURCE_EXHAUSTED.
+   * @code RESOURCE_EXHAUSTED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_REQUEST_TOO_COMPLEX = 12,
   /*
    * The server's memory budget for requests not yet answered is used up;
    * retry shortly, ideally with fewer requests in flight. RESOURCE_EXHAUSTED.
+   * @code RESOURCE_EXHAUSTED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_SERVER_OVERLOADED = 13,
   /*
    * The server holds as many connections as it allows (--max-connections).
    * Connection-level: sent with id 0, then the connection closes. UNAVAILABLE.
+   * @code UNAVAILABLE
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOO_MANY_CONNECTIONS = 14,
   /*
    * The database's disk is full; the write was not made. Retry later.
    * UNAVAILABLE, and Health reports NOT_SERVING until writes succeed again.
+   * @code UNAVAILABLE @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_STORAGE_FULL = 15,
   /*
    * The database cannot be written (it became read-only or failed an I/O);
    * the write was not made. UNAVAILABLE, and Health reports NOT_SERVING.
+   * @code UNAVAILABLE @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_STORAGE_UNAVAILABLE = 16,
   /*
    * The user id is not a canonical UUID.
+   * @code INVALID_ARGUMENT @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_USER_ID = 20,
   /*
    * The call needs a queue token and the "queue-token" metadata entry is missing.
+   * @code UNAUTHENTICATED @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_MISSING = 21,
   /*
    * The queue token is not one this server issued.
+   * @code UNAUTHENTICATED @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_UNKNOWN = 22,
   /*
    * The queue token has expired (its time ran out or its holder paid).
+   * @code UNAUTHENTICATED @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_EXPIRED = 23,
   /*
    * The call needs an ACTIVE token and this one is still WAITING or PRE_QUEUE.
+   * @code FAILED_PRECONDITION @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_NOT_ACTIVE = 24,
   /*
    * The server authenticates users (--user-auth jwt) and IssueToken has no
    * "authorization" metadata entry. UNAUTHENTICATED.
+   * @code UNAUTHENTICATED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_MISSING = 25,
   /*
    * The "authorization" entry is not a JWT the server can verify: malformed,
    * an algorithm or key it does not accept, a bad signature, or a token not
    * yet valid. UNAUTHENTICATED.
+   * @code UNAUTHENTICATED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_INVALID = 26,
   /*
    * The "authorization" JWT has expired (its "exp" claim has passed).
    * UNAUTHENTICATED.
+   * @code UNAUTHENTICATED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_EXPIRED = 27,
   /*
    * The "authorization" JWT's subject is not the user id asked for.
    * UNAUTHENTICATED.
+   * @code UNAUTHENTICATED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH = 28,
   /*
    * The token was dropped from the line: its holder left or stopped calling for
    * the presence grace. IssueToken gives a new place at the back. UNAUTHENTICATED.
+   * @code UNAUTHENTICATED @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_ABANDONED = 29,
   /*
    * The seat number is not between 1 and 50.
+   * @code INVALID_ARGUMENT @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_SEAT_NUMBER = 30,
   /*
    * The date is not a valid "YYYY-MM-DD" date.
+   * @code INVALID_ARGUMENT @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_DATE = 31,
   /*
    * No concert has that id.
+   * @code NOT_FOUND @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_CONCERT_NOT_FOUND = 32,
   /*
    * The concert has no performance on that date.
+   * @code NOT_FOUND @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_DATE_NOT_FOUND = 33,
   /*
    * Someone holds the seat and the hold has not lapsed.
+   * @code ALREADY_EXISTS @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_SEAT_ALREADY_HELD = 34,
   /*
    * The seat is sold.
+   * @code ALREADY_EXISTS @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_SEAT_ALREADY_SOLD = 35,
   /*
    * No reservation of the caller has that id. Another user's reservation is
    * answered the same way, so ids reveal nothing about other users.
+   * @code NOT_FOUND @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_RESERVATION_NOT_FOUND = 36,
   /*
    * Never sent since 1.1 (another user's reservation answers
    * RESERVATION_NOT_FOUND); kept so the number is not reused.
+   * @code PERMISSION_DENIED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_RESERVATION_NOT_OWNED = 37,
   /*
    * The hold lapsed before payment; the seat is free again.
+   * @code FAILED_PRECONDITION @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_HOLD_EXPIRED = 38,
   /*
    * The reservation is already paid (a retried Pay never charges twice).
+   * @code ALREADY_EXISTS @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_RESERVATION_ALREADY_PAID = 39,
   /*
    * The balance is lower than the price.
+   * @code FAILED_PRECONDITION @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INSUFFICIENT_BALANCE = 40,
   /*
    * The amount is zero or negative.
+   * @code INVALID_ARGUMENT @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_AMOUNT = 41,
   /*
    * The amount exceeds the maximum single charge, 100,000,000.
+   * @code INVALID_ARGUMENT @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_AMOUNT_TOO_LARGE = 42,
   /*
    * The balance would exceed the maximum balance, 1,000,000,000,000.
+   * @code FAILED_PRECONDITION @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_BALANCE_LIMIT_EXCEEDED = 43,
   /*
    * The idempotency key was used before with a different amount.
+   * @code FAILED_PRECONDITION @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_IDEMPOTENCY_KEY_REUSED = 44,
   /*
    * The idempotency key is longer than 128 bytes of UTF-8.
+   * @code INVALID_ARGUMENT @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_IDEMPOTENCY_KEY = 45,
   /*
    * The caller already holds as many unpaid seats as one user may (server flag
    * --max-holds-per-user, default 4); pay for one or let it lapse first.
+   * @code RESOURCE_EXHAUSTED @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_HOLD_LIMIT_REACHED = 46,
   /*
    * The sale has not reached its pre-queue window; the message says when it
    * opens (and Concert.sale has the times). FAILED_PRECONDITION.
+   * @code FAILED_PRECONDITION @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_SALE_NOT_OPEN = 47,
   /*
    * The sale has closed. FAILED_PRECONDITION.
+   * @code FAILED_PRECONDITION @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_SALE_CLOSED = 48,
   /*
    * The token belongs to another concert's sale than the seat or reservation.
    * PERMISSION_DENIED.
+   * @code PERMISSION_DENIED @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_WRONG_CONCERT = 49,
   /*
    * The concert id is missing (0) or negative. INVALID_ARGUMENT.
+   * @code INVALID_ARGUMENT @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CONCERT_ID = 50,
   /*
+   * The catalog file given at start-up is invalid; the server refuses to start.
+   * Never sent to a client.
+   * @code INVALID_ARGUMENT @domain
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CATALOG = 51,
+  /*
    * Client side, never sent: the connection could not be opened.
+   * @code UNAVAILABLE
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_FAILED = 60,
   /*
    * Client side, never sent: the connection closed before the answer arrived.
+   * @code UNAVAILABLE
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_CLOSED = 61,
   /*
    * Client side, never sent: the server's answer could not be decoded.
+   * @code INTERNAL
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_RESPONSE = 62,
   /*
    * Client side, never sent: the calling task was cancelled before the answer arrived.
+   * @code CANCELLED
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_CANCELLED = 63
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CONCERT__V1__ERROR_REASON)
