@@ -80,6 +80,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "ConcertTesting",
+            dependencies: [
+                "ConcertServer",
+                "ConcertClient",
+                "ConcertRPC",
+                "ConcertProtocol",
+                "ConcertStore",
+                "ConcertDomain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "concert-server",
             dependencies: [
@@ -113,11 +126,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ConcertStoreTests", dependencies: ["ConcertStore", "ConcertDomain"]),
+        .testTarget(name: "ConcertStoreTests", dependencies: ["ConcertStore", "ConcertDomain", "ConcertTesting"]),
         .testTarget(
             name: "ConcertServerTests",
             dependencies: [
                 "ConcertServer",
+                "ConcertTesting",
+                "ConcertClient",
                 "ConcertRPC",
                 "ConcertProtocol",
                 "ConcertStore",
@@ -130,7 +145,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcertClientTests",
-            dependencies: ["ConcertClient", "ConcertServer", "ConcertRPC", "ConcertProtocol", "ConcertStore", "ConcertDomain"]
+            dependencies: [
+                "ConcertClient", "ConcertServer", "ConcertRPC", "ConcertProtocol", "ConcertStore", "ConcertDomain",
+                "ConcertTesting",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

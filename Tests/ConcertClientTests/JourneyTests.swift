@@ -3,6 +3,7 @@ import ConcertDomain
 import ConcertProtocol
 import Foundation
 import Synchronization
+import ConcertTesting
 import Testing
 
 @Suite("ConcertClient service journeys")

@@ -2,6 +2,7 @@ import ConcertClient
 import ConcertDomain
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 @Suite("concert-probe against a live server")

@@ -2,6 +2,7 @@ import ConcertClient
 import ConcertProtocol
 import ConcertRPC
 import ConcertServer
+import ConcertTesting
 import Testing
 
 @Suite("ConcertClient transport")

@@ -1,6 +1,7 @@
 import ConcertDomain
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 /// Storms over many real connections, each followed by a check of the invariants.
@@ -8,7 +9,7 @@ import Testing
 struct ConcurrencyTests {
     @Test("1,000 connections race to hold one seat: exactly one wins")
     func seatRace() async throws {
-        try await withTestServer(queue: QueuePolicy(maxActive: 1000)) { server in
+        try await withLiveServer(backgroundJobs: false, queue: QueuePolicy(maxActive: 1000)) { server in
             let tokens = try await issueTokens(port: server.port, count: 1000)
             let (concertID, date) = try await firstDate(WireCaller(port: server.port, token: tokens[0]))
             let results = try await raceOverConnections(
@@ -25,7 +26,7 @@ struct ConcurrencyTests {
 
     @Test("100 concurrent charges of 1,000 to one user: balance exactly 100,000")
     func concurrentCharges() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let (fan, _) = try await fan(server.port)
             let results = try await raceOverConnections(
                 port: server.port, PaymentService.chargeBalance,
@@ -43,7 +44,7 @@ struct ConcurrencyTests {
 
     @Test("one reservation paid 50 times at once: one payment, one debit")
     func concurrentPayments() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let (fan, _) = try await fan(server.port)
             let (concertID, date) = try await firstDate(fan)
             let held = try #require(try await fan.reserveSeat(concertID: concertID, date: date, seatNumber: 2).reservation)
@@ -62,7 +63,7 @@ struct ConcurrencyTests {
 
     @Test("10,000 tokens issued at once get positions exactly 1…10,000")
     func concurrentIssuance() async throws {
-        try await withTestServer(queue: QueuePolicy(maxActive: 0)) { server in
+        try await withLiveServer(backgroundJobs: false, queue: QueuePolicy(maxActive: 0)) { server in
             let calls = (0..<10_000).map { _ in (IssueTokenRequest(userID: UUID().uuidString, concertID: 1), String?.none) }
             let results = try await pipelineOverConnections(port: server.port, connections: 100, AuthService.issueToken, calls)
             let issued = results.compactMap { try? $0.get() }

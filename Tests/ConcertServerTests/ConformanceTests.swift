@@ -1,6 +1,7 @@
 import ConcertProtocol
 import Foundation
 import NIOCore
+import ConcertTesting
 import Testing
 
 /// The server spoken to in raw bytes over real loopback TCP, abuse included. After every
@@ -13,7 +14,7 @@ struct ConformanceTests {
 
     @Test("a hand-built health check frame is answered SERVING")
     func handBuiltHealthCheck() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let response = try await onThread {
                 let connection = try RawConnection(port: server.port)
                 try connection.send(Self.handBuiltHealthFrame)
@@ -31,7 +32,7 @@ struct ConformanceTests {
 
     @Test("an unknown method of a known service is UNIMPLEMENTED / UNKNOWN_METHOD")
     func unknownMethod() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let answer = try await call(server, RequestEnvelope(id: 7, method: "/concert.v1.QueueService/Teleport"))
             #expect(answer.id == 7)
             #expect(answer.code == .unimplemented)
@@ -44,7 +45,7 @@ struct ConformanceTests {
         "/concert.v2.QueueService/GetQueueStatus", "/nope.Nothing/Call",
     ])
     func unknownService(path: String) async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let answer = try await call(server, RequestEnvelope(id: 8, method: path))
             #expect(answer.code == .unimplemented)
             #expect(answer.reason == "UNKNOWN_SERVICE")
@@ -54,7 +55,7 @@ struct ConformanceTests {
 
     @Test("a method path without the /service/method shape is UNKNOWN_METHOD")
     func malformedPath() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let answer = try await call(server, RequestEnvelope(id: 9, method: "Health"))
             #expect(answer.code == .unimplemented)
             #expect(answer.reason == "UNKNOWN_METHOD")
@@ -63,7 +64,7 @@ struct ConformanceTests {
 
     @Test("a payload that is not the method's request is INVALID_ARGUMENT / MALFORMED_PAYLOAD")
     func garbagePayload() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let answer = try await call(
                 server,
                 RequestEnvelope(
@@ -77,7 +78,7 @@ struct ConformanceTests {
 
     @Test("an undecodable envelope gets one final id-0 answer, then the connection closes")
     func undecodableEnvelope() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let (answer, closed) = try await onThread {
                 let connection = try RawConnection(port: server.port)
                 try connection.send([0x00, 0x00, 0x00, 0x03, 0xFF, 0xFF, 0xFF])
@@ -94,7 +95,7 @@ struct ConformanceTests {
 
     @Test("an oversized length prefix is refused at once, before its bytes arrive")
     func oversizedLengthPrefix() async throws {
-        try await withTestServer(maxFrameSize: 1024) { server in
+        try await withLiveServer(backgroundJobs: false, maxFrameSize: 1024) { server in
             let (answer, closed) = try await onThread {
                 let connection = try RawConnection(port: server.port)
                 try connection.send([0xFF, 0xFF, 0xFF, 0xF0])
@@ -111,7 +112,7 @@ struct ConformanceTests {
 
     @Test("a truncated frame followed by end of stream closes only that connection")
     func truncatedFrame() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let closed = try await onThread {
                 let connection = try RawConnection(port: server.port)
                 try connection.send([0x00, 0x00, 0x00, 0x64] + [UInt8](repeating: 0x08, count: 10))
@@ -125,7 +126,7 @@ struct ConformanceTests {
 
     @Test("a zero-length frame is an empty envelope: answered, connection kept")
     func zeroLengthFrame() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let answer = try await onThread {
                 let connection = try RawConnection(port: server.port)
                 try connection.send([0x00, 0x00, 0x00, 0x00])
@@ -140,7 +141,7 @@ struct ConformanceTests {
 
     @Test("1,000 pipelined requests on one connection are each answered once with their id")
     func pipelining() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let ids = try await onThread {
                 let connection = try RawConnection(port: server.port)
                 var frames = ByteBuffer()
@@ -164,7 +165,7 @@ struct ConformanceTests {
 
     @Test("100 connections open at once are all served")
     func concurrentConnections() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let answers = try await onThread {
                 let connections = try (1...100).map { _ in try RawConnection(port: server.port) }
                 for (index, connection) in connections.enumerated() {
@@ -183,7 +184,7 @@ struct ConformanceTests {
 
     @Test("ListServices names every service and method of the protocol")
     func listServices() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let answer = try await call(server, RequestEnvelope(id: 3, method: SystemService.listServices.descriptor.path))
             let list = try ListServicesResponse(serializedBytes: answer.payload)
             #expect(list.services.map(\.name) == ProtocolServices.all.map(\.name))
@@ -195,7 +196,7 @@ struct ConformanceTests {
     }
 
     /// Sends one request on a new connection and returns its answer.
-    private func call(_ server: TestServer, _ request: RequestEnvelope) async throws -> ResponseEnvelope {
+    private func call(_ server: LiveServer, _ request: RequestEnvelope) async throws -> ResponseEnvelope {
         let answer = try await onThread {
             let connection = try RawConnection(port: server.port)
             try connection.sendFrame(request)
@@ -205,7 +206,7 @@ struct ConformanceTests {
     }
 
     /// A fresh connection still gets a health check answered.
-    private func expectServed(_ server: TestServer) async throws {
+    private func expectServed(_ server: LiveServer) async throws {
         let answer = try await call(server, RequestEnvelope(id: 99, method: SystemService.health.descriptor.path))
         #expect(answer.id == 99)
         #expect(answer.code == .ok)

@@ -2,6 +2,7 @@ import ConcertDomain
 import ConcertProtocol
 import ConcertStore
 import Foundation
+import ConcertTesting
 import Testing
 
 /// Two `concert-server` processes on one database file keep every rule, and a server

@@ -1,5 +1,6 @@
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 /// No request, however strange its fields, reaches INTERNAL: every string and integer field
@@ -23,7 +24,7 @@ struct RequestPropertyTests {
 
     @Test("every field of every method, set to every edge value over a valid request: none answered INTERNAL")
     func noInternalErrorsFieldByField() async throws {
-        try await withTestServer(queue: .init(maxActive: 10_000)) { server in
+        try await withLiveServer(backgroundJobs: false, queue: .init(maxActive: 10_000)) { server in
             let (caller, issued) = try await fan(server.port)
             _ = try await caller.chargeBalance(amount: 10_000_000, idempotencyKey: "")
             let (concertID, date) = try await firstDate(caller)
@@ -64,7 +65,7 @@ struct RequestPropertyTests {
 
     @Test("2,000 random requests over every method: none answered INTERNAL")
     func noInternalErrorsAtRandom() async throws {
-        try await withTestServer(queue: .init(maxActive: 10_000)) { server in
+        try await withLiveServer(backgroundJobs: false, queue: .init(maxActive: 10_000)) { server in
             let (caller, issued) = try await fan(server.port)
             _ = try await caller.chargeBalance(amount: 10_000_000, idempotencyKey: "")
             let methods = ProtocolServices.all.flatMap(\.methods)
@@ -116,20 +117,5 @@ struct RequestPropertyTests {
                 ChargeBalanceRequest(amount: 1000, idempotencyKey: "key").serializedBytes(),
             PaymentService.pay.descriptor.path: PayRequest(reservationID: reservationID).serializedBytes(),
         ]
-    }
-}
-
-/// A small deterministic random generator, so a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

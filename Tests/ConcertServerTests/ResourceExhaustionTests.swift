@@ -1,5 +1,6 @@
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 #if canImport(Glibc)

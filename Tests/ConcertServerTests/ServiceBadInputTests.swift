@@ -1,6 +1,7 @@
 import ConcertDomain
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 /// Every bad input of the services gets its precise status and reason over the wire.
@@ -8,7 +9,7 @@ import Testing
 struct ServiceBadInputTests {
     @Test("user ids that are not UUIDs are INVALID_USER_ID", arguments: ["", "alice", "123", "8a0f3b5e2f434f6e9d433f6f5f0e8a11x"])
     func invalidUserID(userID: String) async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             await expectFailure(.invalidArgument, .invalidUserID) {
                 try await WireCaller(port: server.port).issueToken(userID: userID, concertID: 1)
             }
@@ -18,7 +19,7 @@ struct ServiceBadInputTests {
     @Test("missing, unknown and expired tokens are UNAUTHENTICATED with their reason")
     func tokens() async throws {
         let clock = ManualClock(now: testEpoch)
-        try await withTestServer(queue: QueuePolicy(maxActive: 10, activeLifetimeMs: 1000), clock: clock) { server in
+        try await withLiveServer(backgroundJobs: false, queue: QueuePolicy(maxActive: 10, activeLifetimeMs: 1000), clock: clock) { server in
             let anonymous = WireCaller(port: server.port)
             await expectFailure(.unauthenticated, .tokenMissing) { try await anonymous.getQueueStatus(GetQueueStatusRequest()) }
             #expect(try await anonymous.listConcerts(ListConcertsRequest()).concerts.count == 3)
@@ -45,7 +46,7 @@ struct ServiceBadInputTests {
 
     @Test("seat numbers outside 1–50, unknown concerts and dates, malformed dates", arguments: CallPath.allCases)
     func reservationInputs(path: CallPath) async throws {
-        try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
+        try await withLiveServer(backgroundJobs: false, clock: ManualClock(now: testEpoch)) { server in
             let fan = try await fan(server, via: path)
             let (concertID, date) = try await firstDate(fan)
             for seat: UInt32 in [0, 51, .max] {
@@ -77,7 +78,7 @@ struct ServiceBadInputTests {
 
     @Test("amounts: zero, negative, too large, and a balance that would pass its limit", arguments: CallPath.allCases)
     func amounts(path: CallPath) async throws {
-        try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
+        try await withLiveServer(backgroundJobs: false, clock: ManualClock(now: testEpoch)) { server in
             let fan = try await fan(server, via: path)
             for amount: Int64 in [0, -1, .min] {
                 await expectFailure(.invalidArgument, .invalidAmount) { try await fan.chargeBalance(amount: amount, idempotencyKey: "") }
@@ -95,7 +96,7 @@ struct ServiceBadInputTests {
 
     @Test("the balance limit is enforced, never overflowing")
     func balanceLimit() async throws {
-        try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
+        try await withLiveServer(backgroundJobs: false, clock: ManualClock(now: testEpoch)) { server in
             let (fan, _) = try await fan(server.port)
             let charges = MoneyPolicy.maxBalance / MoneyPolicy.maxChargeAmount
             let calls = (0..<charges).map { _ in
@@ -111,7 +112,7 @@ struct ServiceBadInputTests {
 
     @Test("someone else's reservation, insufficient balance, and paying twice", arguments: CallPath.allCases)
     func paymentRules(path: CallPath) async throws {
-        try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
+        try await withLiveServer(backgroundJobs: false, clock: ManualClock(now: testEpoch)) { server in
             let owner = try await fan(server, via: path)
             let other = try await fan(server, via: path)
             let (concertID, date) = try await firstDate(owner)
@@ -139,7 +140,7 @@ struct ServiceBadInputTests {
 
     @Test("a fifth live hold by one fan is RESOURCE_EXHAUSTED / HOLD_LIMIT_REACHED", arguments: CallPath.allCases)
     func holdLimit(path: CallPath) async throws {
-        try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
+        try await withLiveServer(backgroundJobs: false, clock: ManualClock(now: testEpoch)) { server in
             let fan = try await fan(server, via: path)
             let (concertID, date) = try await firstDate(fan)
             for seat: UInt32 in 1...4 {
@@ -154,7 +155,7 @@ struct ServiceBadInputTests {
 
     @Test("ListServices' requires_token matches what every method enforces")
     func requiresTokenIsTruthful() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let dispatcher = server.application.dispatcher
             let listing = try ListServicesResponse(
                 serializedBytes: await dispatcher.dispatch(

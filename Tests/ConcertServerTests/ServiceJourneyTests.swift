@@ -1,6 +1,7 @@
 import ConcertDomain
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 /// The four services over real TCP with a real database file: the fan's whole journey.
@@ -11,9 +12,9 @@ struct ServiceJourneyTests {
         arguments: CallPath.allCases)
     func journey(route: CallPath) async throws {
         let clock = ManualClock(now: testEpoch)
-        try await withTestServer(clock: clock) { server in
+        try await withLiveServer(backgroundJobs: false, clock: clock) { server in
             let issued = try await route.caller(server).issueToken(userID: UUID().uuidString, concertID: 1)
-            let fan = route.caller(server, token: issued.token)
+            let fan = try await route.caller(server, token: issued.token)
             #expect(issued.token.count >= 32)
             #expect(issued.status?.state == .active)
             #expect(try await fan.getQueueStatus(GetQueueStatusRequest()).status?.state == .active)
@@ -54,7 +55,7 @@ struct ServiceJourneyTests {
 
     @Test("a user with a live token gets the same token back: one place in line per user")
     func oneTokenPerUser() async throws {
-        try await withTestServer(queue: QueuePolicy(maxActive: 0)) { server in
+        try await withLiveServer(backgroundJobs: false, queue: QueuePolicy(maxActive: 0)) { server in
             let user = UUID()
             let first = try await fan(server.port, user: user).issued
             let second = try await fan(server.port, user: user).issued
@@ -65,7 +66,7 @@ struct ServiceJourneyTests {
 
     @Test("ReserveSeat repeated by the holder returns the same reservation")
     func idempotentHold() async throws {
-        try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
+        try await withLiveServer(backgroundJobs: false, clock: ManualClock(now: testEpoch)) { server in
             let fan = try await fan(server.port).caller
             let (concertID, date) = try await firstDate(fan)
             let first = try await fan.reserveSeat(concertID: concertID, date: date, seatNumber: 3)
@@ -76,7 +77,7 @@ struct ServiceJourneyTests {
 
     @Test("a charge retried with the same key is applied once and answered as the first")
     func idempotentCharge() async throws {
-        try await withTestServer(clock: ManualClock(now: testEpoch)) { server in
+        try await withLiveServer(backgroundJobs: false, clock: ManualClock(now: testEpoch)) { server in
             let fan = try await fan(server.port).caller
             let first = try await fan.chargeBalance(amount: 5000, idempotencyKey: "top-up-1")
             let retry = try await fan.chargeBalance(amount: 5000, idempotencyKey: "top-up-1")
@@ -94,7 +95,7 @@ struct ServiceJourneyTests {
     @Test("a lapsed hold frees the seat at that instant and can no longer be paid")
     func holdLapse() async throws {
         let clock = ManualClock(now: testEpoch)
-        try await withTestServer(hold: HoldPolicy(holdDurationMs: 60_000), clock: clock) { server in
+        try await withLiveServer(backgroundJobs: false, hold: HoldPolicy(holdDurationMs: 60_000), clock: clock) { server in
             let (holder, _) = try await fan(server.port)
             let (other, _) = try await fan(server.port)
             let (concertID, date) = try await firstDate(holder)
@@ -118,7 +119,7 @@ struct ServiceJourneyTests {
     func queueAdmission() async throws {
         let clock = ManualClock(now: testEpoch)
         let policy = QueuePolicy(maxActive: 2, activeLifetimeMs: 600_000)
-        try await withTestServer(queue: policy, clock: clock) { server in
+        try await withLiveServer(backgroundJobs: false, queue: policy, clock: clock) { server in
             var fans: [(caller: WireCaller, issued: IssueTokenResponse)] = []
             for _ in 0..<5 { fans.append(try await fan(server.port)) }
             #expect(fans.map { $0.issued.status?.state } == [.active, .active, .waiting, .waiting, .waiting])

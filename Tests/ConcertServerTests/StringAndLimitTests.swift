@@ -1,5 +1,6 @@
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 /// Strings are read by their length and must be valid UTF-8 without NUL; metadata and
@@ -8,7 +9,7 @@ import Testing
 struct StringAndLimitTests {
     @Test("idempotency keys that differ after a NUL are refused, not merged into one key")
     func nulInIdempotencyKey() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let (caller, issued) = try await fan(server.port)
             for key in ["order-1\0A", "order-1\0B"] {
                 var payload = RawProto()
@@ -27,7 +28,7 @@ struct StringAndLimitTests {
         "\0", "\u{FF}",
     ])
     func invalidStrings(poison: String) async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let bad = Array(UUID().uuidString.lowercased().utf8) + (poison == "\0" ? [0, 0x41] : [0xff])
             var issue = RawProto()
             issue.bytes(1, bad)
@@ -55,7 +56,7 @@ struct StringAndLimitTests {
 
     @Test("more metadata than allowed is RESOURCE_EXHAUSTED / METADATA_TOO_LARGE, and the connection stays usable")
     func metadataLimits() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let health = Array(SystemService.health.descriptor.path.utf8)
             let tooMany = Array(repeating: (Array("k".utf8), Array("v".utf8)), count: RequestLimits.maxMetadataEntries + 1)
             let longKey = [(Array(repeating: UInt8(ascii: "k"), count: RequestLimits.maxMetadataKeyBytes + 1), Array("v".utf8))]
@@ -83,7 +84,7 @@ struct StringAndLimitTests {
 
     @Test("a payload of more fields than any request needs is RESOURCE_EXHAUSTED / REQUEST_TOO_COMPLEX")
     func tooManyFields() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             var payload = RawProto()
             for _ in 0..<300 { payload.varint(99, 1) }
             let answer = try await send(server, method: SystemService.health, payload: payload.bytes)
@@ -97,7 +98,7 @@ struct StringAndLimitTests {
 
     @Test("a retried ChargeBalance gets its first answer even after paying expired the token")
     func chargeReplayAfterTokenExpired() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let (caller, _) = try await fan(server.port)
             let (concertID, date) = try await firstDate(caller)
             let held = try #require(try await caller.reserveSeat(concertID: concertID, date: date, seatNumber: 21).reservation)
@@ -114,7 +115,7 @@ struct StringAndLimitTests {
 
     @Test("GetReservation without an id lists the newest first")
     func reservationsNewestFirst() async throws {
-        try await withTestServer { server in
+        try await withLiveServer(backgroundJobs: false) { server in
             let (caller, _) = try await fan(server.port)
             let (concertID, date) = try await firstDate(caller)
             var ids: [Int64] = []
@@ -127,14 +128,14 @@ struct StringAndLimitTests {
     }
 
     private func send<Request, Response>(
-        _ server: TestServer, method: RPC<Request, Response>, token: String? = nil, payload: [UInt8]
+        _ server: LiveServer, method: RPC<Request, Response>, token: String? = nil, payload: [UInt8]
     ) async throws -> ResponseEnvelope {
         let metadata = token.map { [(Array("queue-token".utf8), Array($0.utf8))] } ?? []
         return try await sendRaw(
             server, RawProto.envelope(id: 1, method: Array(method.descriptor.path.utf8), metadata: metadata, payload: payload))
     }
 
-    private func sendRaw(_ server: TestServer, _ envelope: [UInt8]) async throws -> ResponseEnvelope {
+    private func sendRaw(_ server: LiveServer, _ envelope: [UInt8]) async throws -> ResponseEnvelope {
         let answer = try await onThread {
             let connection = try RawConnection(port: server.port)
             try connection.send(RawProto.frame(envelope))
@@ -143,7 +144,7 @@ struct StringAndLimitTests {
         return try #require(answer)
     }
 
-    private func expectServed(_ server: TestServer) async throws {
+    private func expectServed(_ server: LiveServer) async throws {
         let answer = try await sendRaw(server, RawProto.envelope(id: 99, method: Array(SystemService.health.descriptor.path.utf8)))
         #expect(answer.code == .ok)
     }

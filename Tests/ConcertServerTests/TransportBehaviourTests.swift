@@ -5,6 +5,7 @@ import ConcertRPC
 import Foundation
 import Logging
 import NIOCore
+import ConcertTesting
 import Testing
 
 /// The transport's behaviour with handlers the test controls: deadlines, out-of-order

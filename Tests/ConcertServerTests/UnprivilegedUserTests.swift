@@ -1,5 +1,6 @@
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 /// The server and the client work as an ordinary user: no socket option or file they

@@ -3,6 +3,7 @@ import ConcertRPC
 import ConcertServer
 import Foundation
 import JWTKit
+import ConcertTesting
 import Testing
 
 /// With `--user-auth jwt`, IssueToken needs a JWT the ticketing site signed for that user:
@@ -49,8 +50,8 @@ struct UserAuthenticationTests {
         }
     }
 
-    private func withServer(_ keys: JWTKeys, _ body: (TestServer) async throws -> Void) async throws {
-        let server = try await TestServer.start(userAuthentication: .jwt(keys))
+    private func withServer(_ keys: JWTKeys, _ body: (LiveServer) async throws -> Void) async throws {
+        let server = try await LiveServer.start(backgroundJobs: false, userAuthentication: .jwt(keys))
         do {
             try await body(server)
         } catch {
@@ -60,7 +61,7 @@ struct UserAuthenticationTests {
         await server.stop()
     }
 
-    private func issue(_ server: TestServer, user: UUID, authorization: String?) async throws -> ResponseEnvelope {
+    private func issue(_ server: LiveServer, user: UUID, authorization: String?) async throws -> ResponseEnvelope {
         let envelope = RequestEnvelope(
             id: 1, method: AuthService.issueToken.descriptor.path,
             metadata: authorization.map { [MetadataEntry(key: MetadataKey.authorization, value: $0)] } ?? [],

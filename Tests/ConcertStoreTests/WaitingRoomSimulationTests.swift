@@ -1,6 +1,7 @@
 import ConcertDomain
 import ConcertStore
 import Foundation
+import ConcertTesting
 import Testing
 
 /// A seeded simulation of the waiting room in the spirit of TigerBeetle's VOPR: hundreds of simulated fans
@@ -30,26 +31,9 @@ import Testing
     }
 }
 
-/// SplitMix64: a tiny, fast, seedable generator, so a seed replays the same schedule of fan actions.
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    /// A generator whose sequence is fixed by `seed`.
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    /// The next 64 random bits.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
+extension SplitMix64 {
     /// A version-4 UUID drawn from the generator.
-    mutating func uuid() -> UUID {
+    fileprivate mutating func uuid() -> UUID {
         let high = next()
         let low = next()
         func byte(_ word: UInt64, _ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: word >> (8 * index)) }

@@ -1,5 +1,6 @@
 import ConcertProtocol
 import ConcertRPC
+import ConcertTesting
 import ConcertServer
 
 /// The real transport and dispatcher serving hand-written routes, e.g. slow or echoing ones.

@@ -1,5 +1,6 @@
 import ConcertProtocol
 import Foundation
+import ConcertTesting
 import Testing
 
 /// The fixed start of test time: 2027-01-15T08:00:00Z.
@@ -12,9 +13,9 @@ func fan(_ port: Int, user: UUID = UUID()) async throws -> (caller: WireCaller, 
 }
 
 /// A fan with a token, reaching `server` along `path`.
-func fan(_ server: TestServer, via path: CallPath, user: UUID = UUID()) async throws -> any RPCCaller {
+func fan(_ server: LiveServer, via path: CallPath, user: UUID = UUID()) async throws -> any RPCCaller {
     let issued = try await path.caller(server).issueToken(userID: user.uuidString.lowercased(), concertID: 1)
-    return path.caller(server, token: issued.token)
+    return try await path.caller(server, token: issued.token)
 }
 
 /// Expects `body` to fail with `code` and `reason`.

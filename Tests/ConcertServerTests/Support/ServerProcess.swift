@@ -1,4 +1,5 @@
 import ConcertProtocol
+import ConcertTesting
 import Foundation
 
 #if canImport(Glibc)

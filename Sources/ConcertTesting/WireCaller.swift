@@ -1,15 +1,23 @@
-import ConcertProtocol
+public import ConcertProtocol
 import Foundation
 
 /// A test-only caller that makes each typed call on a fresh raw TCP connection, so the
 /// service tests exercise the real server without the client library. Conforms to
 /// ``RPCCaller``, which gives it every generated typed method.
-struct WireCaller: RPCCaller {
-    let port: Int
-    var token: String?
+public struct WireCaller: RPCCaller {
+    /// The server's loopback port.
+    public let port: Int
+    /// The queue token sent with every call, if any.
+    public var token: String?
+
+    /// A caller reaching the server on `port` with `token`.
+    public init(port: Int, token: String? = nil) {
+        self.port = port
+        self.token = token
+    }
 
     /// Sends one call and maps a non-OK answer to ``RPCError``.
-    func call<Request, Response>(
+    public func call<Request, Response>(
         _ rpc: RPC<Request, Response>,
         _ request: Request,
         timeout: Duration?
@@ -29,7 +37,7 @@ struct WireCaller: RPCCaller {
     }
 
     /// The request envelope for one call carrying `token`.
-    static func envelope<Request, Response>(
+    public static func envelope<Request, Response>(
         _ rpc: RPC<Request, Response>, _ request: Request, token: String?, id: UInt64 = 1
     ) -> RequestEnvelope {
         RequestEnvelope(
@@ -39,7 +47,7 @@ struct WireCaller: RPCCaller {
     }
 
     /// The response message of an OK answer, or the answer's error.
-    static func decode<Response: ProtoMessage>(_ answer: ResponseEnvelope?, as: Response.Type) throws(RPCError)
+    public static func decode<Response: ProtoMessage>(_ answer: ResponseEnvelope?, as: Response.Type) throws(RPCError)
         -> Response
     {
         guard let answer else {
@@ -58,7 +66,7 @@ struct WireCaller: RPCCaller {
 
 /// Many calls at once: opens one connection per request, sends them all, then reads every
 /// answer, so all requests are in flight together.
-func raceOverConnections<Request, Response>(
+public func raceOverConnections<Request, Response>(
     port: Int,
     _ rpc: RPC<Request, Response>,
     _ calls: [(request: Request, token: String?)]
@@ -74,7 +82,7 @@ func raceOverConnections<Request, Response>(
 
 /// Many calls pipelined over a few connections: `connections` connections, each carrying
 /// an equal share of the requests, all sent before any answer is read.
-func pipelineOverConnections<Request, Response>(
+public func pipelineOverConnections<Request, Response>(
     port: Int,
     connections count: Int,
     _ rpc: RPC<Request, Response>,

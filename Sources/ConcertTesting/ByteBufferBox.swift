@@ -1,15 +1,18 @@
-import ConcertProtocol
+public import ConcertProtocol
 import NIOCore
 
 /// Collects frames as plain bytes for raw sockets.
-struct ByteBufferBox {
+public struct ByteBufferBox {
+    /// An empty collection.
+    public init() {}
+
     private var buffer = ByteBuffer()
 
     /// Appends one frame holding `message`.
-    mutating func append(_ message: some ProtoMessage) {
+    public mutating func append(_ message: some ProtoMessage) {
         FrameParser.writeFrame(message, into: &buffer)
     }
 
     /// The frames written so far.
-    var bytes: [UInt8] { Array(buffer.readableBytesView) }
+    public var bytes: [UInt8] { Array(buffer.readableBytesView) }
 }

@@ -1,4 +1,4 @@
-import ConcertProtocol
+public import ConcertProtocol
 import Foundation
 import NIOCore
 
@@ -8,12 +8,12 @@ import Glibc
 
 /// A plain blocking TCP socket that speaks raw bytes, used to test the server without
 /// any client library. Every call blocks, so tests run it through ``onThread(_:)``.
-final class RawConnection: @unchecked Sendable {
+public final class RawConnection: @unchecked Sendable {
     private let fd: Int32
     private var pending: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`; reads give up after `receiveTimeout` seconds.
-    init(port: Int, receiveTimeout: Int = 10) throws {
+    public init(port: Int, receiveTimeout: Int = 10) throws {
         fd = try Self.connectedSocket(port: port, receiveTimeout: receiveTimeout)
     }
 
@@ -45,7 +45,7 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Sends every byte of `bytes`.
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -55,30 +55,30 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Sends one frame holding `message`.
-    func sendFrame(_ message: some ProtoMessage) throws {
+    public func sendFrame(_ message: some ProtoMessage) throws {
         var buffer = ByteBuffer()
         FrameParser.writeFrame(message, into: &buffer)
         try send(Array(buffer.readableBytesView))
     }
 
     /// Closes the sending half, so the server sees end of stream.
-    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads the next frame body, or nil when the server closed the connection.
-    func readFrame() throws -> [UInt8]? {
+    public func readFrame() throws -> [UInt8]? {
         guard let prefix = try read(count: 4) else { return nil }
         let length = prefix.reduce(0) { ($0 << 8) | Int($1) }
         return try read(count: length)
     }
 
     /// Reads the next frame and decodes it as a response envelope.
-    func readResponse() throws -> ResponseEnvelope? {
+    public func readResponse() throws -> ResponseEnvelope? {
         guard let frame = try readFrame() else { return nil }
         return try ResponseEnvelope(serializedBytes: frame)
     }
 
     /// True when the server has closed the connection (a read returns end of stream).
-    func isClosedByServer() throws -> Bool {
+    public func isClosedByServer() throws -> Bool {
         try read(count: 1) == nil
     }
 
@@ -97,13 +97,14 @@ final class RawConnection: @unchecked Sendable {
 }
 
 /// A socket call that failed.
-enum RawConnectionError: Error {
+public enum RawConnectionError: Error {
+    /// The system call named by the string failed with the errno.
     case system(String, Int32)
 }
 
 /// Runs blocking work on its own thread, keeping Swift's cooperative pool free for the
 /// server under test.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()
     }
