@@ -66,6 +66,7 @@ let package = Package(
                 "ConcertRPC",
                 "ConcertDomain",
                 "ConcertStore",
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -364,16 +364,19 @@ def gen_service(model, f, pkg, s, path, messages_by_name):
         req, res = short(meth.input_type), short(meth.output_type)
         out.append(f"    public static let {camel(c_snake(meth.name))} = RPC<{req}, {res}>(")
         token = "true" if model.tag(f, path + (2, i), "token") else "false"
+        streaming = ", serverStreaming: true" if meth.server_streaming else ""
         out.append(f"        service: name, method: \"{meth.name}\", requestType: {req}.protoName, responseType: {res}.protoName,")
-        out.append(f"        requiresToken: {token})")
+        out.append(f"        requiresToken: {token}{streaming})")
     out.append("")
     out.append("    /// The service and its methods, in declaration order.")
     methods = ", ".join(f"{camel(c_snake(meth.name))}.descriptor" for meth in s.method)
     out.append(f"    public static let descriptor = ServiceDescriptor(name: name, methods: [{methods}])")
     out.append("}")
     out.append("")
+    unary = [(i, meth) for i, meth in enumerate(s.method) if not meth.server_streaming]
+    streams = [(i, meth) for i, meth in enumerate(s.method) if meth.server_streaming]
     out.append("extension RPCCaller {")
-    for i, meth in enumerate(s.method):
+    for n, (i, meth) in enumerate(unary):
         req, res = short(meth.input_type), short(meth.output_type)
         fn = camel(c_snake(meth.name))
         out.append(model.doc(f, path + (2, i), "    ").rstrip("\n"))
@@ -396,9 +399,26 @@ def gen_service(model, f, pkg, s, path, messages_by_name):
             out.append(f"    public func {fn}(timeout: Duration? = nil) async throws(RPCError) -> {res} {{")
             out.append(f"        try await call({name}.{fn}, {req}(), timeout: timeout)")
             out.append("    }")
-        if i + 1 < len(s.method):
+        if n + 1 < len(unary):
             out.append("")
     out.append("}")
+    if streams:
+        out.append("")
+        out.append("extension RPCStreamCaller {")
+        for n, (i, meth) in enumerate(streams):
+            req, res = short(meth.input_type), short(meth.output_type)
+            fn = camel(c_snake(meth.name))
+            req_msg = messages_by_name[meth.input_type.lstrip(".")]
+            fields = list(req_msg.field)
+            params = ", ".join(f"{escape(camel(fl.name))}: {swift_field_type(model, pkg, fl)[0]}" for fl in fields)
+            args = ", ".join(f"{escape(camel(fl.name))}: {escape(camel(fl.name))}" for fl in fields)
+            out.append(model.doc(f, path + (2, i), "    ").rstrip("\n"))
+            out.append(f"    public func {fn}({params}) -> AsyncThrowingStream<{res}, any Error> {{")
+            out.append(f"        stream({name}.{fn}, {req}({args}))")
+            out.append("    }")
+            if n + 1 < len(streams):
+                out.append("")
+        out.append("}")
     return "\n".join(out) + "\n"
 
 
@@ -407,12 +427,16 @@ def gen_handler(model, f, pkg, s, path):
     full = f"{pkg}.{name}"
     out = []
     out.append(f"/// Implements `{full}` on a server. A method replies now (it runs on the event loop")
-    out.append("/// that read the request, so it must not block for long) or later (see `Reply`).")
+    out.append("/// that read the request, so it must not block for long) or later (see `Reply`); a streaming")
+    out.append("/// method keeps its `ServerStream` and sends on it from any thread.")
     out.append(f"public protocol {name}Handler: Sendable {{")
     for i, meth in enumerate(s.method):
         req, res = short(meth.input_type), short(meth.output_type)
         out.append(model.doc(f, path + (2, i), "    ").rstrip("\n"))
-        out.append(f"    func {camel(c_snake(meth.name))}(_ request: {req}, context: RequestContext) throws -> Reply<{res}>")
+        if meth.server_streaming:
+            out.append(f"    func {camel(c_snake(meth.name))}(_ request: {req}, context: RequestContext, stream: ServerStream<{res}>) throws")
+        else:
+            out.append(f"    func {camel(c_snake(meth.name))}(_ request: {req}, context: RequestContext) throws -> Reply<{res}>")
         if i + 1 < len(s.method):
             out.append("")
     out.append("}")
@@ -423,7 +447,10 @@ def gen_handler(model, f, pkg, s, path):
     out.append("        [")
     for meth in s.method:
         fn = camel(c_snake(meth.name))
-        out.append(f"            Route({name}.{fn}, replying: {{ request, context in try self.{fn}(request, context: context) }}),")
+        if meth.server_streaming:
+            out.append(f"            Route({name}.{fn}, streaming: {{ request, context, stream in try self.{fn}(request, context: context, stream: stream) }}),")
+        else:
+            out.append(f"            Route({name}.{fn}, replying: {{ request, context in try self.{fn}(request, context: context) }}),")
     out.append("        ]")
     out.append("    }")
     out.append("}")

@@ -35,7 +35,7 @@ import Synchronization
 /// }
 /// await client.close()
 /// ```
-public final class ConcertClient: RPCCaller, Sendable {
+public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
     /// The server's host name or address.
     public let host: String
     /// The server's TCP port.
@@ -105,6 +105,46 @@ public final class ConcertClient: RPCCaller, Sendable {
     /// `CONNECTION_CLOSED`, and so do later calls.
     public func close() async {
         await slot.shutDown()
+    }
+
+    /// Opens a server stream of `rpc` for `request` with the client's token (see ``RPCStreamCaller``).
+    public func stream<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request
+    ) -> AsyncThrowingStream<Response, any Error> {
+        openStream(rpc, request, token: token)
+    }
+
+    /// Opens a server stream with `token` as its `queue-token` metadata and decodes each message. The
+    /// stream's task ends when its consumer stops, which cancels the call on the server.
+    func openStream<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request,
+        token: String?
+    ) -> AsyncThrowingStream<Response, any Error> {
+        let metadata = token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? []
+        let slot = self.slot
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let connection = try await slot.connection()
+                    let frames = connection.openStream(method: rpc.descriptor.path, metadata: metadata, request: request)
+                    for try await frame in frames {
+                        do {
+                            continuation.yield(try Response(buffer: frame.payload))
+                        } catch {
+                            throw RPCError.malformedResponse("\(error)")
+                        }
+                    }
+                    continuation.finish()
+                } catch is CancellationError {
+                    continuation.finish(throwing: RPCError.cancelled)
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 
     /// Sends one call with `token` as its `queue-token` metadata (and the JWT, for `IssueToken`) and decodes the answer.

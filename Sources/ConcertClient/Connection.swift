@@ -7,11 +7,13 @@ import NIOPosix
 final class Connection: Sendable {
     private let channel: any Channel
     private let pending: PendingCalls
+    private let streams: PendingStreams
     private let outbound: OutboundQueue
 
-    private init(channel: any Channel, pending: PendingCalls) {
+    private init(channel: any Channel, pending: PendingCalls, streams: PendingStreams) {
         self.channel = channel
         self.pending = pending
+        self.streams = streams
         self.outbound = OutboundQueue(channel: channel)
     }
 
@@ -22,6 +24,7 @@ final class Connection: Sendable {
     /// Opens a connection to `host`:`port` with TCP_NODELAY and the protocol's framing.
     static func open(host: String, port: Int, configuration: ClientConfiguration) -> EventLoopFuture<Connection> {
         let pending = PendingCalls()
+        let streams = PendingStreams()
         let maxFrameSize = configuration.maxFrameSize
         return ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -31,12 +34,12 @@ final class Connection: Sendable {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)),
                         FlushCoalescer(),
-                        ResponseHandler(pending: pending),
+                        ResponseHandler(pending: pending, streams: streams),
                     ])
                 }
             }
             .connect(host: host, port: port)
-            .map { Connection(channel: $0, pending: pending) }
+            .map { Connection(channel: $0, pending: pending, streams: streams) }
     }
 
     /// True once the connection has failed or closed; calls then need a new connection.
@@ -57,6 +60,7 @@ final class Connection: Sendable {
         let pending = self.pending
         let outbound = self.outbound
         let eventLoop = channel.eventLoop
+        let cancelFrame = cancelFrame(id)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 if let deadline = pending.register(id, continuation, timeout: timeout) {
@@ -70,7 +74,35 @@ final class Connection: Sendable {
             }
         } onCancel: {
             pending.complete(id, with: .failure(.cancelled))
+            outbound.enqueue(cancelFrame)
         }
+    }
+
+    /// Opens a server stream of `method` for `request`: its frames, until the final one. When the consumer
+    /// stops (its task is cancelled, or it stops iterating) before the end, the call is cancelled on the server.
+    func openStream(
+        method: String, metadata: [MetadataEntry], request: some ProtoMessage
+    ) -> AsyncThrowingStream<IncomingResponse, any Error> {
+        let id = pending.makeID()
+        var frame = channel.allocator.buffer(capacity: 128)
+        RequestFrame.write(id: id, method: method, metadata: metadata, timeoutMs: 0, request: request, into: &frame)
+        let (frames, continuation) = AsyncThrowingStream<IncomingResponse, any Error>.makeStream()
+        let streams = self.streams
+        let outbound = self.outbound
+        let cancelFrame = cancelFrame(id)
+        continuation.onTermination = { termination in
+            if case .cancelled = termination, streams.remove(id) { outbound.enqueue(cancelFrame) }
+        }
+        streams.register(id, continuation)
+        outbound.enqueue(frame)
+        return frames
+    }
+
+    /// The frame that cancels call `id`.
+    private func cancelFrame(_ id: UInt64) -> ByteBuffer {
+        var frame = channel.allocator.buffer(capacity: 16)
+        RequestFrame.writeCancel(id: id, into: &frame)
+        return frame
     }
 
     /// Closes the connection; calls still waiting fail with CONNECTION_CLOSED.

@@ -2,7 +2,7 @@ public import ConcertProtocol
 
 /// Makes calls over a ``ConcertClient``'s connection with a fixed queue token of its own,
 /// so one connection can act for many users; it never changes the client's token.
-public struct TokenScopedCaller: RPCCaller {
+public struct TokenScopedCaller: RPCCaller, RPCStreamCaller {
     /// The client whose connection carries the calls.
     public let client: ConcertClient
     /// The queue token sent as `queue-token` metadata, or nil for none.
@@ -22,5 +22,13 @@ public struct TokenScopedCaller: RPCCaller {
         timeout: Duration?
     ) async throws(RPCError) -> Response {
         try await client.send(rpc, request, token: token, timeout: timeout)
+    }
+
+    /// Opens a server stream of `rpc` for `request` with this caller's token.
+    public func stream<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request
+    ) -> AsyncThrowingStream<Response, any Error> {
+        client.openStream(rpc, request, token: token)
     }
 }

@@ -9,16 +9,38 @@ import Testing
 /// the test controls: replies ready at once, or held until the test completes them.
 @Suite("Call scheduler")
 struct CallSchedulerTests {
-    /// A dispatch function whose replies for methods named "/later" wait for the test.
+    /// A dispatch function whose replies for methods named "/later" wait for the test, and whose
+    /// "/stream" calls open streams the test sends on.
     final class ScriptedDispatch: Sendable {
         private let held = Mutex<[UInt64: Reply<any CBridgedMessage>.Completion]>([:])
+        private let sinks = Mutex<[UInt64: StreamSink]>([:])
+        private let ended = Mutex<[UInt64]>([])
 
-        func dispatch(_ call: IncomingCall) -> Reply<any CBridgedMessage> {
-            guard call.methodPath == "/later" else {
-                return Reply(HealthCheckResponse(status: .serving) as any CBridgedMessage)
+        func dispatch(_ call: IncomingCall, _ openStream: () -> StreamSink) -> Dispatcher.Served {
+            switch call.methodPath {
+            case "/later":
+                return .reply(Reply { completion in self.held.withLock { $0[call.id] = completion } })
+            case "/stream":
+                let sink = openStream()
+                sinks.withLock { $0[call.id] = sink }
+                return .stream(terminate: { self.ended.withLock { $0.append(call.id) } })
+            default:
+                return .reply(Reply(HealthCheckResponse(status: .serving) as any CBridgedMessage))
             }
-            return Reply { completion in self.held.withLock { $0[call.id] = completion } }
         }
+
+        /// Sends a message on stream `id`, its status telling the messages apart.
+        func send(_ id: UInt64, _ status: ServingStatus) {
+            sinks.withLock { $0[id] }?.send(HealthCheckResponse(status: status))
+        }
+
+        /// Ends stream `id` with OK.
+        func end(_ id: UInt64) {
+            sinks.withLock { $0[id] }?.finish(nil)
+        }
+
+        /// The streams the transport ended (cancel, close), in order.
+        var terminated: [UInt64] { ended.withLock { $0 } }
 
         /// Completes the held call `id` with an OK reply.
         func complete(_ id: UInt64) {
@@ -57,12 +79,83 @@ struct CallSchedulerTests {
     private func answers(_ channel: EmbeddedChannel) throws -> [(UInt64, String)] {
         var result: [(UInt64, String)] = []
         while let response = try channel.readOutbound(as: OutgoingResponse.self) {
-            switch response.outcome {
-            case .success: result.append((response.id, "OK"))
-            case .failure(let error): result.append((response.id, error.reason))
+            switch response.body {
+            case .unary(.success), .streamEnd(nil): result.append((response.id, "OK"))
+            case .unary(.failure(let error)), .streamEnd(let error?): result.append((response.id, error.reason))
+            case .streamMessage(let message):
+                let status = (message as? HealthCheckResponse)?.status ?? ServingStatus.unspecified
+                result.append((response.id, "message \(status.name)"))
             }
         }
         return result
+    }
+
+    private func cancelFrame(_ id: UInt64) -> IncomingCall {
+        IncomingCall(id: id, method: ByteBuffer(), metadata: [], timeoutMs: 0, payload: ByteBuffer(), frameBytes: 8, cancel: true)
+    }
+
+    @Test("a stream's messages are written as they come, then its final OK")
+    func streamMessages() throws {
+        let (channel, _, script) = try makeChannel()
+        try channel.writeInbound(call(1, "/stream"))
+        script.send(1, .serving)
+        script.send(1, .notServing)
+        script.end(1)
+        #expect(try answers(channel).map(\.1) == ["message SERVING", "message NOT_SERVING", "OK"])
+        #expect(script.terminated.isEmpty)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test("while the channel is not writable only the newest unsent stream message waits")
+    func newestOnly() throws {
+        let (channel, _, script) = try makeChannel()
+        try channel.writeInbound(call(1, "/stream"))
+        channel.isWritable = false
+        script.send(1, .serving)
+        script.send(1, .unspecified)
+        script.send(1, .notServing)
+        #expect(try answers(channel).isEmpty)
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(try answers(channel).map(\.1) == ["message NOT_SERVING"])
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test("a cancel stops a running stream (answered CANCELLED, the handler told) and ignores unknown ids")
+    func cancelStream() throws {
+        let (channel, _, script) = try makeChannel()
+        try channel.writeInbound(call(1, "/stream"))
+        try channel.writeInbound(cancelFrame(99))
+        try channel.writeInbound(cancelFrame(1))
+        #expect(try answers(channel).map(\.1) == ["CANCELLED"])
+        #expect(script.terminated == [1])
+        script.send(1, .serving)
+        #expect(try answers(channel).isEmpty)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test("a cancelled call that waits to start never runs; a running unary call answers with its outcome")
+    func cancelQueued() throws {
+        let (channel, _, script) = try makeChannel(maxInFlight: 1)
+        try channel.writeInbound(call(1, "/later"))
+        try channel.writeInbound(call(2, "/later"))
+        try channel.writeInbound(cancelFrame(2))
+        try channel.writeInbound(cancelFrame(1))
+        #expect(try answers(channel).map(\.0) == [2])
+        script.complete(1)
+        channel.embeddedEventLoop.run()
+        #expect(try answers(channel).map(\.1) == ["OK"])
+        #expect(script.heldCount == 0)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test("a closing connection ends its streams and tells their handlers")
+    func closeEndsStreams() throws {
+        let (channel, _, script) = try makeChannel()
+        try channel.writeInbound(call(1, "/stream"))
+        try channel.writeInbound(call(2, "/stream"))
+        _ = try channel.finish(acceptAlreadyClosed: true)
+        #expect(script.terminated.sorted() == [1, 2])
     }
 
     @Test("a ready reply is answered at once; a later one when it completes")

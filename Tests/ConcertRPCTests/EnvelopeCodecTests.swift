@@ -81,21 +81,37 @@ struct EnvelopeCodecTests {
         #expect(!channel.isActive)
     }
 
-    @Test("responses are encoded into frames that protobuf-c decodes back, OK and failed alike")
+    @Test("responses are encoded into frames that protobuf-c decodes back: OK, failed, stream messages and a stream's end")
     func responses() throws {
         let channel = try makeChannel()
         let status = QueueStatus(state: .waiting, position: 12, ahead: 11, estimatedWaitMs: 30_000, waitTimeKnown: true, concertID: 1)
-        try channel.writeOutbound(
-            OutgoingResponse(id: 5, outcome: .success(GetQueueStatusResponse(status: status))))
+        try channel.writeOutbound(OutgoingResponse(id: 5, body: .unary(.success(GetQueueStatusResponse(status: status)))))
         try channel.writeOutbound(
             OutgoingResponse(
-                id: 300, outcome: .failure(RPCError(code: .notFound, reason: .tokenUnknown, message: "No such token."))))
+                id: 300, body: .unary(.failure(RPCError(code: .notFound, reason: .tokenUnknown, message: "No such token.")))))
+        try channel.writeOutbound(OutgoingResponse(id: 7, body: .streamMessage(WatchQueueResponse(status: status))))
+        try channel.writeOutbound(OutgoingResponse(id: 7, body: .streamEnd(nil)))
         let ok = try Frames.response(try #require(try channel.readOutbound(as: ByteBuffer.self)))
         #expect(ok.id == 5)
         #expect(ok.code == .ok)
+        #expect(!ok.streamMessage)
         #expect(try GetQueueStatusResponse(serializedBytes: ok.payload) == GetQueueStatusResponse(status: status))
         let failed = try Frames.response(try #require(try channel.readOutbound(as: ByteBuffer.self)))
         #expect(failed == ResponseEnvelope(id: 300, code: .notFound, message: "No such token.", reason: "TOKEN_UNKNOWN"))
+        let message = try Frames.response(try #require(try channel.readOutbound(as: ByteBuffer.self)))
+        #expect(message.id == 7 && message.streamMessage && message.code == .ok)
+        #expect(try WatchQueueResponse(serializedBytes: message.payload) == WatchQueueResponse(status: status))
+        let end = try Frames.response(try #require(try channel.readOutbound(as: ByteBuffer.self)))
+        #expect(end == ResponseEnvelope(id: 7, code: .ok))
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test("a cancel frame reaches the scheduler as a cancel of its id")
+    func cancelFrame() throws {
+        let channel = try makeChannel()
+        try channel.writeInbound(framed(RequestEnvelope(id: 12, cancel: true)))
+        let call = try #require(try channel.readInbound(as: IncomingCall.self))
+        #expect(call.id == 12 && call.cancel)
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 }

@@ -102,6 +102,7 @@ struct RequestPropertyTests {
             AuthService.issueToken.descriptor.path: IssueTokenRequest(userID: UUID().uuidString.lowercased(), concertID: 1).serializedBytes(),
             QueueService.getQueueStatus.descriptor.path: GetQueueStatusRequest().serializedBytes(),
             QueueService.leaveQueue.descriptor.path: LeaveQueueRequest().serializedBytes(),
+            QueueService.watchQueue.descriptor.path: WatchQueueRequest().serializedBytes(),
             QueueService.getSaleLine.descriptor.path: GetSaleLineRequest(concertID: concertID).serializedBytes(),
             ReservationService.listConcerts.descriptor.path: ListConcertsRequest().serializedBytes(),
             ReservationService.listAvailableDates.descriptor.path:

@@ -24,4 +24,13 @@ public enum RequestFrame {
         }
         buffer.setInteger(UInt32(buffer.writerIndex - start - FrameParser.prefixSize), at: start, endianness: .big)
     }
+
+    /// Appends the frame that cancels call `id`.
+    public static func writeCancel(id: UInt64, into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(UInt32(0), endianness: .big)
+        WireWriter.writeVarintField(1, id, into: &buffer)
+        WireWriter.writeVarintField(6, 1, into: &buffer)
+        buffer.setInteger(UInt32(buffer.writerIndex - start - FrameParser.prefixSize), at: start, endianness: .big)
+    }
 }

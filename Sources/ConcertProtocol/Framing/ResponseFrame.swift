@@ -12,10 +12,23 @@ public enum ResponseFrame {
         }
     }
 
-    /// Appends the frame answering request `id` (0 for the connection) with `failure`.
-    public static func write(id: UInt64, failure: RPCError, into buffer: inout ByteBuffer) {
+    /// Appends the frame carrying one message of the server stream of request `id`.
+    package static func write<Message: CBridgedMessage>(
+        id: UInt64, streamMessage message: Message, into buffer: inout ByteBuffer
+    ) {
         framed(&buffer) { buffer in
             WireWriter.writeVarintField(1, id, into: &buffer)
+            CBridge.encodeField(message, number: 5, into: &buffer)
+            WireWriter.writeVarintField(6, 1, into: &buffer)
+        }
+    }
+
+    /// Appends the frame answering request `id` (0 for the connection) with `failure`; with nil, the
+    /// OK without a message that ends a stream.
+    public static func write(id: UInt64, failure: RPCError?, into buffer: inout ByteBuffer) {
+        framed(&buffer) { buffer in
+            WireWriter.writeVarintField(1, id, into: &buffer)
+            guard let failure else { return }
             WireWriter.writeVarintField(2, UInt64(bitPattern: Int64(failure.code.rawValue)), into: &buffer)
             WireWriter.writeStringField(3, failure.message, into: &buffer)
             WireWriter.writeStringField(4, failure.reason, into: &buffer)

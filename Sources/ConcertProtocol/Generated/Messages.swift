@@ -910,13 +910,21 @@ public struct RequestEnvelope: ProtoMessage {
     /// The method's request message, protobuf-encoded.
     public var payload: [UInt8]
 
+    /// Cancels the call with this id instead of starting one (method, metadata
+    /// and payload are ignored). A call not started yet never runs; a running
+    /// stream stops; a unary call already running completes and answers with its
+    /// outcome. The cancelled call is answered CANCELLED unless it was already
+    /// answered; this frame itself gets no answer, and an unknown id is ignored.
+    public var cancel: Bool
+
     /// Creates a `RequestEnvelope`; every field defaults to its zero value.
-    public init(id: UInt64 = 0, method: String = "", metadata: [MetadataEntry] = [], timeoutMs: UInt32 = 0, payload: [UInt8] = []) {
+    public init(id: UInt64 = 0, method: String = "", metadata: [MetadataEntry] = [], timeoutMs: UInt32 = 0, payload: [UInt8] = [], cancel: Bool = false) {
         self.id = id
         self.method = method
         self.metadata = metadata
         self.timeoutMs = timeoutMs
         self.payload = payload
+        self.cancel = cancel
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -939,6 +947,7 @@ extension RequestEnvelope: CBridgedMessage {
         self.metadata = (0..<c.pointee.n_metadata).map { index in MetadataEntry(cMessage: c.pointee.metadata[index]!) }
         self.timeoutMs = c.pointee.timeout_ms
         self.payload = CBridge.bytes(c.pointee.payload)
+        self.cancel = c.pointee.cancel != 0
     }
 
     package func fill(_ c: UnsafeMutablePointer<Concert__V1__RequestEnvelope>, arena: CArena) {
@@ -948,6 +957,7 @@ extension RequestEnvelope: CBridgedMessage {
         c.pointee.metadata = arena.array(self.metadata.map { Optional(arena.message($0)) })
         c.pointee.timeout_ms = self.timeoutMs
         c.pointee.payload = arena.binary(self.payload)
+        c.pointee.cancel = self.cancel ? 1 : 0
     }
 
     /// The descriptor protoc-c generated for the message (constant C data, never written).
@@ -975,13 +985,20 @@ public struct ResponseEnvelope: ProtoMessage {
     /// The method's response message, protobuf-encoded; empty unless OK.
     public var payload: [UInt8]
 
+    /// True for one message of a server stream: more frames with this id follow,
+    /// and code, message and reason are unset. The stream's last frame has it
+    /// false and carries the final status (OK, or why the stream ended). Unary
+    /// calls answer with one frame that has it false.
+    public var streamMessage: Bool
+
     /// Creates a `ResponseEnvelope`; every field defaults to its zero value.
-    public init(id: UInt64 = 0, code: StatusCode = .init(rawValue: 0), message: String = "", reason: String = "", payload: [UInt8] = []) {
+    public init(id: UInt64 = 0, code: StatusCode = .init(rawValue: 0), message: String = "", reason: String = "", payload: [UInt8] = [], streamMessage: Bool = false) {
         self.id = id
         self.code = code
         self.message = message
         self.reason = reason
         self.payload = payload
+        self.streamMessage = streamMessage
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -1004,6 +1021,7 @@ extension ResponseEnvelope: CBridgedMessage {
         self.message = String(cString: c.pointee.message)
         self.reason = String(cString: c.pointee.reason)
         self.payload = CBridge.bytes(c.pointee.payload)
+        self.streamMessage = c.pointee.stream_message != 0
     }
 
     package func fill(_ c: UnsafeMutablePointer<Concert__V1__ResponseEnvelope>, arena: CArena) {
@@ -1012,6 +1030,7 @@ extension ResponseEnvelope: CBridgedMessage {
         c.pointee.message = arena.cString(self.message)
         c.pointee.reason = arena.cString(self.reason)
         c.pointee.payload = arena.binary(self.payload)
+        c.pointee.stream_message = self.streamMessage ? 1 : 0
     }
 
     /// The descriptor protoc-c generated for the message (constant C data, never written).
@@ -1165,13 +1184,18 @@ public struct MethodInfo: ProtoMessage {
     /// Whether calls must carry a queue token in the "queue-token" metadata entry.
     public var requiresToken: Bool
 
+    /// Whether the method answers with a stream of messages and a final status
+    /// instead of one message.
+    public var serverStreaming: Bool
+
     /// Creates a `MethodInfo`; every field defaults to its zero value.
-    public init(name: String = "", path: String = "", requestType: String = "", responseType: String = "", requiresToken: Bool = false) {
+    public init(name: String = "", path: String = "", requestType: String = "", responseType: String = "", requiresToken: Bool = false, serverStreaming: Bool = false) {
         self.name = name
         self.path = path
         self.requestType = requestType
         self.responseType = responseType
         self.requiresToken = requiresToken
+        self.serverStreaming = serverStreaming
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -1194,6 +1218,7 @@ extension MethodInfo: CBridgedMessage {
         self.requestType = String(cString: c.pointee.request_type)
         self.responseType = String(cString: c.pointee.response_type)
         self.requiresToken = c.pointee.requires_token != 0
+        self.serverStreaming = c.pointee.server_streaming != 0
     }
 
     package func fill(_ c: UnsafeMutablePointer<Concert__V1__MethodInfo>, arena: CArena) {
@@ -1202,6 +1227,7 @@ extension MethodInfo: CBridgedMessage {
         c.pointee.request_type = arena.cString(self.requestType)
         c.pointee.response_type = arena.cString(self.responseType)
         c.pointee.requires_token = self.requiresToken ? 1 : 0
+        c.pointee.server_streaming = self.serverStreaming ? 1 : 0
     }
 
     /// The descriptor protoc-c generated for the message (constant C data, never written).
@@ -1541,6 +1567,81 @@ extension GetQueueStatusResponse: CBridgedMessage {
 
     /// The descriptor protoc-c generated for the message (constant C data, never written).
     nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_queue_status_response__init)
+}
+
+/// Asks for the calling token's status as it changes. The token comes from the
+/// metadata.
+public struct WatchQueueRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.WatchQueueRequest"
+
+    /// Creates a `WatchQueueRequest`; every field defaults to its zero value.
+    public init() {
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension WatchQueueRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__WatchQueueRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__WatchQueueRequest>) {
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__WatchQueueRequest>, arena _: CArena) {
+        _ = c
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__watch_queue_request__init)
+}
+
+/// One update of a watched token's status.
+public struct WatchQueueResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.WatchQueueResponse"
+
+    /// The token's status now.
+    public var status: QueueStatus?
+
+    /// Creates a `WatchQueueResponse`; every field defaults to its zero value.
+    public init(status: QueueStatus? = nil) {
+        self.status = status
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension WatchQueueResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__WatchQueueResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__WatchQueueResponse>) {
+        self.status = c.pointee.status.map { QueueStatus(cMessage: $0) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__WatchQueueResponse>, arena: CArena) {
+        c.pointee.status = self.status.map { arena.message($0) }
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__watch_queue_response__init)
 }
 
 /// Gives up the calling token's place: a waiting place or an active slot.

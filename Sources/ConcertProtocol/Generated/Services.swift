@@ -91,8 +91,17 @@ public enum QueueService {
         service: name, method: "GetSaleLine", requestType: GetSaleLineRequest.protoName, responseType: GetSaleLineResponse.protoName,
         requiresToken: false)
 
+    /// The calling token's status now and whenever it changes: every change of
+    /// state, and position changes at most once a second near the front of the
+    /// line and every few seconds further back; at least every 15 seconds as a
+    /// heartbeat. Ends OK once the token is expired or abandoned. Any known token;
+    /// a watching fan counts as present.
+    public static let watchQueue = RPC<WatchQueueRequest, WatchQueueResponse>(
+        service: name, method: "WatchQueue", requestType: WatchQueueRequest.protoName, responseType: WatchQueueResponse.protoName,
+        requiresToken: true, serverStreaming: true)
+
     /// The service and its methods, in declaration order.
-    public static let descriptor = ServiceDescriptor(name: name, methods: [getQueueStatus.descriptor, leaveQueue.descriptor, getSaleLine.descriptor])
+    public static let descriptor = ServiceDescriptor(name: name, methods: [getQueueStatus.descriptor, leaveQueue.descriptor, getSaleLine.descriptor, watchQueue.descriptor])
 }
 
 extension RPCCaller {
@@ -128,6 +137,17 @@ extension RPCCaller {
     /// rate and its times. Needs no token.
     public func getSaleLine(concertID: Int64, timeout: Duration? = nil) async throws(RPCError) -> GetSaleLineResponse {
         try await call(QueueService.getSaleLine, GetSaleLineRequest(concertID: concertID), timeout: timeout)
+    }
+}
+
+extension RPCStreamCaller {
+    /// The calling token's status now and whenever it changes: every change of
+    /// state, and position changes at most once a second near the front of the
+    /// line and every few seconds further back; at least every 15 seconds as a
+    /// heartbeat. Ends OK once the token is expired or abandoned. Any known token;
+    /// a watching fan counts as present.
+    public func watchQueue() -> AsyncThrowingStream<WatchQueueResponse, any Error> {
+        stream(QueueService.watchQueue, WatchQueueRequest())
     }
 }
 
@@ -279,5 +299,5 @@ public enum ProtocolServices {
     public static let all: [ServiceDescriptor] = [SystemService.descriptor, AuthService.descriptor, QueueService.descriptor, ReservationService.descriptor, PaymentService.descriptor]
 
     /// The FNV-1a 64-bit digest of the .proto sources this file was generated from; a test checks it is current.
-    public static let sourceDigest = "3e63d89de714307b"
+    public static let sourceDigest = "3e077cf326514733"
 }

@@ -15,10 +15,13 @@ public struct IncomingCall: Sendable {
     public var payload: ByteBuffer
     /// The size of the frame body that carried the call, which its slices keep in memory.
     public var frameBytes: Int
+    /// Whether the frame cancels the call `id` instead of starting one.
+    public var cancel: Bool
 
     /// Creates a call from its parts.
     public init(
-        id: UInt64, method: ByteBuffer, metadata: [MetadataEntry], timeoutMs: UInt32, payload: ByteBuffer, frameBytes: Int
+        id: UInt64, method: ByteBuffer, metadata: [MetadataEntry], timeoutMs: UInt32, payload: ByteBuffer, frameBytes: Int,
+        cancel: Bool = false
     ) {
         self.id = id
         self.method = method
@@ -26,6 +29,7 @@ public struct IncomingCall: Sendable {
         self.timeoutMs = timeoutMs
         self.payload = payload
         self.frameBytes = frameBytes
+        self.cancel = cancel
     }
 
     /// The call a decoded envelope describes (for serving requests in-process).
@@ -33,7 +37,7 @@ public struct IncomingCall: Sendable {
         self.init(
             id: envelope.id, method: ByteBuffer(string: envelope.method), metadata: envelope.metadata,
             timeoutMs: envelope.timeoutMs, payload: ByteBuffer(bytes: envelope.payload),
-            frameBytes: envelope.payload.count + envelope.method.utf8.count)
+            frameBytes: envelope.payload.count + envelope.method.utf8.count, cancel: envelope.cancel)
     }
 
     /// The method path as a string.

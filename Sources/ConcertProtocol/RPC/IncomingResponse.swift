@@ -13,6 +13,8 @@ public struct IncomingResponse: Sendable {
     public var reason: String
     /// The response message, protobuf-encoded.
     public var payload: ByteBuffer
+    /// Whether this is one message of a server stream (more follow) rather than the final answer.
+    public var streamMessage: Bool
 
     /// Reads the response envelope in the frame body `buffer`; nil when it is not one. Strings that are
     /// not valid UTF-8 are read with replacement characters (they are for people).
@@ -22,6 +24,7 @@ public struct IncomingResponse: Sendable {
         var message = ""
         var reason = ""
         var payload: Range<Int> = 0..<0
+        var streamMessage = false
         let wellFormed = buffer.withUnsafeReadableBytes { bytes -> Bool in
             var reader = WireReader(bytes)
             while !reader.isAtEnd {
@@ -40,7 +43,10 @@ public struct IncomingResponse: Sendable {
                     guard let body = reader.readLengthDelimited() else { return false }
                     let start = body.baseAddress.map { $0 - bytes.baseAddress! } ?? 0
                     payload = start..<start + body.count
-                case (1...5, _):
+                case (6, 0):
+                    guard let value = reader.readVarint() else { return false }
+                    streamMessage = value != 0
+                case (1...6, _):
                     return false
                 default:
                     guard wireType == 2 ? reader.readLengthDelimited() != nil : reader.skip(wireType: wireType) else { return false }
@@ -54,5 +60,6 @@ public struct IncomingResponse: Sendable {
         self.message = message
         self.reason = reason
         self.payload = buffer.getSlice(at: buffer.readerIndex + payload.lowerBound, length: payload.count)!
+        self.streamMessage = streamMessage
     }
 }

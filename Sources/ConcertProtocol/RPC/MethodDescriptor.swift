@@ -12,10 +12,13 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
     public let path: String
     /// Whether a call needs a `queue-token` metadata entry (`@token` in the .proto file).
     public let requiresToken: Bool
+    /// Whether the method answers with a stream of messages and a final status.
+    public let serverStreaming: Bool
 
     /// Describes the method `method` of `service` with its message names and its need for a token.
     public init(
-        service: String, method: String, requestType: String, responseType: String, requiresToken: Bool = false
+        service: String, method: String, requestType: String, responseType: String, requiresToken: Bool = false,
+        serverStreaming: Bool = false
     ) {
         self.service = service
         self.method = method
@@ -23,6 +26,7 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
         self.responseType = responseType
         self.path = "/\(service)/\(method)"
         self.requiresToken = requiresToken
+        self.serverStreaming = serverStreaming
     }
 
     /// The method path.
@@ -50,10 +54,11 @@ public struct RPC<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
 
     /// Describes the method `method` of `service` and its need for a token.
     public init(
-        service: String, method: String, requestType: String, responseType: String, requiresToken: Bool = false
+        service: String, method: String, requestType: String, responseType: String, requiresToken: Bool = false,
+        serverStreaming: Bool = false
     ) {
         self.descriptor = MethodDescriptor(
             service: service, method: method, requestType: requestType, responseType: responseType,
-            requiresToken: requiresToken)
+            requiresToken: requiresToken, serverStreaming: serverStreaming)
     }
 }

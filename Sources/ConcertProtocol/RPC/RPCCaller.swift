@@ -11,3 +11,13 @@ public protocol RPCCaller: Sendable {
         timeout: Duration?
     ) async throws(RPCError) -> Response
 }
+
+/// Something that can open server streams; the generated per-method streams (`watchQueue()`) extend it.
+public protocol RPCStreamCaller: Sendable {
+    /// Opens a stream of `rpc`'s messages for `request`. The sequence ends after the final OK; a final
+    /// error is thrown as an ``RPCError``. Cancelling the task that iterates it cancels the call.
+    func stream<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request
+    ) -> AsyncThrowingStream<Response, any Error>
+}

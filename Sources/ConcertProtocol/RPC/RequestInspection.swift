@@ -45,7 +45,7 @@ extension RequestEnvelope {
                 metadata: scan.metadata,
                 timeoutMs: scan.timeoutMs,
                 payload: buffer.getSlice(at: start + scan.payload.lowerBound, length: scan.payload.count)!,
-                frameBytes: buffer.readableBytes))
+                frameBytes: buffer.readableBytes, cancel: scan.cancel))
     }
 }
 
@@ -58,6 +58,7 @@ private struct EnvelopeScan {
     var metadata: [MetadataEntry] = []
     var timeoutMs: UInt32 = 0
     var payload: Range<Int> = 0..<0
+    var cancel = false
     private var entries = 0
     private var metadataBytes = 0
     private var unknownFields = 0
@@ -87,7 +88,10 @@ private struct EnvelopeScan {
             case (5, 2):
                 guard let payload = reader.readLengthDelimited() else { return false }
                 self.payload = range(of: payload, in: bytes)
-            case (1...5, _):
+            case (6, 0):
+                guard let value = reader.readVarint() else { return false }
+                cancel = value != 0
+            case (1...6, _):
                 return false
             default:
                 guard skipUnknown(wireType: wireType, &reader) else { return false }

@@ -20,17 +20,56 @@ public struct Dispatcher: Sendable {
         self.translate = translate
     }
 
-    /// Serves one call. The reply fails only with ``RPCError``s. A call to a method that needs a queue
-    /// token and carries none is refused here, UNAUTHENTICATED / TOKEN_MISSING, before any handler runs.
-    package func serve(_ call: IncomingCall) -> Reply<any CBridgedMessage> {
+    /// What serving a call started.
+    package enum Served {
+        /// A unary call's reply (also the answer to a stream that could not start). It fails only with
+        /// ``RPCError``s.
+        case reply(Reply<any CBridgedMessage>)
+        /// A stream now running on the sink, and what to call to end it early (cancel, close).
+        case stream(terminate: @Sendable () -> Void)
+    }
+
+    /// Serves one call. A call to a method that needs a queue token and carries none is refused here,
+    /// UNAUTHENTICATED / TOKEN_MISSING, before any handler runs. A streaming method gets `openStream()`'s
+    /// sink; the errors that end it are translated like a unary call's.
+    package func serve(_ call: IncomingCall, openStream: () -> StreamSink) -> Served {
         guard let route = routes[call.method] else {
-            return Reply(failure: unroutable(call.methodPath))
+            return .reply(Reply(failure: unroutable(call.methodPath)))
         }
         let context = RequestContext(requestID: call.id, metadata: call.metadata)
         if route.method.requiresToken, context.queueToken == nil {
-            return Reply(failure: RPCError.tokenMissing)
+            return .reply(Reply(failure: RPCError.tokenMissing))
         }
-        return route.serve(call.payload, context).mappingFailure { error in self.failure(for: error, method: route.method) }
+        let method = route.method
+        switch route.kind {
+        case .unary(let serve):
+            return .reply(serve(call.payload, context).mappingFailure { error in self.failure(for: error, method: method) })
+        case .serverStreaming(let start):
+            let sink = openStream()
+            let translated = StreamSink(
+                send: sink.send, finish: { error in sink.finish(error.map { self.failure(for: $0, method: method) }) })
+            do {
+                return .stream(terminate: try start(call.payload, context, translated))
+            } catch {
+                return .reply(Reply(failure: failure(for: error, method: method)))
+            }
+        }
+    }
+
+    /// Serves a unary call; a streaming method is answered UNIMPLEMENTED (in-process callers are unary).
+    package func serve(_ call: IncomingCall) -> Reply<any CBridgedMessage> {
+        let served = serve(call) {
+            StreamSink(send: { _ in }, finish: { _ in })
+        }
+        switch served {
+        case .reply(let reply): return reply
+        case .stream(let terminate):
+            terminate()
+            return Reply(
+                failure: RPCError(
+                    code: .unimplemented, reason: .unknownMethod,
+                    message: "A streaming method cannot be called in-process."))
+        }
     }
 
     /// Serves `request` in-process and returns its response envelope; never throws.

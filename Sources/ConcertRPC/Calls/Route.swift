@@ -6,8 +6,18 @@ internal import NIOCore
 public struct Route: Sendable {
     /// The method this route serves.
     public let method: MethodDescriptor
-    /// Serves one call: the request payload in, the reply out.
-    let serve: @Sendable (_ payload: ByteBuffer, _ context: RequestContext) -> Reply<any CBridgedMessage>
+    /// How the route serves a call.
+    let kind: Kind
+
+    /// A unary call's reply, or a stream's start.
+    enum Kind: Sendable {
+        /// Serves one call: the request payload in, the reply out.
+        case unary(@Sendable (_ payload: ByteBuffer, _ context: RequestContext) -> Reply<any CBridgedMessage>)
+        /// Starts one stream on `sink`; returns what ends it early (a cancel or a close), or throws
+        /// when it could not start.
+        case serverStreaming(
+            @Sendable (_ payload: ByteBuffer, _ context: RequestContext, _ sink: StreamSink) throws -> @Sendable () -> Void)
+    }
 
     /// Binds `rpc` to `handler`, which replies now (on the event loop that read the request:
     /// it must not block for long) or later. A payload that does not decode as the request
@@ -19,18 +29,34 @@ public struct Route: Sendable {
         replying handler: @escaping @Sendable (Request, RequestContext) throws -> Reply<Response>
     ) {
         self.method = rpc.descriptor
-        self.serve = { payload, context in
-            let reply = Reply<Response>(catching: {
-                let request: Request
-                do throws(ProtoDecodingError) {
-                    request = try CBridge.decode(
-                        Request.self, from: payload, maxElements: PayloadInspection.maxRequestElements)
-                } catch {
-                    throw RPCError(requestDecoding: error)
-                }
-                return try handler(request, context)
-            })
+        self.kind = .unary { payload, context in
+            let reply = Reply<Response>(catching: { try handler(Self.decode(Request.self, payload), context) })
             return reply.map { response -> any CBridgedMessage in response }
+        }
+    }
+
+    /// Binds the server-streaming `rpc` to `handler`, which runs on the event loop that read the request
+    /// (it must not block) and keeps the ``ServerStream`` to send on. What it throws ends the call at once.
+    package init<Request: CBridgedMessage, Response: CBridgedMessage>(
+        _ rpc: RPC<Request, Response>,
+        streaming handler: @escaping @Sendable (Request, RequestContext, ServerStream<Response>) throws -> Void
+    ) {
+        self.method = rpc.descriptor
+        self.kind = .serverStreaming { payload, context, sink in
+            let request = try Self.decode(Request.self, payload)
+            let stream = ServerStream<Response>(
+                deliver: { message in sink.send(message) }, end: { error in sink.finish(error) })
+            try handler(request, context, stream)
+            return { stream.terminate() }
+        }
+    }
+
+    /// Decodes a request payload with the request limits; failures are the wire's errors.
+    private static func decode<Request: CBridgedMessage>(_: Request.Type, _ payload: ByteBuffer) throws(RPCError) -> Request {
+        do throws(ProtoDecodingError) {
+            return try CBridge.decode(Request.self, from: payload, maxElements: PayloadInspection.maxRequestElements)
+        } catch {
+            throw RPCError(requestDecoding: error)
         }
     }
 

@@ -4,7 +4,8 @@
 public import ConcertProtocol
 
 /// Implements `concert.v1.SystemService` on a server. A method replies now (it runs on the event loop
-/// that read the request, so it must not block for long) or later (see `Reply`).
+/// that read the request, so it must not block for long) or later (see `Reply`); a streaming
+/// method keeps its `ServerStream` and sends on it from any thread.
 public protocol SystemServiceHandler: Sendable {
     /// Reports whether the server is serving.
     func health(_ request: HealthCheckRequest, context: RequestContext) throws -> Reply<HealthCheckResponse>
@@ -24,7 +25,8 @@ extension SystemServiceHandler {
 }
 
 /// Implements `concert.v1.AuthService` on a server. A method replies now (it runs on the event loop
-/// that read the request, so it must not block for long) or later (see `Reply`).
+/// that read the request, so it must not block for long) or later (see `Reply`); a streaming
+/// method keeps its `ServerStream` and sends on it from any thread.
 public protocol AuthServiceHandler: Sendable {
     /// Issues (or returns the user's live) queue token. Needs no token.
     func issueToken(_ request: IssueTokenRequest, context: RequestContext) throws -> Reply<IssueTokenResponse>
@@ -40,7 +42,8 @@ extension AuthServiceHandler {
 }
 
 /// Implements `concert.v1.QueueService` on a server. A method replies now (it runs on the event loop
-/// that read the request, so it must not block for long) or later (see `Reply`).
+/// that read the request, so it must not block for long) or later (see `Reply`); a streaming
+/// method keeps its `ServerStream` and sends on it from any thread.
 public protocol QueueServiceHandler: Sendable {
     /// The calling token's state, position and estimated wait. Any known token.
     func getQueueStatus(_ request: GetQueueStatusRequest, context: RequestContext) throws -> Reply<GetQueueStatusResponse>
@@ -52,6 +55,13 @@ public protocol QueueServiceHandler: Sendable {
     /// A sale's line: how many wait, how many are active, the recent admission
     /// rate and its times. Needs no token.
     func getSaleLine(_ request: GetSaleLineRequest, context: RequestContext) throws -> Reply<GetSaleLineResponse>
+
+    /// The calling token's status now and whenever it changes: every change of
+    /// state, and position changes at most once a second near the front of the
+    /// line and every few seconds further back; at least every 15 seconds as a
+    /// heartbeat. Ends OK once the token is expired or abandoned. Any known token;
+    /// a watching fan counts as present.
+    func watchQueue(_ request: WatchQueueRequest, context: RequestContext, stream: ServerStream<WatchQueueResponse>) throws
 }
 
 extension QueueServiceHandler {
@@ -61,12 +71,14 @@ extension QueueServiceHandler {
             Route(QueueService.getQueueStatus, replying: { request, context in try self.getQueueStatus(request, context: context) }),
             Route(QueueService.leaveQueue, replying: { request, context in try self.leaveQueue(request, context: context) }),
             Route(QueueService.getSaleLine, replying: { request, context in try self.getSaleLine(request, context: context) }),
+            Route(QueueService.watchQueue, streaming: { request, context, stream in try self.watchQueue(request, context: context, stream: stream) }),
         ]
     }
 }
 
 /// Implements `concert.v1.ReservationService` on a server. A method replies now (it runs on the event loop
-/// that read the request, so it must not block for long) or later (see `Reply`).
+/// that read the request, so it must not block for long) or later (see `Reply`); a streaming
+/// method keeps its `ServerStream` and sends on it from any thread.
 public protocol ReservationServiceHandler: Sendable {
     /// Lists every concert.
     func listConcerts(_ request: ListConcertsRequest, context: RequestContext) throws -> Reply<ListConcertsResponse>
@@ -98,7 +110,8 @@ extension ReservationServiceHandler {
 }
 
 /// Implements `concert.v1.PaymentService` on a server. A method replies now (it runs on the event loop
-/// that read the request, so it must not block for long) or later (see `Reply`).
+/// that read the request, so it must not block for long) or later (see `Reply`); a streaming
+/// method keeps its `ServerStream` and sends on it from any thread.
 public protocol PaymentServiceHandler: Sendable {
     /// Returns the caller's balance.
     func getBalance(_ request: GetBalanceRequest, context: RequestContext) throws -> Reply<GetBalanceResponse>

@@ -17,13 +17,31 @@ internal import NIOCore
 /// (graceful shutdown) new calls are answered UNAVAILABLE and the connection closes once the
 /// running ones have answered. When the client has sent nothing for the idle timeout and none
 /// of its calls is running, the connection is closed.
+///
+/// A streaming call runs until its handler finishes it, the client cancels it, or the connection
+/// closes; it counts as running. Its messages are written as they come while the channel is
+/// writable; while it is not, only the newest unsent message of each stream waits, and a connection
+/// that stays unwritable for `closeGrace` with messages waiting is closed. A cancel frame stops a
+/// call that waits to start (it never runs) or a running stream, answering it CANCELLED; a unary
+/// call already running answers with its outcome; an unknown id is ignored.
 final class CallScheduler: ChannelDuplexHandler {
     typealias InboundIn = IncomingCall
     typealias OutboundIn = OutgoingResponse
     typealias OutboundOut = OutgoingResponse
 
-    /// Serves one call; the reply fails only with ``RPCError``s.
-    typealias Dispatch = @Sendable (IncomingCall) -> Reply<any CBridgedMessage>
+    /// Serves one call, opening a stream with the given function when the method streams.
+    typealias Dispatch = @Sendable (IncomingCall, () -> StreamSink) -> Dispatcher.Served
+
+    /// One running stream.
+    private final class StreamSlot {
+        let pending: PendingCall
+        var terminate: (@Sendable () -> Void)?
+        var unsent: (any CBridgedMessage)?
+
+        init(pending: PendingCall) {
+            self.pending = pending
+        }
+    }
 
     private let dispatch: Dispatch
     private let limits: ConnectionLimits
@@ -36,6 +54,8 @@ final class CallScheduler: ChannelDuplexHandler {
     private var closed = false
     private var deadlines = DeadlineQueue()
     private var deadlineTimer: Scheduled<Void>?
+    private var streams: [UInt64: StreamSlot] = [:]
+    private var stallTimer: Scheduled<Void>?
 
     init(limits: ConnectionLimits, logger: Logger, dispatch: @escaping Dispatch) {
         self.dispatch = dispatch
@@ -48,6 +68,10 @@ final class CallScheduler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closed else { return }
         let call = unwrapInboundIn(data)
+        if call.cancel {
+            cancel(call.id, context: context)
+            return
+        }
         guard !quiescing else {
             answer(call.id, .failure(.shuttingDown), context: context)
             return
@@ -77,6 +101,15 @@ final class CallScheduler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+            for (id, slot) in streams {
+                guard let message = slot.unsent else { continue }
+                slot.unsent = nil
+                write(OutgoingResponse(id: id, body: .streamMessage(message)), context: context)
+            }
+        }
         resumeReadingIfPossible(context: context)
         context.fireChannelWritabilityChanged()
     }
@@ -84,7 +117,14 @@ final class CallScheduler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
         deadlineTimer?.cancel()
+        stallTimer?.cancel()
         while let next = waiting.popFirst() { release(next.pending) }
+        let ended = streams.values
+        streams = [:]
+        for slot in ended {
+            release(slot.pending)
+            slot.terminate?()
+        }
         context.fireChannelInactive()
     }
 
@@ -92,6 +132,7 @@ final class CallScheduler: ChannelDuplexHandler {
         switch event {
         case is ChannelShouldQuiesceEvent:
             quiescing = true
+            for id in Array(streams.keys) { endStream(id, .shuttingDown, context: context) }
             closeIfDrained(context: context)
         case IdleStateHandler.IdleStateEvent.read:
             guard running == 0, waiting.isEmpty, !closed else { return }
@@ -110,7 +151,18 @@ final class CallScheduler: ChannelDuplexHandler {
     /// served on the event loop never touch a timer.
     private func start(_ call: IncomingCall, pending: PendingCall, deadline: NIODeadline?, context: ChannelHandlerContext) {
         running += 1
-        let reply = dispatch(call)
+        let served = dispatch(call) { openStream(call.id, pending: pending, context: context) }
+        let reply: Reply<any CBridgedMessage>
+        switch served {
+        case .stream(let terminate):
+            guard let slot = streams[call.id] else { return }
+            slot.terminate = terminate
+            track(pending, deadline: deadline, context: context)
+            return
+        case .reply(let answer):
+            streams[call.id] = nil
+            reply = answer
+        }
         if case .ready(let result) = reply.state {
             finish(pending, result, context: context)
             return
@@ -131,11 +183,16 @@ final class CallScheduler: ChannelDuplexHandler {
     private func finish(
         _ pending: PendingCall, _ result: Result<any CBridgedMessage, any Error>, context: ChannelHandlerContext
     ) {
+        complete(pending, with: .unary(result.mapError { $0 as? RPCError ?? .internalFailure }), context: context)
+    }
+
+    /// Ends a running call with `body`, unless it was already answered, and lets the next ones start.
+    private func complete(_ pending: PendingCall, with body: OutgoingResponse.Body, context: ChannelHandlerContext) {
         running -= 1
         release(pending)
         if !pending.answered {
             deadlines.markAnswered(pending)
-            answer(pending.requestID, result.mapError { $0 as? RPCError ?? .internalFailure }, context: context)
+            write(OutgoingResponse(id: pending.requestID, body: body), context: context)
         }
         deadlines.dropAnswered()
         while running < limits.maxInFlight, let next = waiting.popFirst() {
@@ -167,10 +224,86 @@ final class CallScheduler: ChannelDuplexHandler {
         deadlineTimer = nil
         let (expired, next) = deadlines.expire(now: context.eventLoop.now)
         for pending in expired {
+            if streams[pending.requestID]?.pending === pending {
+                endStream(pending.requestID, .deadlineExceeded, context: context)
+                continue
+            }
             deadlines.markAnswered(pending)
             answer(pending.requestID, .failure(.deadlineExceeded), context: context)
         }
         if let next { armDeadlineTimer(at: next, context: context) }
+    }
+
+    /// The sink of the stream `id` now starting: its messages and its end come back to this event loop.
+    private func openStream(_ id: UInt64, pending: PendingCall, context: ChannelHandlerContext) -> StreamSink {
+        let slot = StreamSlot(pending: pending)
+        streams[id] = slot
+        let bound = NIOLoopBound((scheduler: self, context: context, slot: slot), eventLoop: context.eventLoop)
+        @Sendable func onLoop(_ work: @escaping @Sendable () -> Void) {
+            if bound.eventLoop.inEventLoop { work() } else { bound.eventLoop.execute(work) }
+        }
+        return StreamSink(
+            send: { message in
+                onLoop { bound.value.scheduler.streamMessage(message, slot: bound.value.slot, id: id, context: bound.value.context) }
+            },
+            finish: { error in
+                onLoop {
+                    let scheduler = bound.value.scheduler
+                    guard scheduler.streams[id] === bound.value.slot else { return }
+                    scheduler.endStream(id, error as? RPCError, terminating: false, context: bound.value.context)
+                }
+            })
+    }
+
+    /// Writes a stream's message now, or keeps it as the newest unsent one while the channel is not writable.
+    private func streamMessage(_ message: any CBridgedMessage, slot: StreamSlot, id: UInt64, context: ChannelHandlerContext) {
+        guard streams[id] === slot, !closed else { return }
+        guard context.channel.isWritable else {
+            slot.unsent = message
+            armStallTimer(context: context)
+            return
+        }
+        write(OutgoingResponse(id: id, body: .streamMessage(message)), context: context)
+    }
+
+    /// Ends the stream `id` with OK (nil) or `error`: its unsent message first, then the final status.
+    /// `terminating` tells the handler (it did not end the stream itself).
+    private func endStream(_ id: UInt64, _ error: RPCError?, terminating: Bool = true, context: ChannelHandlerContext) {
+        guard let slot = streams.removeValue(forKey: id) else { return }
+        if let message = slot.unsent, error == nil {
+            write(OutgoingResponse(id: id, body: .streamMessage(message)), context: context)
+        }
+        if terminating { slot.terminate?() }
+        complete(slot.pending, with: .streamEnd(error), context: context)
+    }
+
+    /// Cancels the call `id`: one waiting to start never runs, a running stream stops; both are answered
+    /// CANCELLED. A running unary call answers with its outcome; an unknown id is ignored.
+    private func cancel(_ id: UInt64, context: ChannelHandlerContext) {
+        if streams[id] != nil {
+            endStream(id, .cancelled, context: context)
+            return
+        }
+        guard let index = waiting.firstIndex(where: { $0.pending.requestID == id && !$0.pending.answered }) else { return }
+        let queued = waiting.remove(at: index)
+        release(queued.pending)
+        deadlines.markAnswered(queued.pending)
+        answer(id, .failure(.cancelled), context: context)
+        resumeReadingIfPossible(context: context)
+    }
+
+    /// Closes the connection when it stays unwritable for the close grace with stream messages waiting.
+    private func armStallTimer(context: ChannelHandlerContext) {
+        guard stallTimer == nil else { return }
+        let bound = NIOLoopBound((scheduler: self, context: context), eventLoop: context.eventLoop)
+        stallTimer = context.eventLoop.scheduleTask(in: TimeAmount(limits.closeGrace)) {
+            let scheduler = bound.value.scheduler
+            scheduler.stallTimer = nil
+            guard !bound.value.context.channel.isWritable, !scheduler.closed else { return }
+            scheduler.logger.debug("closing a connection that does not read its streams")
+            scheduler.closed = true
+            bound.value.context.close(promise: nil)
+        }
     }
 
     /// Gives the memory `pending` held back to the connection and the server.
@@ -199,8 +332,12 @@ final class CallScheduler: ChannelDuplexHandler {
     }
 
     private func answer(_ id: UInt64, _ outcome: Result<any CBridgedMessage, RPCError>, context: ChannelHandlerContext) {
+        write(OutgoingResponse(id: id, body: .unary(outcome)), context: context)
+    }
+
+    private func write(_ response: OutgoingResponse, context: ChannelHandlerContext) {
         guard !closed else { return }
-        context.write(wrapOutboundOut(OutgoingResponse(id: id, outcome: outcome)), promise: nil)
+        context.write(wrapOutboundOut(response), promise: nil)
         context.flush()
     }
 }
@@ -212,6 +349,8 @@ extension RPCError {
     static let serverOverloaded = RPCError(
         code: .resourceExhausted, reason: .serverOverloaded,
         message: "The server holds as many unanswered requests as its memory budget allows; retry shortly.")
+    /// The answer to a call the client cancelled.
+    static let cancelled = RPCError(code: .cancelled, reason: .cancelled, message: "The call was cancelled.")
     /// The answer to a call whose deadline passed before it completed.
     static let deadlineExceeded = RPCError(
         code: .deadlineExceeded, reason: .deadlineExceeded,

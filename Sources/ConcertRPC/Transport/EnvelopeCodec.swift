@@ -47,9 +47,11 @@ final class EnvelopeCodec: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let response = unwrapOutboundIn(data)
         var buffer = context.channel.allocator.buffer(capacity: 128)
-        switch response.outcome {
-        case .success(let message): ResponseFrame.write(id: response.id, response: message, into: &buffer)
-        case .failure(let error): ResponseFrame.write(id: response.id, failure: error, into: &buffer)
+        switch response.body {
+        case .unary(.success(let message)): ResponseFrame.write(id: response.id, response: message, into: &buffer)
+        case .unary(.failure(let error)), .streamEnd(let error?): ResponseFrame.write(id: response.id, failure: error, into: &buffer)
+        case .streamMessage(let message): ResponseFrame.write(id: response.id, streamMessage: message, into: &buffer)
+        case .streamEnd(nil): ResponseFrame.write(id: response.id, failure: nil, into: &buffer)
         }
         context.write(wrapOutboundOut(buffer), promise: promise)
     }

@@ -66,7 +66,7 @@ public final class RPCServer: Sendable {
                         ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)),
                         FlushCoalescer(),
                         EnvelopeCodec(closeGrace: limits.closeGrace, logger: logger),
-                        CallScheduler(limits: limits, logger: logger, dispatch: dispatcher.serve),
+                        CallScheduler(limits: limits, logger: logger, dispatch: { call, open in dispatcher.serve(call, openStream: open) }),
                     ])
                 }
             }

@@ -18,6 +18,7 @@ public final class ConcertApplication: Sendable {
     public let dispatcher: Dispatcher
     private let server: RPCServer
     private let serving: ServingState
+    private let watchers: QueueWatchers
     private let configuration: ServerConfiguration
     private let logger: Logger
 
@@ -42,10 +43,11 @@ public final class ConcertApplication: Sendable {
                 case .trusted: nil
                 case .jwt(let keys): try await UserTokenVerifier(keys: keys, clock: clock)
                 }
+            let watchers = QueueWatchers(store: store, clock: clock)
             let dispatcher = Dispatcher(
                 routes: SystemHandler(version: version, clock: clock, health: serving).routes
                     + AuthHandler(store: store, verifier: verifier).routes
-                    + QueueHandler(store: store, clock: clock).routes
+                    + QueueHandler(store: store, clock: clock, watchers: watchers).routes
                     + ReservationHandler(store: store, clock: clock).routes
                     + PaymentHandler(store: store).routes,
                 logger: logger,
@@ -53,7 +55,7 @@ public final class ConcertApplication: Sendable {
             let server = try await RPCServer(
                 configuration: configuration.transport, dispatcher: dispatcher, logger: logger)
             return ConcertApplication(
-                store: store, dispatcher: dispatcher, server: server, serving: serving,
+                store: store, dispatcher: dispatcher, server: server, serving: serving, watchers: watchers,
                 configuration: configuration, logger: logger)
         } catch {
             store.close()
@@ -62,13 +64,14 @@ public final class ConcertApplication: Sendable {
     }
 
     private init(
-        store: ConcertStore, dispatcher: Dispatcher, server: RPCServer, serving: ServingState,
+        store: ConcertStore, dispatcher: Dispatcher, server: RPCServer, serving: ServingState, watchers: QueueWatchers,
         configuration: ServerConfiguration, logger: Logger
     ) {
         self.store = store
         self.dispatcher = dispatcher
         self.server = server
         self.serving = serving
+        self.watchers = watchers
         self.configuration = configuration
         self.logger = logger
     }
@@ -124,11 +127,21 @@ public final class ConcertApplication: Sendable {
         }
     }
 
-    /// Runs the admission and presence jobs until the calling task is cancelled.
+    /// Looks at the watched tokens that are due every 100 ms (see `QueueWatchers`), until the calling
+    /// task is cancelled.
+    public func runWatchJob() async {
+        while !Task.isCancelled {
+            watchers.lookAtDue()
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Runs the admission, presence and watch jobs until the calling task is cancelled.
     public func runBackgroundJobs() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runAdmissionJob() }
             group.addTask { await self.runPresenceJob() }
+            group.addTask { await self.runWatchJob() }
         }
     }
 

@@ -4,10 +4,12 @@ import ConcertRPC
 import ConcertStore
 
 /// Serves `concert.v1.QueueService`: where a token stands in its sale's line, leaving it, and
-/// a sale's line for anyone who asks. The two reads are answered on the event loop.
+/// a sale's line for anyone who asks, and watching one's place. The reads are answered on the event
+/// loop; a watch sends the status at once and then as ``QueueWatchers`` finds it changed.
 struct QueueHandler: QueueServiceHandler {
     let store: ConcertStore
     let clock: any ConcertClock
+    let watchers: QueueWatchers
 
     func getQueueStatus(_ request: GetQueueStatusRequest, context: RequestContext) throws
         -> Reply<GetQueueStatusResponse>
@@ -21,5 +23,9 @@ struct QueueHandler: QueueServiceHandler {
 
     func getSaleLine(_ request: GetSaleLineRequest, context: RequestContext) throws -> Reply<GetSaleLineResponse> {
         Reply(try store.saleLine(concertID: request.concertID).wire(now: clock.now()))
+    }
+
+    func watchQueue(_ request: WatchQueueRequest, context: RequestContext, stream: ServerStream<WatchQueueResponse>) throws {
+        try watchers.watch(token: context.token, stream: stream)
     }
 }

@@ -27,7 +27,7 @@ struct SystemHandler: SystemServiceHandler {
                             MethodInfo(
                                 name: method.method, path: method.path, requestType: method.requestType,
                                 responseType: method.responseType,
-                                requiresToken: method.requiresToken)
+                                requiresToken: method.requiresToken, serverStreaming: method.serverStreaming)
                         })
                 }))
     }

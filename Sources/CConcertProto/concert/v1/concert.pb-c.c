@@ -637,6 +637,96 @@ void   concert__v1__get_queue_status_response__free_unpacked
   assert(message->base.descriptor == &concert__v1__get_queue_status_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   concert__v1__watch_queue_request__init
+                     (Concert__V1__WatchQueueRequest         *message)
+{
+  static const Concert__V1__WatchQueueRequest init_value = CONCERT__V1__WATCH_QUEUE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__watch_queue_request__get_packed_size
+                     (const Concert__V1__WatchQueueRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__watch_queue_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__watch_queue_request__pack
+                     (const Concert__V1__WatchQueueRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__watch_queue_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__watch_queue_request__pack_to_buffer
+                     (const Concert__V1__WatchQueueRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__watch_queue_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__WatchQueueRequest *
+       concert__v1__watch_queue_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__WatchQueueRequest *)
+     protobuf_c_message_unpack (&concert__v1__watch_queue_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__watch_queue_request__free_unpacked
+                     (Concert__V1__WatchQueueRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__watch_queue_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__watch_queue_response__init
+                     (Concert__V1__WatchQueueResponse         *message)
+{
+  static const Concert__V1__WatchQueueResponse init_value = CONCERT__V1__WATCH_QUEUE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__watch_queue_response__get_packed_size
+                     (const Concert__V1__WatchQueueResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__watch_queue_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__watch_queue_response__pack
+                     (const Concert__V1__WatchQueueResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__watch_queue_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__watch_queue_response__pack_to_buffer
+                     (const Concert__V1__WatchQueueResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__watch_queue_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__WatchQueueResponse *
+       concert__v1__watch_queue_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__WatchQueueResponse *)
+     protobuf_c_message_unpack (&concert__v1__watch_queue_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__watch_queue_response__free_unpacked
+                     (Concert__V1__WatchQueueResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__watch_queue_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   concert__v1__leave_queue_request__init
                      (Concert__V1__LeaveQueueRequest         *message)
 {
@@ -1858,7 +1948,7 @@ const ProtobufCMessageDescriptor concert__v1__metadata_entry__descriptor =
   (ProtobufCMessageInit) concert__v1__metadata_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor concert__v1__request_envelope__field_descriptors[5] =
+static const ProtobufCFieldDescriptor concert__v1__request_envelope__field_descriptors[6] =
 {
   {
     "id",
@@ -1920,8 +2010,21 @@ static const ProtobufCFieldDescriptor concert__v1__request_envelope__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "cancel",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__RequestEnvelope, cancel),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned concert__v1__request_envelope__field_indices_by_name[] = {
+  5,   /* field[5] = cancel */
   0,   /* field[0] = id */
   2,   /* field[2] = metadata */
   1,   /* field[1] = method */
@@ -1931,7 +2034,7 @@ static const unsigned concert__v1__request_envelope__field_indices_by_name[] = {
 static const ProtobufCIntRange concert__v1__request_envelope__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor concert__v1__request_envelope__descriptor =
 {
@@ -1941,14 +2044,14 @@ const ProtobufCMessageDescriptor concert__v1__request_envelope__descriptor =
   "Concert__V1__RequestEnvelope",
   "concert.v1",
   sizeof(Concert__V1__RequestEnvelope),
-  5,
+  6,
   concert__v1__request_envelope__field_descriptors,
   concert__v1__request_envelope__field_indices_by_name,
   1,  concert__v1__request_envelope__number_ranges,
   (ProtobufCMessageInit) concert__v1__request_envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor concert__v1__response_envelope__field_descriptors[5] =
+static const ProtobufCFieldDescriptor concert__v1__response_envelope__field_descriptors[6] =
 {
   {
     "id",
@@ -2010,6 +2113,18 @@ static const ProtobufCFieldDescriptor concert__v1__response_envelope__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "stream_message",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__ResponseEnvelope, stream_message),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned concert__v1__response_envelope__field_indices_by_name[] = {
   1,   /* field[1] = code */
@@ -2017,11 +2132,12 @@ static const unsigned concert__v1__response_envelope__field_indices_by_name[] = 
   2,   /* field[2] = message */
   4,   /* field[4] = payload */
   3,   /* field[3] = reason */
+  5,   /* field[5] = stream_message */
 };
 static const ProtobufCIntRange concert__v1__response_envelope__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor concert__v1__response_envelope__descriptor =
 {
@@ -2031,7 +2147,7 @@ const ProtobufCMessageDescriptor concert__v1__response_envelope__descriptor =
   "Concert__V1__ResponseEnvelope",
   "concert.v1",
   sizeof(Concert__V1__ResponseEnvelope),
-  5,
+  6,
   concert__v1__response_envelope__field_descriptors,
   concert__v1__response_envelope__field_indices_by_name,
   1,  concert__v1__response_envelope__number_ranges,
@@ -2151,7 +2267,7 @@ const ProtobufCMessageDescriptor concert__v1__list_services_request__descriptor 
   (ProtobufCMessageInit) concert__v1__list_services_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor concert__v1__method_info__field_descriptors[5] =
+static const ProtobufCFieldDescriptor concert__v1__method_info__field_descriptors[6] =
 {
   {
     "name",
@@ -2213,6 +2329,18 @@ static const ProtobufCFieldDescriptor concert__v1__method_info__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "server_streaming",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__MethodInfo, server_streaming),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned concert__v1__method_info__field_indices_by_name[] = {
   0,   /* field[0] = name */
@@ -2220,11 +2348,12 @@ static const unsigned concert__v1__method_info__field_indices_by_name[] = {
   2,   /* field[2] = request_type */
   4,   /* field[4] = requires_token */
   3,   /* field[3] = response_type */
+  5,   /* field[5] = server_streaming */
 };
 static const ProtobufCIntRange concert__v1__method_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor concert__v1__method_info__descriptor =
 {
@@ -2234,7 +2363,7 @@ const ProtobufCMessageDescriptor concert__v1__method_info__descriptor =
   "Concert__V1__MethodInfo",
   "concert.v1",
   sizeof(Concert__V1__MethodInfo),
-  5,
+  6,
   concert__v1__method_info__field_descriptors,
   concert__v1__method_info__field_indices_by_name,
   1,  concert__v1__method_info__number_ranges,
@@ -2615,6 +2744,62 @@ const ProtobufCMessageDescriptor concert__v1__get_queue_status_response__descrip
   concert__v1__get_queue_status_response__field_indices_by_name,
   1,  concert__v1__get_queue_status_response__number_ranges,
   (ProtobufCMessageInit) concert__v1__get_queue_status_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define concert__v1__watch_queue_request__field_descriptors NULL
+#define concert__v1__watch_queue_request__field_indices_by_name NULL
+#define concert__v1__watch_queue_request__number_ranges NULL
+const ProtobufCMessageDescriptor concert__v1__watch_queue_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.WatchQueueRequest",
+  "WatchQueueRequest",
+  "Concert__V1__WatchQueueRequest",
+  "concert.v1",
+  sizeof(Concert__V1__WatchQueueRequest),
+  0,
+  concert__v1__watch_queue_request__field_descriptors,
+  concert__v1__watch_queue_request__field_indices_by_name,
+  0,  concert__v1__watch_queue_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__watch_queue_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__watch_queue_response__field_descriptors[1] =
+{
+  {
+    "status",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__WatchQueueResponse, status),
+    &concert__v1__queue_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__watch_queue_response__field_indices_by_name[] = {
+  0,   /* field[0] = status */
+};
+static const ProtobufCIntRange concert__v1__watch_queue_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__watch_queue_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.WatchQueueResponse",
+  "WatchQueueResponse",
+  "Concert__V1__WatchQueueResponse",
+  "concert.v1",
+  sizeof(Concert__V1__WatchQueueResponse),
+  1,
+  concert__v1__watch_queue_response__field_descriptors,
+  concert__v1__watch_queue_response__field_indices_by_name,
+  1,  concert__v1__watch_queue_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__watch_queue_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 #define concert__v1__leave_queue_request__field_descriptors NULL
@@ -4487,16 +4672,18 @@ void concert__v1__auth_service__init (Concert__V1__AuthService_Service *service,
                                      &concert__v1__auth_service__descriptor,
                                      (ProtobufCServiceDestroy) destroy);
 }
-static const ProtobufCMethodDescriptor concert__v1__queue_service__method_descriptors[3] =
+static const ProtobufCMethodDescriptor concert__v1__queue_service__method_descriptors[4] =
 {
   { "GetQueueStatus", &concert__v1__get_queue_status_request__descriptor, &concert__v1__get_queue_status_response__descriptor },
   { "LeaveQueue", &concert__v1__leave_queue_request__descriptor, &concert__v1__leave_queue_response__descriptor },
   { "GetSaleLine", &concert__v1__get_sale_line_request__descriptor, &concert__v1__get_sale_line_response__descriptor },
+  { "WatchQueue", &concert__v1__watch_queue_request__descriptor, &concert__v1__watch_queue_response__descriptor },
 };
 const unsigned concert__v1__queue_service__method_indices_by_name[] = {
   0,        /* GetQueueStatus */
   2,        /* GetSaleLine */
-  1         /* LeaveQueue */
+  1,        /* LeaveQueue */
+  3         /* WatchQueue */
 };
 const ProtobufCServiceDescriptor concert__v1__queue_service__descriptor =
 {
@@ -4505,7 +4692,7 @@ const ProtobufCServiceDescriptor concert__v1__queue_service__descriptor =
   "QueueService",
   "Concert__V1__QueueService",
   "concert.v1",
-  3,
+  4,
   concert__v1__queue_service__method_descriptors,
   concert__v1__queue_service__method_indices_by_name
 };
@@ -4532,6 +4719,14 @@ void concert__v1__queue_service__get_sale_line(ProtobufCService *service,
 {
   assert(service->descriptor == &concert__v1__queue_service__descriptor);
   service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__queue_service__watch_queue(ProtobufCService *service,
+                                             const Concert__V1__WatchQueueRequest *input,
+                                             Concert__V1__WatchQueueResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__queue_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void concert__v1__queue_service__init (Concert__V1__QueueService_Service *service,
                                        Concert__V1__QueueService_ServiceDestroy destroy)

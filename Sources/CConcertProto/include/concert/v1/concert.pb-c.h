@@ -29,6 +29,8 @@ typedef struct Concert__V1__IssueTokenRequest Concert__V1__IssueTokenRequest;
 typedef struct Concert__V1__IssueTokenResponse Concert__V1__IssueTokenResponse;
 typedef struct Concert__V1__GetQueueStatusRequest Concert__V1__GetQueueStatusRequest;
 typedef struct Concert__V1__GetQueueStatusResponse Concert__V1__GetQueueStatusResponse;
+typedef struct Concert__V1__WatchQueueRequest Concert__V1__WatchQueueRequest;
+typedef struct Concert__V1__WatchQueueResponse Concert__V1__WatchQueueResponse;
 typedef struct Concert__V1__LeaveQueueRequest Concert__V1__LeaveQueueRequest;
 typedef struct Concert__V1__LeaveQueueResponse Concert__V1__LeaveQueueResponse;
 typedef struct Concert__V1__GetSaleLineRequest Concert__V1__GetSaleLineRequest;
@@ -580,10 +582,18 @@ struct  Concert__V1__RequestEnvelope
    * The method's request message, protobuf-encoded.
    */
   ProtobufCBinaryData payload;
+  /*
+   * Cancels the call with this id instead of starting one (method, metadata
+   * and payload are ignored). A call not started yet never runs; a running
+   * stream stops; a unary call already running completes and answers with its
+   * outcome. The cancelled call is answered CANCELLED unless it was already
+   * answered; this frame itself gets no answer, and an unknown id is ignored.
+   */
+  protobuf_c_boolean cancel;
 };
 #define CONCERT__V1__REQUEST_ENVELOPE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__request_envelope__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0,NULL, 0, {0,NULL} }
+    , 0, (char *)protobuf_c_empty_string, 0,NULL, 0, {0,NULL}, 0 }
 
 
 /*
@@ -613,10 +623,17 @@ struct  Concert__V1__ResponseEnvelope
    * The method's response message, protobuf-encoded; empty unless OK.
    */
   ProtobufCBinaryData payload;
+  /*
+   * True for one message of a server stream: more frames with this id follow,
+   * and code, message and reason are unset. The stream's last frame has it
+   * false and carries the final status (OK, or why the stream ended). Unary
+   * calls answer with one frame that has it false.
+   */
+  protobuf_c_boolean stream_message;
 };
 #define CONCERT__V1__RESPONSE_ENVELOPE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__response_envelope__descriptor) \
-    , 0, CONCERT__V1__STATUS_CODE__STATUS_CODE_OK, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, {0,NULL} }
+    , 0, CONCERT__V1__STATUS_CODE__STATUS_CODE_OK, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, {0,NULL}, 0 }
 
 
 /*
@@ -697,10 +714,15 @@ struct  Concert__V1__MethodInfo
    * Whether calls must carry a queue token in the "queue-token" metadata entry.
    */
   protobuf_c_boolean requires_token;
+  /*
+   * Whether the method answers with a stream of messages and a final status
+   * instead of one message.
+   */
+  protobuf_c_boolean server_streaming;
 };
 #define CONCERT__V1__METHOD_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__method_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /*
@@ -854,6 +876,35 @@ struct  Concert__V1__GetQueueStatusResponse
 };
 #define CONCERT__V1__GET_QUEUE_STATUS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__get_queue_status_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Asks for the calling token's status as it changes. The token comes from the
+ * metadata.
+ */
+struct  Concert__V1__WatchQueueRequest
+{
+  ProtobufCMessage base;
+};
+#define CONCERT__V1__WATCH_QUEUE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__watch_queue_request__descriptor) \
+     }
+
+
+/*
+ * One update of a watched token's status.
+ */
+struct  Concert__V1__WatchQueueResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The token's status now.
+   */
+  Concert__V1__QueueStatus *status;
+};
+#define CONCERT__V1__WATCH_QUEUE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__watch_queue_response__descriptor) \
     , NULL }
 
 
@@ -1702,6 +1753,44 @@ Concert__V1__GetQueueStatusResponse *
 void   concert__v1__get_queue_status_response__free_unpacked
                      (Concert__V1__GetQueueStatusResponse *message,
                       ProtobufCAllocator *allocator);
+/* Concert__V1__WatchQueueRequest methods */
+void   concert__v1__watch_queue_request__init
+                     (Concert__V1__WatchQueueRequest         *message);
+size_t concert__v1__watch_queue_request__get_packed_size
+                     (const Concert__V1__WatchQueueRequest   *message);
+size_t concert__v1__watch_queue_request__pack
+                     (const Concert__V1__WatchQueueRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__watch_queue_request__pack_to_buffer
+                     (const Concert__V1__WatchQueueRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__WatchQueueRequest *
+       concert__v1__watch_queue_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__watch_queue_request__free_unpacked
+                     (Concert__V1__WatchQueueRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__WatchQueueResponse methods */
+void   concert__v1__watch_queue_response__init
+                     (Concert__V1__WatchQueueResponse         *message);
+size_t concert__v1__watch_queue_response__get_packed_size
+                     (const Concert__V1__WatchQueueResponse   *message);
+size_t concert__v1__watch_queue_response__pack
+                     (const Concert__V1__WatchQueueResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__watch_queue_response__pack_to_buffer
+                     (const Concert__V1__WatchQueueResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__WatchQueueResponse *
+       concert__v1__watch_queue_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__watch_queue_response__free_unpacked
+                     (Concert__V1__WatchQueueResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Concert__V1__LeaveQueueRequest methods */
 void   concert__v1__leave_queue_request__init
                      (Concert__V1__LeaveQueueRequest         *message);
@@ -2240,6 +2329,12 @@ typedef void (*Concert__V1__GetQueueStatusRequest_Closure)
 typedef void (*Concert__V1__GetQueueStatusResponse_Closure)
                  (const Concert__V1__GetQueueStatusResponse *message,
                   void *closure_data);
+typedef void (*Concert__V1__WatchQueueRequest_Closure)
+                 (const Concert__V1__WatchQueueRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__WatchQueueResponse_Closure)
+                 (const Concert__V1__WatchQueueResponse *message,
+                  void *closure_data);
 typedef void (*Concert__V1__LeaveQueueRequest_Closure)
                  (const Concert__V1__LeaveQueueRequest *message,
                   void *closure_data);
@@ -2388,6 +2483,10 @@ struct Concert__V1__QueueService_Service
                         const Concert__V1__GetSaleLineRequest *input,
                         Concert__V1__GetSaleLineResponse_Closure closure,
                         void *closure_data);
+  void (*watch_queue)(Concert__V1__QueueService_Service *service,
+                      const Concert__V1__WatchQueueRequest *input,
+                      Concert__V1__WatchQueueResponse_Closure closure,
+                      void *closure_data);
 };
 typedef void (*Concert__V1__QueueService_ServiceDestroy)(Concert__V1__QueueService_Service *);
 void concert__v1__queue_service__init (Concert__V1__QueueService_Service *service,
@@ -2398,7 +2497,8 @@ void concert__v1__queue_service__init (Concert__V1__QueueService_Service *servic
     { CONCERT__V1__QUEUE_SERVICE__BASE_INIT,\
       function_prefix__ ## get_queue_status,\
       function_prefix__ ## leave_queue,\
-      function_prefix__ ## get_sale_line  }
+      function_prefix__ ## get_sale_line,\
+      function_prefix__ ## watch_queue  }
 void concert__v1__queue_service__get_queue_status(ProtobufCService *service,
                                                   const Concert__V1__GetQueueStatusRequest *input,
                                                   Concert__V1__GetQueueStatusResponse_Closure closure,
@@ -2411,6 +2511,10 @@ void concert__v1__queue_service__get_sale_line(ProtobufCService *service,
                                                const Concert__V1__GetSaleLineRequest *input,
                                                Concert__V1__GetSaleLineResponse_Closure closure,
                                                void *closure_data);
+void concert__v1__queue_service__watch_queue(ProtobufCService *service,
+                                             const Concert__V1__WatchQueueRequest *input,
+                                             Concert__V1__WatchQueueResponse_Closure closure,
+                                             void *closure_data);
 typedef struct Concert__V1__ReservationService_Service Concert__V1__ReservationService_Service;
 struct Concert__V1__ReservationService_Service
 {
@@ -2530,6 +2634,8 @@ extern const ProtobufCMessageDescriptor concert__v1__issue_token_request__descri
 extern const ProtobufCMessageDescriptor concert__v1__issue_token_response__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__get_queue_status_request__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__get_queue_status_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__watch_queue_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__watch_queue_response__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__leave_queue_request__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__leave_queue_response__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__get_sale_line_request__descriptor;

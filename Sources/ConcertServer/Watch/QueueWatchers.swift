@@ -1,0 +1,112 @@
+import ConcertDomain
+import ConcertProtocol
+import ConcertRPC
+import ConcertStore
+import HeapModule
+import Synchronization
+
+/// The fans of this server who watch their place (`QueueService/WatchQueue`).
+///
+/// A watcher is looked at again at the time ``WatchCadence`` gives for its status: a min-heap by that
+/// instant holds every watcher, and each round pops only the due ones, reads their status (one indexed
+/// read each, which also counts as hearing the fan for presence) and sends it when it changed or the
+/// heartbeat is due. An admission wave therefore costs the admitted fans' next look (at most half a
+/// second later near the front), never a visit to every watcher of the line. A watcher leaves when its
+/// token can change no more (the stream ends OK), when the client cancels, or when its connection closes.
+final class QueueWatchers: Sendable {
+    private struct Watcher {
+        let token: String
+        let stream: ServerStream<WatchQueueResponse>
+        var last: ConcertDomain.QueueStatus
+        var lastSentMs: Int64
+    }
+
+    private struct Due: Comparable {
+        let atMs: Int64
+        let id: UInt64
+
+        static func < (lhs: Due, rhs: Due) -> Bool { (lhs.atMs, lhs.id) < (rhs.atMs, rhs.id) }
+    }
+
+    private struct State {
+        var watchers: [UInt64: Watcher] = [:]
+        var due = Heap<Due>()
+        var nextID: UInt64 = 1
+    }
+
+    private let store: ConcertStore
+    private let clock: any ConcertClock
+    private let state = Mutex(State())
+
+    init(store: ConcertStore, clock: any ConcertClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// How many fans watch now.
+    var count: Int { state.withLock { $0.watchers.count } }
+
+    /// Sends `token`'s status on `stream` now and keeps watching it; a token that can change no more
+    /// ends the stream at once. Throws (before sending anything) for a token the store refuses.
+    func watch(token: String, stream: ServerStream<WatchQueueResponse>) throws {
+        let status = try store.queueStatus(token: token)
+        let now = clock.now()
+        stream.send(WatchQueueResponse(status: status.wire))
+        guard let next = WatchCadence.nextLook(after: status, now: now) else {
+            stream.finish()
+            return
+        }
+        let id = state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            state.watchers[id] = Watcher(token: token, stream: stream, last: status, lastSentMs: now)
+            state.due.insert(Due(atMs: next, id: id))
+            return id
+        }
+        stream.onTermination { [weak self] in self?.forget(id) }
+    }
+
+    /// Looks at every watcher that is due at the clock's now; returns how many were looked at.
+    @discardableResult
+    func lookAtDue() -> Int {
+        let now = clock.now()
+        let due = state.withLock { state -> [(UInt64, Watcher)] in
+            var due: [(UInt64, Watcher)] = []
+            while let first = state.due.min, first.atMs <= now {
+                state.due.removeMin()
+                if let watcher = state.watchers[first.id] { due.append((first.id, watcher)) }
+            }
+            return due
+        }
+        for (id, watcher) in due { look(at: watcher, id: id, now: now) }
+        return due.count
+    }
+
+    private func look(at watcher: Watcher, id: UInt64, now: Int64) {
+        let status: ConcertDomain.QueueStatus
+        do {
+            status = try store.queueStatus(token: watcher.token)
+        } catch {
+            forget(id)
+            watcher.stream.finish(error)
+            return
+        }
+        let send = status != watcher.last || now - watcher.lastSentMs >= WatchCadence.heartbeatMs
+        if send { watcher.stream.send(WatchQueueResponse(status: status.wire)) }
+        guard let next = WatchCadence.nextLook(after: status, now: now) else {
+            forget(id)
+            watcher.stream.finish()
+            return
+        }
+        state.withLock { state in
+            guard state.watchers[id] != nil else { return }
+            state.watchers[id]?.last = status
+            if send { state.watchers[id]?.lastSentMs = now }
+            state.due.insert(Due(atMs: next, id: id))
+        }
+    }
+
+    private func forget(_ id: UInt64) {
+        state.withLock { _ = $0.watchers.removeValue(forKey: id) }
+    }
+}
