@@ -41,3 +41,44 @@ extension RPCCaller {
         }
     }
 }
+
+extension RPCCaller where Self: RPCStreamCaller {
+    /// Watches the caller's token (`WatchQueue`) until it is ACTIVE, reporting each status the server
+    /// pushes to `onUpdate`, without polling; the watch also keeps the fan present in line. Returning
+    /// ends the watch (the server is told).
+    ///
+    /// - Returns: The first ACTIVE status.
+    /// - Throws: UNAUTHENTICATED / `TOKEN_EXPIRED` or `TOKEN_ABANDONED` when the token expires or is
+    ///   dropped first; the watch's own errors (for example UNAUTHENTICATED / `TOKEN_MISSING`, or
+    ///   UNAVAILABLE when the connection breaks); CANCELLED when the calling task is cancelled.
+    public func waitUntilActive(
+        onUpdate: @Sendable (QueueStatus) -> Void = { _ in }
+    ) async throws(RPCError) -> QueueStatus {
+        do {
+            for try await update in watchQueue() {
+                guard let status = update.status else { continue }
+                onUpdate(status)
+                switch status.state {
+                case .active:
+                    return status
+                case .expired:
+                    throw RPCError(
+                        code: .unauthenticated, reason: .tokenExpired,
+                        message: "The queue token expired before it was admitted.")
+                case .abandoned:
+                    throw RPCError(
+                        code: .unauthenticated, reason: .tokenAbandoned,
+                        message: "The queue token was dropped from the line; request a new one to queue again.")
+                default:
+                    continue
+                }
+            }
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw .cancelled
+        }
+        throw RPCError(
+            code: .unavailable, reason: .connectionClosed, message: "The watch ended before the token was admitted.")
+    }
+}

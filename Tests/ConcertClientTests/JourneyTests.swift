@@ -134,6 +134,57 @@ struct JourneyTests {
         }
     }
 
+    @Test("waitUntilActive watches the line (no polling) and returns once the fan is admitted")
+    func waitUntilActiveWatching() async throws {
+        try await withLiveServer(queue: QueuePolicy(maxActive: 1)) { server in
+            let ahead = try await ConcertClient.connect(port: server.port)
+            _ = try await ahead.issueToken(userID: Self.newUser(), concertID: 1)
+            let waiting = try await ConcertClient.connect(port: server.port)
+            _ = try await waiting.issueToken(userID: Self.newUser(), concertID: 1)
+
+            let positions = PositionLog()
+            async let admitted = waiting.waitUntilActive { positions.append($0) }
+            for _ in 0..<200 where server.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.application.watchingFans == 1)
+            let concert = try #require(try await ahead.listConcerts(ListConcertsRequest()).concerts.first)
+            let date = try #require(try await ahead.listAvailableDates(concertID: concert.id).dates.first)
+            let held = try #require(
+                try await ahead.reserveSeat(concertID: concert.id, date: date.date, seatNumber: 1).reservation)
+            _ = try await ahead.chargeBalance(amount: held.price, idempotencyKey: "")
+            _ = try await ahead.pay(reservationID: held.id)
+
+            let status = try await admitted
+            #expect(status.state == .active)
+            #expect(positions.statuses.first?.state == .waiting)
+            #expect(positions.statuses.last?.state == .active)
+            for _ in 0..<200 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.application.watchingFans == 0, "returning ended the watch on the server")
+            await ahead.close()
+            await waiting.close()
+        }
+    }
+
+    @Test("cancelling the task that consumes watchQueue() cancels the watch on the server")
+    func watchCancellation() async throws {
+        try await withLiveServer(queue: QueuePolicy(maxActive: 0)) { server in
+            let client = try await ConcertClient.connect(port: server.port)
+            _ = try await client.issueToken(userID: Self.newUser(), concertID: 1)
+            let consumer = Task {
+                var updates = 0
+                for try await _ in client.watchQueue() { updates += 1 }
+                return updates
+            }
+            for _ in 0..<200 where server.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.application.watchingFans == 1)
+            consumer.cancel()
+            _ = await consumer.result
+            for _ in 0..<200 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.application.watchingFans == 0)
+            #expect(try await client.getQueueStatus().status?.state == .waiting, "the connection keeps serving")
+            await client.close()
+        }
+    }
+
     @Test("waitUntilActive throws UNAUTHENTICATED / TOKEN_EXPIRED for an expired token")
     func waitUntilActiveExpired() async throws {
         try await withLiveServer { server in

@@ -98,7 +98,7 @@ struct ProbeTests {
             dates: [Catalog.DateEntry(date: "2027-10-01", startsAt: "2027-10-01T19:00:00Z", price: 5_000)],
             sale: Catalog.SaleEntry(opensInSeconds: 5, preQueueSeconds: 600))
         try await withLiveServer(catalog: Catalog(concerts: [soon])) { server in
-            let run = try await Self.probe(["journey", "--concert", "50", "--poll-ms", "100"], port: server.port)
+            let run = try await Self.probe(["journey", "--concert", "50"], port: server.port)
             #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
             #expect(run.stdout.contains("PRE_QUEUE"), "\(run.stdout)")
             #expect(run.stdout.contains("pre-queue: the sale opens at"), "\(run.stdout)")
@@ -139,7 +139,7 @@ struct ProbeTests {
             let user = UUID().uuidString.lowercased()
             #expect(try await ahead.caller(token: nil).issueToken(userID: user, concertID: 1).status?.state == .waiting)
 
-            let probe = try RunningProbe(["journey", "--user", user, "--poll-ms", "20", "--port", String(server.port)])
+            let probe = try RunningProbe(["journey", "--user", user, "--port", String(server.port)])
             let waited = try await probe.waitForOutput(containing: "waiting in line: position 1 (0 ahead)")
             let concert = try #require(try await ahead.listConcerts(ListConcertsRequest()).concerts.first)
             let date = try #require(try await ahead.listAvailableDates(concertID: concert.id).dates.last)
@@ -157,6 +157,33 @@ struct ProbeTests {
             #expect(waitingLines.count == 1, "the waiting line is rewritten in place with carriage returns")
             #expect(waitingLines.first?.contains("WaitUntilActive") == true)
             #expect(run.stdout.contains("paid: "))
+        }
+    }
+
+    @Test("watch prints each pushed status as a JSON line, without polling; interrupting it ends the watch on the server")
+    func watch() async throws {
+        try await withLiveServer(queue: QueuePolicy(maxActive: 1)) { server in
+            let ahead = try await ConcertClient.connect(port: server.port)
+            _ = try await ahead.issueToken(userID: UUID().uuidString.lowercased(), concertID: 1)
+            let probe = try RunningProbe(["watch", "--concert", "1", "--port", String(server.port)])
+            let waiting = try await probe.waitForOutput(containing: "TOKEN_STATE_WAITING")
+            let concert = try #require(try await ahead.listConcerts(ListConcertsRequest()).concerts.first)
+            let date = try #require(try await ahead.listAvailableDates(concertID: concert.id).dates.last)
+            let held = try #require(
+                try await ahead.reserveSeat(concertID: concert.id, date: date.date, seatNumber: 49).reservation)
+            _ = try await ahead.chargeBalance(amount: held.price, idempotencyKey: "")
+            _ = try await ahead.pay(reservationID: held.id)
+            let active = try await probe.waitForOutput(containing: "TOKEN_STATE_ACTIVE")
+            #expect(server.application.watchingFans == 1)
+            probe.interrupt()
+            let run = try await probe.finish()
+            await ahead.close()
+
+            #expect(waiting && active, "\(run.stdout)\n\(run.stderr)")
+            let lines = run.stdout.split(separator: "\n")
+            #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "\(run.stdout)")
+            for _ in 0..<200 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.application.watchingFans == 0)
         }
     }
 

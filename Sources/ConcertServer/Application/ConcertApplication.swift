@@ -82,6 +82,9 @@ public final class ConcertApplication: Sendable {
     /// The most connections the server holds at once.
     public var maxConnections: Int { server.maxConnections }
 
+    /// How many fans watch their place (`WatchQueue`) on this server now.
+    public var watchingFans: Int { watchers.count }
+
     /// Refills free active places from the head of the line every admission interval,
     /// until the calling task is cancelled. While writes fail for lack of storage it probes
     /// the storage each interval, and logs when writes start and stop failing.

@@ -13,6 +13,9 @@ struct CallCommand: AsyncParsableCommand {
             JSON fields are the .proto names (seat_number) or lowerCamelCase (seatNumber); enums by name; \
             64-bit integers as numbers or strings; bytes as base64. Pass the queue token with --token.
 
+            A streaming method (WatchQueue) prints each message as one line of JSON as it arrives, until the \
+            stream ends; interrupting the probe cancels the call on the server.
+
             Example: concert-probe call ReserveSeat --token T --data '{"concert_id": 1, "date": "2027-03-06", "seat_number": 7}'
             """))
 
@@ -30,9 +33,26 @@ struct CallCommand: AsyncParsableCommand {
         let rpc = RPC<RawPayload, RawPayload>(
             service: method.service, method: method.name, requestType: method.input.name,
             responseType: method.output.name)
-        let response = try await connection.withClient { client throws(ProbeFailure) in
-            try await answer { () throws(RPCError) in try await client.call(rpc, RawPayload(bytes: request), timeout: nil) }
+        let decoder = ProtoJSONDecoder(type: method.output)
+        guard method.serverStreaming else {
+            let response = try await connection.withClient { client throws(ProbeFailure) in
+                try await answer { () throws(RPCError) in try await client.call(rpc, RawPayload(bytes: request), timeout: nil) }
+            }
+            Console.line(try decoder.decode(response.bytes).prettyPrinted)
+            return
         }
-        Console.line(try ProtoJSONDecoder(type: method.output).decode(response.bytes).prettyPrinted)
+        try await connection.withClient { client throws(ProbeFailure) in
+            do {
+                for try await message in client.stream(rpc, RawPayload(bytes: request)) {
+                    Console.line(try decoder.decode(message.bytes).compact)
+                }
+            } catch let error as ProbeFailure {
+                throw error
+            } catch let error as RPCError {
+                throw ProbeFailure(error)
+            } catch {
+                throw .badInput("\(error)")
+            }
+        }
     }
 }

@@ -20,7 +20,7 @@ struct DescribeCommand: ParsableCommand {
         Console.line("request \(method.input.name)")
         Console.write(MessageLayout(method.input).text)
         Console.line()
-        Console.line("response \(method.output.name)")
+        Console.line(method.serverStreaming ? "response stream of \(method.output.name)" : "response \(method.output.name)")
         Console.write(MessageLayout(method.output).text)
     }
 }

@@ -7,8 +7,8 @@ struct JourneyCommand: AsyncParsableCommand {
         commandName: "journey",
         abstract: "Walk a fan's path: token, waiting line, concerts, dates, seats, reserve, charge, pay.",
         discussion: ProbeFailure.discussion(
-            "Each step prints its latency; the waiting line updates one line in place. "
-                + "Exits 0 only when the seat is paid."))
+            "Each step prints its latency; the waiting line (watched with WatchQueue, no polling) updates one "
+                + "line in place. Exits 0 only when the seat is paid."))
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -18,17 +18,8 @@ struct JourneyCommand: AsyncParsableCommand {
     @Option(help: "The concert id to buy a seat for; the first open sale's by default.")
     var concert: Int64?
 
-    @Option(help: "How often to poll the waiting line, in milliseconds.")
-    var pollMs = 500
-
-    func validate() throws {
-        guard pollMs > 0 else { throw ValidationError("--poll-ms must be positive.") }
-    }
-
     func run() async throws {
-        let journey = FanJourney(
-            userID: user ?? UUID().uuidString.lowercased(), concertID: concert,
-            pollInterval: .milliseconds(pollMs))
+        let journey = FanJourney(userID: user ?? UUID().uuidString.lowercased(), concertID: concert)
         try await connection.withClient { client throws(ProbeFailure) in
             try await journey.run(client)
         }

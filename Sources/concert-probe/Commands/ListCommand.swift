@@ -17,7 +17,8 @@ struct ListCommand: AsyncParsableCommand {
             Console.line(service.name)
             for method in service.methods {
                 let token = method.requiresToken ? "  [token]" : ""
-                Console.line("  \(method.name)(\(method.requestType)) returns (\(method.responseType))\(token)")
+                let stream = method.serverStreaming ? "stream " : ""
+                Console.line("  \(method.name)(\(method.requestType)) returns (\(stream)\(method.responseType))\(token)")
             }
         }
     }

@@ -10,7 +10,7 @@ struct Probe: AsyncParsableCommand {
         discussion: ProbeFailure.exitCodes,
         subcommands: [
             ListCommand.self, DescribeCommand.self, CallCommand.self, HealthCommand.self, PingCommand.self,
-            JourneyCommand.self, BenchCommand.self, QueueCommand.self,
+            JourneyCommand.self, WatchCommand.self, BenchCommand.self, QueueCommand.self,
         ])
 
     /// Runs the chosen subcommand and exits with the probe's documented exit codes; a

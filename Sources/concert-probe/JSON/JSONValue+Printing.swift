@@ -8,6 +8,16 @@ extension JSONValue {
         return output
     }
 
+    /// The value as JSON text on one line, for a stream of JSON lines.
+    var compact: String {
+        switch self {
+        case .null, .bool, .number, .string: return prettyPrinted
+        case .array(let elements): return "[" + elements.map(\.compact).joined(separator: ",") + "]"
+        case .object(let members):
+            return "{" + members.map { Self.quoted($0.key) + ":" + $0.value.compact }.joined(separator: ",") + "}"
+        }
+    }
+
     private func write(to output: inout String, indent: String) {
         switch self {
         case .null: output += "null"

@@ -8,8 +8,6 @@ struct FanJourney {
     let userID: String
     /// The concert to buy for, or nil for the first open sale's.
     let concertID: Int64?
-    /// How often to poll the waiting line.
-    let pollInterval: Duration
 
     /// Walks the path on `client`; throws unless the seat ends up paid.
     func run(_ client: ConcertClient) async throws(ProbeFailure) {
@@ -48,7 +46,7 @@ struct FanJourney {
     private func waitInLine(_ client: ConcertClient) async throws(ProbeFailure) {
         let stopwatch = Stopwatch()
         let status = try await answer { () throws(RPCError) in
-            try await client.waitUntilActive(pollInterval: pollInterval) { status in
+            try await client.waitUntilActive { status in
                 Console.status(Self.describe(status))
             }
         }

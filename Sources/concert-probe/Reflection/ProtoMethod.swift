@@ -1,3 +1,4 @@
+import ConcertProtocol
 import CConcertProto
 import CProtobufC
 
@@ -14,6 +15,12 @@ struct ProtoMethod {
 
     /// The method path, `/concert.v1.ReservationService/ReserveSeat`.
     var path: String { "/\(service)/\(name)" }
+
+    /// Whether the method answers with a stream (protoc-c's descriptors do not say; the generated method
+    /// table does).
+    var serverStreaming: Bool {
+        ProtocolServices.all.flatMap(\.methods).first { $0.path == path }?.serverStreaming ?? false
+    }
 
     /// Every method of every service, walked from the protobuf-c service descriptors.
     static var all: [ProtoMethod] {

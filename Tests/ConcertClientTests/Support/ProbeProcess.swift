@@ -33,6 +33,7 @@ final class RunningProbe: Sendable {
     private let folder: URL
     private let exit = ExitLatch()
 
+    private let process: Process
     private var stdoutURL: URL { folder.appendingPathComponent("stdout") }
     private var stderrURL: URL { folder.appendingPathComponent("stderr") }
 
@@ -50,6 +51,12 @@ final class RunningProbe: Sendable {
         process.standardError = try FileHandle(forWritingTo: folder.appendingPathComponent("stderr"))
         process.terminationHandler = { [exit] process in exit.resolve(process.terminationStatus) }
         try process.run()
+        self.process = process
+    }
+
+    /// Interrupts the probe (SIGINT), as a user pressing Ctrl-C.
+    func interrupt() {
+        process.interrupt()
     }
 
     /// The standard output written so far.
