@@ -8,9 +8,10 @@ import Synchronization
 /// The fans of this server who watch their place (`QueueService/WatchQueue`).
 ///
 /// A watcher is looked at again at the time ``WatchCadence`` gives for its status: a min-heap by that
-/// instant holds every watcher, and each round pops only the due ones, reads their status (one indexed
-/// read each, which also counts as hearing the fan for presence) and sends it when it changed or the
-/// heartbeat is due. An admission wave therefore costs the admitted fans' next look (at most half a
+/// instant holds every watcher, and each round pops only the due ones. A round reads each due sale's line
+/// once; a waiting fan whose line has not moved since its last look (no admission, no one joined or left)
+/// is put back without a read until its heartbeat is due. Otherwise its status is read (one indexed read,
+/// which also counts as hearing the fan for presence) and sent when it changed or the heartbeat is due. An admission wave therefore costs the admitted fans' next look (at most half a
 /// second later near the front), never a visit to every watcher of the line. A watcher leaves when its
 /// token can change no more (the stream ends OK), when the client cancels, or when its connection closes.
 final class QueueWatchers: Sendable {
@@ -19,6 +20,20 @@ final class QueueWatchers: Sendable {
         let stream: ServerStream<WatchQueueResponse>
         var last: ConcertDomain.QueueStatus
         var lastSentMs: Int64
+        var lineVersion: LineVersion?
+    }
+
+    /// What changes a waiting fan's position or state: an admission, or the line shrinking or growing.
+    private struct LineVersion: Equatable {
+        let lastAdmissionAtMs: Int64?
+        let waiting: Int64
+        let active: Int64
+
+        init(_ line: SaleLine) {
+            lastAdmissionAtMs = line.lastAdmissionAtMs
+            waiting = line.waiting
+            active = line.active
+        }
     }
 
     private struct Due: Comparable {
@@ -59,7 +74,9 @@ final class QueueWatchers: Sendable {
         let id = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            state.watchers[id] = Watcher(token: token, stream: stream, last: status, lastSentMs: now)
+            state.watchers[id] = Watcher(
+                token: token, stream: stream, last: status, lastSentMs: now,
+                lineVersion: (try? store.saleLine(concertID: status.concertID)).map(LineVersion.init))
             state.due.insert(Due(atMs: next, id: id))
             return id
         }
@@ -78,11 +95,32 @@ final class QueueWatchers: Sendable {
             }
             return due
         }
-        for (id, watcher) in due { look(at: watcher, id: id, now: now) }
+        var versions: [Int64: LineVersion] = [:]
+        for concertID in Set(due.map(\.1.last.concertID)) {
+            versions[concertID] = (try? store.saleLine(concertID: concertID)).map(LineVersion.init)
+        }
+        for (id, watcher) in due {
+            let version = versions[watcher.last.concertID]
+            if watcher.last.state == .waiting, version != nil, version == watcher.lineVersion,
+                now - watcher.lastSentMs < WatchCadence.heartbeatMs
+            {
+                reschedule(id, at: WatchCadence.nextLook(after: watcher.last, now: now) ?? now + WatchCadence.heartbeatMs)
+                continue
+            }
+            look(at: watcher, id: id, version: version, now: now)
+        }
         return due.count
     }
 
-    private func look(at watcher: Watcher, id: UInt64, now: Int64) {
+    /// Looks again at `id` at `atMs`, reading nothing now: its line has not moved.
+    private func reschedule(_ id: UInt64, at atMs: Int64) {
+        state.withLock { state in
+            guard state.watchers[id] != nil else { return }
+            state.due.insert(Due(atMs: atMs, id: id))
+        }
+    }
+
+    private func look(at watcher: Watcher, id: UInt64, version: LineVersion?, now: Int64) {
         let status: ConcertDomain.QueueStatus
         do {
             status = try store.queueStatus(token: watcher.token)
@@ -101,6 +139,7 @@ final class QueueWatchers: Sendable {
         state.withLock { state in
             guard state.watchers[id] != nil else { return }
             state.watchers[id]?.last = status
+            state.watchers[id]?.lineVersion = version
             if send { state.watchers[id]?.lastSentMs = now }
             state.due.insert(Due(atMs: next, id: id))
         }

@@ -1,11 +1,13 @@
 import ConcertDomain
 
-/// How often a watched token's status is looked at again: often near the front of the line, rarely far
-/// back, at its known instants (opening, expiry) otherwise. Each watcher is visited at its own cadence,
-/// so the work per second grows with the watchers near the front, not with the length of the line.
+/// How often a watched token's status is looked at again: often near the front of the line or when the
+/// estimated wait is short, rarely far back, at its known instants (opening, expiry) otherwise. Each
+/// watcher is visited at its own cadence, so the work per second grows with the watchers about to be
+/// admitted, not with the length of the line.
 enum WatchCadence {
-    /// A status is sent at least this often, changed or not, so both ends notice a dead peer.
-    static let heartbeatMs: Int64 = 15_000
+    /// A status is sent at least this often, changed or not, so both ends notice a dead peer; its read also
+    /// keeps the fan present (well within the presence grace).
+    static let heartbeatMs: Int64 = 30_000
 
     /// When to look at a token whose status is `status` again, at `now`; nil when it can change no more.
     static func nextLook(after status: QueueStatus, now: Int64) -> Int64? {
@@ -13,8 +15,12 @@ enum WatchCadence {
         case .expired, .abandoned:
             return nil
         case .waiting:
-            let delay: Int64 = status.position <= 100 ? 500 : status.position <= 10_000 ? 2_000 : 5_000
-            return now + delay
+            let byPosition: Int64 =
+                status.position <= 100 ? 200 : status.position <= 1_000 ? 500 : status.position <= 10_000 ? 2_000 : 5_000
+            // A fast-moving line brings a fan far back to the front within one position-based period: look
+            // at a quarter of the estimated wait too, so the admission is seen within a few hundred ms.
+            let byEstimate = status.estimatedWaitMs.map { max(200, $0 / 4) } ?? byPosition
+            return now + min(byPosition, byEstimate)
         case .preQueue:
             return min(now + 5_000, max(now + 250, status.opensAtMs ?? now + 5_000))
         case .active:

@@ -30,6 +30,12 @@ struct BenchCommand: AsyncParsableCommand {
             hold a connection and look now and then. It reports the polls' latency and, with --server-pid, the \
             server's CPU per poll and memory per fan (from /proc). Start the server with --max-active 0 so the \
             fans wait, and keep F below both processes' open-file limits.
+
+            --scenario watch opens W connections, one fan on each, all watching their place (WatchQueue), then \
+            makes the active fans leave one by one at --rate a second, oldest first, so the fans in line are \
+            admitted in turn; it reports the delay from each admission to the pushed ACTIVE (p50/p99), the \
+            pushes a second and, with --server-pid, the server's memory per watcher. Start the server with a \
+            small --max-active (say 100) so most watchers wait.
             """))
 
     /// The benchmark to run.
@@ -40,11 +46,13 @@ struct BenchCommand: AsyncParsableCommand {
         case contention
         /// Many fans, each on its own connection, polling now and then.
         case fans
+        /// Many fans watching their place while admissions are driven.
+        case watch
     }
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "mix, contention or fans.")
+    @Option(help: "mix, contention, fans or watch.")
     var scenario = Scenario.mix
 
     @Option(help: "C: how many connections.")
@@ -68,6 +76,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "How often each fan polls in the fans scenario, in seconds.")
     var period: Double = 10
 
+    @Option(help: "W: how many fans watch in the watch scenario.")
+    var watchers = 1000
+
+    @Option(help: "How many active fans leave a second in the watch scenario.")
+    var rate: Double = 100
+
     @Option(name: .customLong("server-pid"), help: "The server's process id, to report its CPU and memory (fans scenario).")
     var serverPID: Int32?
 
@@ -82,13 +96,18 @@ struct BenchCommand: AsyncParsableCommand {
         guard duration > 0, warmup >= 0 else { throw ValidationError("--duration must be positive, --warmup not negative.") }
         guard fans > 0 else { throw ValidationError("--fans must be positive.") }
         guard period > 0 else { throw ValidationError("--period must be positive.") }
+        guard watchers > 0, rate > 0 else { throw ValidationError("--watchers and --rate must be positive.") }
     }
 
     func run() async throws {
-        if scenario == .fans {
-            try await runFans()
-            return
+        switch scenario {
+        case .fans: try await runFans()
+        case .watch: try await runWatch()
+        case .mix, .contention: try await runOnSharedClients()
         }
+    }
+
+    private func runOnSharedClients() async throws {
         let clients = try await connectAll()
         do {
             try await run(on: clients)
@@ -109,8 +128,8 @@ struct BenchCommand: AsyncParsableCommand {
             let result = try await answer { () throws(RPCError) in try await MixBench(plan: plan).run(clients: clients) }
             let report = MixBenchReport(result: result)
             Console.line(json ? report.json.prettyPrinted : report.table)
-        case .fans:
-            preconditionFailure("the fans scenario connects its own clients")
+        case .fans, .watch:
+            preconditionFailure("the fans and watch scenarios connect their own clients")
         case .contention:
             let result = try await ContentionBench(fans: fans, concertID: concert).run(clients: clients)
             let report = ContentionReport(result: result)
@@ -131,6 +150,19 @@ struct BenchCommand: AsyncParsableCommand {
         let options = connection
         let result = try await FanPollBench(plan: plan, connect: { () throws(ProbeFailure) in try await options.connect() }).run()
         let report = FanPollReport(result: result)
+        Console.line(json ? report.json.prettyPrinted : report.text)
+    }
+
+    private func runWatch() async throws(ProbeFailure) {
+        let chosen = try await connection.withClient { client throws(ProbeFailure) in
+            try await SaleChoice.concert(concert, with: client)
+        }
+        let plan = WatchBench.Plan(
+            watchers: watchers, rate: rate, duration: .milliseconds(Int64(duration * 1000)), concertID: chosen.id,
+            serverPID: serverPID)
+        let options = connection
+        let result = try await WatchBench(plan: plan, connect: { () throws(ProbeFailure) in try await options.connect() }).run()
+        let report = WatchReport(result: result)
         Console.line(json ? report.json.prettyPrinted : report.text)
     }
 
