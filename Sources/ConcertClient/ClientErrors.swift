@@ -31,6 +31,12 @@ extension RPCError {
     }
 
     /// The calling task was cancelled while the call was in flight.
+    static func silentStream(after timeout: Duration) -> RPCError {
+        RPCError(
+            code: .unavailable, reason: .connectionClosed,
+            message: "The stream was silent for \(timeout); the connection is taken for dead. Watch again.")
+    }
+
     static let cancelled = RPCError(
         code: .cancelled, reason: .cancelled, message: "The calling task was cancelled; the call's effect is unknown.")
 }

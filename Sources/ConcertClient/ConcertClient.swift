@@ -116,7 +116,9 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
     }
 
     /// Opens a server stream with `token` as its `queue-token` metadata and decodes each message. The
-    /// stream's task ends when its consumer stops, which cancels the call on the server.
+    /// stream's task ends when its consumer stops, which cancels the call on the server. A stream silent
+    /// for the configuration's `streamSilenceTimeout` ends with UNAVAILABLE / `CONNECTION_CLOSED`, and its
+    /// connection is closed (the next call opens a new one).
     func openStream<Request, Response>(
         _ rpc: RPC<Request, Response>,
         _ request: Request,
@@ -124,12 +126,26 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
     ) -> AsyncThrowingStream<Response, any Error> {
         let metadata = token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? []
         let slot = self.slot
+        let silenceTimeout = configuration.streamSilenceTimeout
         return AsyncThrowingStream { continuation in
+            let silence = StreamSilence()
             let task = Task {
                 do {
                     let connection = try await slot.connection()
                     let frames = connection.openStream(method: rpc.descriptor.path, metadata: metadata, request: request)
+                    let watchdog = Task {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: silenceTimeout / 5)
+                            guard silence.duration > silenceTimeout else { continue }
+                            let error = RPCError.silentStream(after: silenceTimeout)
+                            continuation.finish(throwing: error)
+                            await connection.abandon(error)
+                            return
+                        }
+                    }
+                    defer { watchdog.cancel() }
                     for try await frame in frames {
+                        silence.heard()
                         do {
                             continuation.yield(try Response(buffer: frame.payload))
                         } catch {

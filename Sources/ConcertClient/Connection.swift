@@ -110,6 +110,14 @@ final class Connection: Sendable {
         try? await channel.close()
     }
 
+    /// Takes the connection for dead: its waiting calls and open streams fail with `error` at once (so the
+    /// next call opens a new connection), then it is closed.
+    func abandon(_ error: RPCError) async {
+        pending.failAll(error)
+        streams.failAll(error)
+        try? await channel.close()
+    }
+
     /// Arms the connection's deadline timer for `deadline`; when it fires it fails the calls due and
     /// re-arms itself for the next deadline, if any.
     private static func armTimer(at deadline: NIODeadline, pending: PendingCalls, eventLoop: any EventLoop) {

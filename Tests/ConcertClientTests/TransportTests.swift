@@ -21,6 +21,28 @@ struct TransportTests {
         }
     }
 
+    @Test("a stream that falls silent past the silence timeout ends UNAVAILABLE and the next call reconnects")
+    func silentStream() async throws {
+        let silent = Route(QueueService.watchQueue, streaming: { _, _, stream in
+            stream.send(WatchQueueResponse(status: QueueStatus(state: .waiting, position: 3)))
+        })
+        let health = Route(SystemService.health) { _, _ in HealthCheckResponse(status: .serving) }
+        try await withStubServer([silent, health]) { stub in
+            let client = try await ConcertClient.connect(
+                port: stub.port, configuration: ClientConfiguration(streamSilenceTimeout: .seconds(1)))
+            client.setToken("any-token")
+            var updates = 0
+            let error = await #expect(throws: RPCError.self) {
+                for try await _ in client.watchQueue() { updates += 1 }
+            }
+            #expect(updates <= 1, "the one message, unless the machine is so busy it came after the timeout")
+            #expect(error?.code == .unavailable)
+            #expect(error?.knownReason == .connectionClosed)
+            #expect(try await client.health().status == .serving)
+            await client.close()
+        }
+    }
+
     @Test("1,000 concurrent calls share one connection and each gets its own answer")
     func pipelining() async throws {
         let echo = Route(AuthService.issueToken) { request, _ in
