@@ -1,8 +1,10 @@
 import ConcertClient
+import ConcertDomain
 import ConcertProtocol
 import ConcertRPC
 import ConcertServer
 import ConcertTesting
+import Foundation
 import Testing
 
 @Suite("ConcertClient transport")
@@ -190,6 +192,32 @@ struct TransportTests {
             Issue.record(error, "the call after the restart failed")
         }
         #expect(health?.status == .serving)
+        await client.close()
+        await second.stop()
+    }
+
+    @Test("A watch ends UNAVAILABLE when its server stops; after the restart watching again works")
+    func watchAcrossRestart() async throws {
+        let first = try await LiveServer.start(queue: QueuePolicy(maxActive: 0))
+        let port = first.port
+        let client = try await ConcertClient.connect(port: port)
+        _ = try await client.issueToken(userID: UUID().uuidString.lowercased(), concertID: 1)
+        let watch = Task {
+            var states: [ConcertProtocol.TokenState] = []
+            for try await update in client.watchQueue() { states.append(update.status?.state ?? .unspecified) }
+            return states
+        }
+        for _ in 0..<200 where first.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        await first.stop(keepingFiles: true)
+        let ended = await watch.result
+        #expect((try? ended.get()) == nil, "the watch ends with an error when the server goes away")
+        let second = try await LiveServer.start(port: port, directory: first.directory, queue: QueuePolicy(maxActive: 0))
+        var again: [ConcertProtocol.TokenState] = []
+        for try await update in client.watchQueue() {
+            again.append(update.status?.state ?? .unspecified)
+            break
+        }
+        #expect(again == [.waiting])
         await client.close()
         await second.stop()
     }
