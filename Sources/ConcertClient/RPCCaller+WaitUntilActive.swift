@@ -20,23 +20,11 @@ extension RPCCaller {
                     code: .internal, reason: .malformedResponse, message: "GetQueueStatus answered without a status.")
             }
             onUpdate(status)
-            switch status.state {
-            case .active:
-                return status
-            case .expired:
-                throw RPCError(
-                    code: .unauthenticated, reason: .tokenExpired,
-                    message: "The queue token expired before it was admitted.")
-            case .abandoned:
-                throw RPCError(
-                    code: .unauthenticated, reason: .tokenAbandoned,
-                    message: "The queue token was dropped from the line; request a new one to queue again.")
-            default:
-                do {
-                    try await Task.sleep(for: pollInterval)
-                } catch {
-                    throw .cancelled
-                }
+            if let admitted = try admission(status) { return admitted }
+            do {
+                try await Task.sleep(for: pollInterval)
+            } catch {
+                throw .cancelled
             }
         }
     }
@@ -58,20 +46,7 @@ extension RPCCaller where Self: RPCStreamCaller {
             for try await update in watchQueue() {
                 guard let status = update.status else { continue }
                 onUpdate(status)
-                switch status.state {
-                case .active:
-                    return status
-                case .expired:
-                    throw RPCError(
-                        code: .unauthenticated, reason: .tokenExpired,
-                        message: "The queue token expired before it was admitted.")
-                case .abandoned:
-                    throw RPCError(
-                        code: .unauthenticated, reason: .tokenAbandoned,
-                        message: "The queue token was dropped from the line; request a new one to queue again.")
-                default:
-                    continue
-                }
+                if let admitted = try admission(status) { return admitted }
             }
         } catch let error as RPCError {
             throw error
@@ -80,5 +55,23 @@ extension RPCCaller where Self: RPCStreamCaller {
         }
         throw RPCError(
             code: .unavailable, reason: .connectionClosed, message: "The watch ended before the token was admitted.")
+    }
+}
+
+/// `status` when it is ACTIVE, nil while the fan still waits; UNAUTHENTICATED / `TOKEN_EXPIRED` or
+/// `TOKEN_ABANDONED` when the token can no longer be admitted.
+private func admission(_ status: QueueStatus) throws(RPCError) -> QueueStatus? {
+    switch status.state {
+    case .active:
+        return status
+    case .expired:
+        throw RPCError(
+            code: .unauthenticated, reason: .tokenExpired, message: "The queue token expired before it was admitted.")
+    case .abandoned:
+        throw RPCError(
+            code: .unauthenticated, reason: .tokenAbandoned,
+            message: "The queue token was dropped from the line; request a new one to queue again.")
+    default:
+        return nil
     }
 }

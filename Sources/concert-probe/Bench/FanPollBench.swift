@@ -42,7 +42,7 @@ struct FanPollBench {
     /// Connects every fan, issues each a token, polls for the warm-up and the duration, and closes.
     func run() async throws(ProbeFailure) -> Result {
         let serverIdle = plan.serverPID.flatMap(ProcessSample.of)
-        let fans = try await connectFans()
+        let fans = try await FanConnections.open(count: plan.fans, concertID: plan.concertID, connect: connect).map(\.client)
         let recorder = StatsRecorder()
         let clock = ContinuousClock()
         let recordFrom = clock.now + plan.warmup
@@ -61,43 +61,6 @@ struct FanPollBench {
         return Result(
             plan: plan, polls: recorder.snapshot["status"] ?? MethodStats(), elapsed: plan.duration,
             serverIdle: serverIdle, serverRecording: start.flatMap { start in end.map { (start, $0) } })
-    }
-
-    /// One client per fan, each holding a token for the sale, connected a few hundred at a time.
-    private func connectFans() async throws(ProbeFailure) -> [ConcertClient] {
-        var fans: [ConcertClient] = []
-        fans.reserveCapacity(plan.fans)
-        let connect = self.connect
-        let concertID = plan.concertID
-        for batchStart in stride(from: 0, to: plan.fans, by: 256) {
-            let count = min(256, plan.fans - batchStart)
-            let batch = await withTaskGroup(of: Swift.Result<ConcertClient, ProbeFailure>.self) { group in
-                for _ in 0..<count {
-                    group.addTask {
-                        do throws(ProbeFailure) {
-                            let client = try await connect()
-                            let issued = try await answer { () throws(RPCError) in
-                                try await client.issueToken(userID: UUID().uuidString.lowercased(), concertID: concertID)
-                            }
-                            client.setToken(issued.token)
-                            return .success(client)
-                        } catch {
-                            return .failure(error)
-                        }
-                    }
-                }
-                return await group.reduce(into: []) { $0.append($1) }
-            }
-            for outcome in batch {
-                switch outcome {
-                case .success(let client): fans.append(client)
-                case .failure(let error):
-                    for fan in fans { await fan.close() }
-                    throw error
-                }
-            }
-        }
-        return fans
     }
 
     /// Polls every period from a random phase until `stopAt`, recording the polls after `recordFrom`.

@@ -69,7 +69,9 @@ struct WatchBench {
     func run() async throws(ProbeFailure) -> Result {
         let idle = plan.serverPID.flatMap(ProcessSample.of)
         let started = ContinuousClock.now
-        let watchers = try await connectWatchers()
+        let watchers = try await FanConnections.open(count: plan.watchers, concertID: plan.concertID, connect: connect).map {
+            Watcher(client: $0.client, position: $0.issued.status?.position ?? 0, active: $0.issued.status?.state == .active)
+        }
         let connectSeconds = (ContinuousClock.now - started).seconds
         let waiting = watchers.filter { !$0.active }.sorted { $0.position < $1.position }
         let tally = Tally()
@@ -130,45 +132,6 @@ struct WatchBench {
         return Result(
             plan: plan, connectSeconds: connectSeconds, admitted: Int(delays.totalCount), delays: delays, pushes: pushed,
             driverSeconds: driverSeconds, server: server)
-    }
-
-    /// One client per fan with a token for the sale, issued in order, connected a few hundred at a time.
-    private func connectWatchers() async throws(ProbeFailure) -> [Watcher] {
-        var watchers: [Watcher] = []
-        watchers.reserveCapacity(plan.watchers)
-        for batchStart in stride(from: 0, to: plan.watchers, by: 256) {
-            let count = min(256, plan.watchers - batchStart)
-            let connect = self.connect
-            let concertID = plan.concertID
-            let batch = await withTaskGroup(of: Swift.Result<Watcher, ProbeFailure>.self) { group in
-                for _ in 0..<count {
-                    group.addTask {
-                        do throws(ProbeFailure) {
-                            let client = try await connect()
-                            let issued = try await answer { () throws(RPCError) in
-                                try await client.issueToken(userID: UUID().uuidString.lowercased(), concertID: concertID)
-                            }
-                            return .success(
-                                Watcher(
-                                    client: client, position: issued.status?.position ?? 0,
-                                    active: issued.status?.state == .active))
-                        } catch {
-                            return .failure(error)
-                        }
-                    }
-                }
-                return await group.reduce(into: []) { $0.append($1) }
-            }
-            for outcome in batch {
-                switch outcome {
-                case .success(let watcher): watchers.append(watcher)
-                case .failure(let error):
-                    for watcher in watchers { await watcher.client.close() }
-                    throw error
-                }
-            }
-        }
-        return watchers
     }
 }
 
