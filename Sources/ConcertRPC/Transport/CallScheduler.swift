@@ -48,7 +48,9 @@ final class CallScheduler: ChannelDuplexHandler {
     private let logger: Logger
     private var running = 0
     private var pendingBytes = 0
-    private var waiting = CircularBuffer<(call: IncomingCall, pending: PendingCall)>()
+    /// Calls beyond the in-flight limit. Rarely used (reads are answered at once), so it starts with room
+    /// for one instead of the default sixteen: an idle connection costs 1.5 KB less.
+    private var waiting = CircularBuffer<(call: IncomingCall, pending: PendingCall)>(initialCapacity: 1)
     private var readHeld = false
     private var quiescing = false
     private var closed = false
