@@ -32,6 +32,7 @@ public struct LiveServer: Sendable {
         databasePath: String? = nil,
         queue: QueuePolicy = QueuePolicy(),
         hold: HoldPolicy = HoldPolicy(),
+        presence: PresencePolicy = PresencePolicy(),
         clock: any ConcertClock = SystemClock(),
         maxFrameSize: Int = FrameParser.defaultMaxFrameSize,
         maxInFlight: Int = TransportConfiguration.defaultMaxInFlight,
@@ -51,7 +52,7 @@ public struct LiveServer: Sendable {
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(
                 host: "127.0.0.1", port: port, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight),
-            store: StoreConfiguration(path: path, queue: queue, hold: hold),
+            store: StoreConfiguration(path: path, queue: queue, hold: hold, presence: presence),
             catalogPath: catalogPath,
             userAuthentication: userAuthentication)
         let application = try await ConcertApplication.start(configuration: configuration, clock: clock, logger: quietLogger)
@@ -76,7 +77,7 @@ public let quietLogger: Logger = {
     return logger
 }()
 
-/// Runs `body` against a fresh live server (see ``LiveServer/start(backgroundJobs:port:directory:databasePath:queue:hold:clock:maxFrameSize:maxInFlight:catalog:userAuthentication:)``)
+/// Runs `body` against a fresh live server (see ``LiveServer/start(backgroundJobs:port:directory:databasePath:queue:hold:presence:clock:maxFrameSize:maxInFlight:catalog:userAuthentication:)``)
 /// and always stops it afterwards.
 public func withLiveServer<T>(
     backgroundJobs: Bool = true,

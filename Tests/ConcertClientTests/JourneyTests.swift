@@ -164,6 +164,23 @@ struct JourneyTests {
         }
     }
 
+    @Test("a watching fan whose line does not move stays present through its heartbeats; a silent one is dropped")
+    func watchingKeepsPresence() async throws {
+        let server = try await LiveServer.start(queue: QueuePolicy(maxActive: 0), presence: PresencePolicy(graceMs: 2_000))
+        let watcher = try await ConcertClient.connect(port: server.port)
+        _ = try await watcher.issueToken(userID: Self.newUser(), concertID: 1)
+        let silent = try await ConcertClient.connect(port: server.port)
+        _ = try await silent.issueToken(userID: Self.newUser(), concertID: 1)
+        let watch = Task { for try await _ in watcher.watchQueue() {} }
+        try await Task.sleep(for: .seconds(5))
+        watch.cancel()
+        #expect(try await watcher.getQueueStatus().status?.state == .waiting)
+        #expect(try await silent.getQueueStatus().status?.state == .abandoned)
+        await watcher.close()
+        await silent.close()
+        await server.stop()
+    }
+
     @Test("cancelling the task that consumes watchQueue() cancels the watch on the server")
     func watchCancellation() async throws {
         try await withLiveServer(queue: QueuePolicy(maxActive: 0)) { server in

@@ -43,7 +43,9 @@ public final class ConcertApplication: Sendable {
                 case .trusted: nil
                 case .jwt(let keys): try await UserTokenVerifier(keys: keys, clock: clock)
                 }
-            let watchers = QueueWatchers(store: store, clock: clock)
+            let watchers = QueueWatchers(
+                store: store, clock: clock,
+                heartbeatMs: WatchCadence.heartbeatMs(presenceGraceMs: configuration.store.presence.graceMs))
             let dispatcher = Dispatcher(
                 routes: SystemHandler(version: version, clock: clock, health: serving).routes
                     + AuthHandler(store: store, verifier: verifier).routes

@@ -51,11 +51,14 @@ final class QueueWatchers: Sendable {
 
     private let store: ConcertStore
     private let clock: any ConcertClock
+    private let heartbeatMs: Int64
     private let state = Mutex(State())
 
-    init(store: ConcertStore, clock: any ConcertClock) {
+    /// Watchers reading `store`, at `clock`'s time, sending a heartbeat every `heartbeatMs`.
+    init(store: ConcertStore, clock: any ConcertClock, heartbeatMs: Int64) {
         self.store = store
         self.clock = clock
+        self.heartbeatMs = heartbeatMs
     }
 
     /// How many fans watch now.
@@ -102,9 +105,9 @@ final class QueueWatchers: Sendable {
         for (id, watcher) in due {
             let version = versions[watcher.last.concertID]
             if watcher.last.state == .waiting, version != nil, version == watcher.lineVersion,
-                now - watcher.lastSentMs < WatchCadence.heartbeatMs
+                now - watcher.lastSentMs < heartbeatMs
             {
-                reschedule(id, at: WatchCadence.nextLook(after: watcher.last, now: now) ?? now + WatchCadence.heartbeatMs)
+                reschedule(id, at: WatchCadence.nextLook(after: watcher.last, now: now) ?? now + heartbeatMs)
                 continue
             }
             look(at: watcher, id: id, version: version, now: now)
@@ -129,7 +132,7 @@ final class QueueWatchers: Sendable {
             watcher.stream.finish(error)
             return
         }
-        let send = status != watcher.last || now - watcher.lastSentMs >= WatchCadence.heartbeatMs
+        let send = status != watcher.last || now - watcher.lastSentMs >= heartbeatMs
         if send { watcher.stream.send(WatchQueueResponse(status: status.wire)) }
         guard let next = WatchCadence.nextLook(after: status, now: now) else {
             forget(id)

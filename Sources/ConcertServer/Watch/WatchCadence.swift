@@ -5,9 +5,12 @@ import ConcertDomain
 /// watcher is visited at its own cadence, so the work per second grows with the watchers about to be
 /// admitted, not with the length of the line.
 enum WatchCadence {
-    /// A status is sent at least this often, changed or not, so both ends notice a dead peer; its read also
-    /// keeps the fan present (well within the presence grace).
-    static let heartbeatMs: Int64 = 30_000
+    /// How often a status is sent, changed or not, so both ends notice a dead peer: every 30 s, or half the
+    /// presence grace `graceMs` when that is shorter, since the heartbeat's read is what keeps a watching
+    /// fan whose line does not move present.
+    static func heartbeatMs(presenceGraceMs graceMs: Int64) -> Int64 {
+        min(30_000, max(500, graceMs / 2))
+    }
 
     /// When to look at a token whose status is `status` again, at `now`; nil when it can change no more.
     static func nextLook(after status: QueueStatus, now: Int64) -> Int64? {
