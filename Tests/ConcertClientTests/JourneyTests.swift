@@ -166,13 +166,13 @@ struct JourneyTests {
 
     @Test("a watching fan whose line does not move stays present through its heartbeats; a silent one is dropped")
     func watchingKeepsPresence() async throws {
-        let server = try await LiveServer.start(queue: QueuePolicy(maxActive: 0), presence: PresencePolicy(graceMs: 2_000))
+        let server = try await LiveServer.start(queue: QueuePolicy(maxActive: 0), presence: PresencePolicy(graceMs: 3_000))
         let watcher = try await ConcertClient.connect(port: server.port)
         _ = try await watcher.issueToken(userID: Self.newUser(), concertID: 1)
         let silent = try await ConcertClient.connect(port: server.port)
         _ = try await silent.issueToken(userID: Self.newUser(), concertID: 1)
         let watch = Task { for try await _ in watcher.watchQueue() {} }
-        try await Task.sleep(for: .seconds(5))
+        try await Task.sleep(for: .seconds(7))
         watch.cancel()
         #expect(try await watcher.getQueueStatus().status?.state == .waiting)
         #expect(try await silent.getQueueStatus().status?.state == .abandoned)

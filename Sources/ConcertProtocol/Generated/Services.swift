@@ -94,8 +94,8 @@ public enum QueueService {
     /// The calling token's status now and whenever it changes: every change of
     /// state, and position changes up to five times a second near the front of
     /// the line (or when the estimated wait is short) and every few seconds
-    /// further back; at least every 30 seconds (half the presence grace if that
-    /// is shorter) as a heartbeat. Ends OK once the token is expired or
+    /// further back; at least every 30 seconds (sooner under a presence grace
+    /// shorter than 60 s) as a heartbeat. Ends OK once the token is expired or
     /// abandoned. Any known token; a watching fan counts as present.
     public static let watchQueue = RPC<WatchQueueRequest, WatchQueueResponse>(
         service: name, method: "WatchQueue", requestType: WatchQueueRequest.protoName, responseType: WatchQueueResponse.protoName,
@@ -145,8 +145,8 @@ extension RPCStreamCaller {
     /// The calling token's status now and whenever it changes: every change of
     /// state, and position changes up to five times a second near the front of
     /// the line (or when the estimated wait is short) and every few seconds
-    /// further back; at least every 30 seconds (half the presence grace if that
-    /// is shorter) as a heartbeat. Ends OK once the token is expired or
+    /// further back; at least every 30 seconds (sooner under a presence grace
+    /// shorter than 60 s) as a heartbeat. Ends OK once the token is expired or
     /// abandoned. Any known token; a watching fan counts as present.
     public func watchQueue() -> AsyncThrowingStream<WatchQueueResponse, any Error> {
         stream(QueueService.watchQueue, WatchQueueRequest())
@@ -301,5 +301,5 @@ public enum ProtocolServices {
     public static let all: [ServiceDescriptor] = [SystemService.descriptor, AuthService.descriptor, QueueService.descriptor, ReservationService.descriptor, PaymentService.descriptor]
 
     /// The FNV-1a 64-bit digest of the .proto sources this file was generated from; a test checks it is current.
-    public static let sourceDigest = "cf3100873ee447ea"
+    public static let sourceDigest = "377fa13de8693bd5"
 }

@@ -59,8 +59,8 @@ public protocol QueueServiceHandler: Sendable {
     /// The calling token's status now and whenever it changes: every change of
     /// state, and position changes up to five times a second near the front of
     /// the line (or when the estimated wait is short) and every few seconds
-    /// further back; at least every 30 seconds (half the presence grace if that
-    /// is shorter) as a heartbeat. Ends OK once the token is expired or
+    /// further back; at least every 30 seconds (sooner under a presence grace
+    /// shorter than 60 s) as a heartbeat. Ends OK once the token is expired or
     /// abandoned. Any known token; a watching fan counts as present.
     func watchQueue(_ request: WatchQueueRequest, context: RequestContext, stream: ServerStream<WatchQueueResponse>) throws
 }

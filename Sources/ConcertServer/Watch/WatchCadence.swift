@@ -5,11 +5,12 @@ import ConcertDomain
 /// watcher is visited at its own cadence, so the work per second grows with the watchers about to be
 /// admitted, not with the length of the line.
 enum WatchCadence {
-    /// How often a status is sent, changed or not, so both ends notice a dead peer: every 30 s, or half the
-    /// presence grace `graceMs` when that is shorter, since the heartbeat's read is what keeps a watching
-    /// fan whose line does not move present.
+    /// How often a status is sent, changed or not, so both ends notice a dead peer: every 30 s, sooner when
+    /// the presence grace `graceMs` is short, since the heartbeat's read is what keeps a watching fan whose
+    /// line does not move present. It leaves the grace at least 30 s, or two thirds of it, to spare for a
+    /// late round: 30 s for the default grace of 60 s, 1 s for a grace of 3 s.
     static func heartbeatMs(presenceGraceMs graceMs: Int64) -> Int64 {
-        min(30_000, max(500, graceMs / 2))
+        max(500, min(30_000, max(graceMs / 3, graceMs - 30_000)))
     }
 
     /// When to look at a token whose status is `status` again, at `now`; nil when it can change no more.
