@@ -144,7 +144,7 @@ struct JourneyTests {
 
             let positions = PositionLog()
             async let admitted = waiting.waitUntilActive { positions.append($0) }
-            for _ in 0..<200 where server.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1000 where server.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(server.application.watchingFans == 1)
             let concert = try #require(try await ahead.listConcerts(ListConcertsRequest()).concerts.first)
             let date = try #require(try await ahead.listAvailableDates(concertID: concert.id).dates.first)
@@ -157,7 +157,7 @@ struct JourneyTests {
             #expect(status.state == .active)
             #expect(positions.statuses.first?.state == .waiting)
             #expect(positions.statuses.last?.state == .active)
-            for _ in 0..<200 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1000 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(server.application.watchingFans == 0, "returning ended the watch on the server")
             await ahead.close()
             await waiting.close()
@@ -166,13 +166,22 @@ struct JourneyTests {
 
     @Test("a watching fan whose line does not move stays present through its heartbeats; a silent one is dropped")
     func watchingKeepsPresence() async throws {
-        let server = try await LiveServer.start(queue: QueuePolicy(maxActive: 0), presence: PresencePolicy(graceMs: 3_000))
+        let clock = ManualClock(now: 1_800_000_000_000)
+        let server = try await LiveServer.start(
+            backgroundJobs: false, queue: QueuePolicy(maxActive: 0), presence: PresencePolicy(graceMs: 3_000), clock: clock)
         let watcher = try await ConcertClient.connect(port: server.port)
         _ = try await watcher.issueToken(userID: Self.newUser(), concertID: 1)
         let silent = try await ConcertClient.connect(port: server.port)
         _ = try await silent.issueToken(userID: Self.newUser(), concertID: 1)
         let watch = Task { for try await _ in watcher.watchQueue() {} }
-        try await Task.sleep(for: .seconds(7))
+        for _ in 0..<1000 where server.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        // Ten seconds of server time in half-second rounds of the watch and presence jobs.
+        for _ in 0..<20 {
+            clock.advance(byMilliseconds: 500)
+            server.application.lookAtWatchers()
+            _ = try await server.application.store.keepPresence()
+        }
+        #expect(server.application.watchingFans == 1)
         watch.cancel()
         #expect(try await watcher.getQueueStatus().status?.state == .waiting)
         #expect(try await silent.getQueueStatus().status?.state == .abandoned)
@@ -191,11 +200,11 @@ struct JourneyTests {
                 for try await _ in client.watchQueue() { updates += 1 }
                 return updates
             }
-            for _ in 0..<200 where server.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1000 where server.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(server.application.watchingFans == 1)
             consumer.cancel()
             _ = await consumer.result
-            for _ in 0..<200 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1000 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(server.application.watchingFans == 0)
             #expect(try await client.getQueueStatus().status?.state == .waiting, "the connection keeps serving")
             await client.close()

@@ -182,7 +182,7 @@ struct ProbeTests {
             #expect(waiting && active, "\(run.stdout)\n\(run.stderr)")
             let lines = run.stdout.split(separator: "\n")
             #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "\(run.stdout)")
-            for _ in 0..<200 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1000 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(server.application.watchingFans == 0)
         }
     }

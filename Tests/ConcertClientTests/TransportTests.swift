@@ -207,7 +207,7 @@ struct TransportTests {
             for try await update in client.watchQueue() { states.append(update.status?.state ?? .unspecified) }
             return states
         }
-        for _ in 0..<200 where first.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1000 where first.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
         await first.stop(keepingFiles: true)
         let ended = await watch.result
         #expect((try? ended.get()) == nil, "the watch ends with an error when the server goes away")

@@ -130,7 +130,7 @@ struct StreamingConformanceTests {
                 return application.watchingFans
             }
             #expect(watchingWhileOpen == 1)
-            for _ in 0..<200 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1000 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(server.application.watchingFans == 0)
         }
     }

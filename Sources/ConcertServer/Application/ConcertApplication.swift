@@ -136,9 +136,14 @@ public final class ConcertApplication: Sendable {
     /// task is cancelled.
     public func runWatchJob() async {
         while !Task.isCancelled {
-            watchers.lookAtDue()
+            lookAtWatchers()
             try? await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    /// One round of the watch job, now: the watched tokens that are due at the clock's now are looked at.
+    public func lookAtWatchers() {
+        watchers.lookAtDue()
     }
 
     /// Runs the admission, presence and watch jobs until the calling task is cancelled.
