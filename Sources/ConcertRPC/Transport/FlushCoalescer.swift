@@ -6,7 +6,9 @@ package import NIOCore
 ///
 /// Shared by the server's and the client's pipelines; it sits on the byte side of the codec.
 package final class FlushCoalescer: ChannelDuplexHandler {
+    /// Bytes read from the socket, passed on unchanged.
     package typealias InboundIn = ByteBuffer
+    /// Bytes written to the socket, passed on unchanged.
     package typealias OutboundIn = ByteBuffer
 
     private var reading = false
@@ -16,11 +18,13 @@ package final class FlushCoalescer: ChannelDuplexHandler {
     /// Creates the handler.
     package init() {}
 
+    /// Notes that a read burst is under way and passes the bytes on.
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         reading = true
         context.fireChannelRead(data)
     }
 
+    /// Ends the read burst with the one flush asked for during it.
     package func channelReadComplete(context: ChannelHandlerContext) {
         reading = false
         if flushAfterRead {
@@ -30,6 +34,7 @@ package final class FlushCoalescer: ChannelDuplexHandler {
         context.fireChannelReadComplete()
     }
 
+    /// Defers the flush: to the end of the read burst, or after the tasks already queued on the event loop.
     package func flush(context: ChannelHandlerContext) {
         if reading {
             flushAfterRead = true
