@@ -16,7 +16,7 @@ struct CallSchedulerTests {
         private let sinks = Mutex<[UInt64: StreamSink]>([:])
         private let ended = Mutex<[UInt64]>([])
 
-        func dispatch(_ call: IncomingCall, _ openStream: () -> StreamSink) -> Dispatcher.Served {
+        func dispatch(_ call: IncomingCall, _ openStream: () -> StreamSink?) -> Dispatcher.Served {
             switch call.methodPath {
             case "/later":
                 return .reply(Reply { completion in self.held.withLock { $0[call.id] = completion } })

@@ -26,9 +26,14 @@ public enum FrameParser {
 
     /// Appends one frame holding `message` to `buffer`.
     public static func writeFrame(_ message: some ProtoMessage, into buffer: inout ByteBuffer) {
+        writeFramed(into: &buffer) { buffer in message.serialize(into: &buffer) }
+    }
+
+    /// Appends one frame whose body `body` writes: the length prefix is filled in afterwards.
+    static func writeFramed(into buffer: inout ByteBuffer, _ body: (inout ByteBuffer) -> Void) {
         let start = buffer.writerIndex
         buffer.writeInteger(UInt32(0), endianness: .big)
-        message.serialize(into: &buffer)
+        body(&buffer)
         buffer.setInteger(UInt32(buffer.writerIndex - start - prefixSize), at: start, endianness: .big)
     }
 }

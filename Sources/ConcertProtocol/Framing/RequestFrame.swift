@@ -8,29 +8,27 @@ public enum RequestFrame {
         id: UInt64, method: String, metadata: [MetadataEntry], timeoutMs: UInt32, request: some ProtoMessage,
         into buffer: inout ByteBuffer
     ) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(UInt32(0), endianness: .big)
-        WireWriter.writeVarintField(1, id, into: &buffer)
-        WireWriter.writeStringField(2, method, into: &buffer)
-        for entry in metadata {
-            WireWriter.writeLengthDelimitedField(3, into: &buffer) { buffer in
-                WireWriter.writeStringField(1, entry.key, into: &buffer)
-                WireWriter.writeStringField(2, entry.value, into: &buffer)
+        FrameParser.writeFramed(into: &buffer) { buffer in
+            WireWriter.writeVarintField(1, id, into: &buffer)
+            WireWriter.writeStringField(2, method, into: &buffer)
+            for entry in metadata {
+                WireWriter.writeLengthDelimitedField(3, into: &buffer) { buffer in
+                    WireWriter.writeStringField(1, entry.key, into: &buffer)
+                    WireWriter.writeStringField(2, entry.value, into: &buffer)
+                }
+            }
+            WireWriter.writeVarintField(4, UInt64(timeoutMs), into: &buffer)
+            WireWriter.writeLengthDelimitedField(5, omittingEmpty: true, into: &buffer) { buffer in
+                request.serialize(into: &buffer)
             }
         }
-        WireWriter.writeVarintField(4, UInt64(timeoutMs), into: &buffer)
-        WireWriter.writeLengthDelimitedField(5, omittingEmpty: true, into: &buffer) { buffer in
-            request.serialize(into: &buffer)
-        }
-        buffer.setInteger(UInt32(buffer.writerIndex - start - FrameParser.prefixSize), at: start, endianness: .big)
     }
 
     /// Appends the frame that cancels call `id`.
     public static func writeCancel(id: UInt64, into buffer: inout ByteBuffer) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(UInt32(0), endianness: .big)
-        WireWriter.writeVarintField(1, id, into: &buffer)
-        WireWriter.writeVarintField(6, 1, into: &buffer)
-        buffer.setInteger(UInt32(buffer.writerIndex - start - FrameParser.prefixSize), at: start, endianness: .big)
+        FrameParser.writeFramed(into: &buffer) { buffer in
+            WireWriter.writeVarintField(1, id, into: &buffer)
+            WireWriter.writeVarintField(6, 1, into: &buffer)
+        }
     }
 }

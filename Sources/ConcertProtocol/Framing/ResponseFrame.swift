@@ -6,7 +6,7 @@ public import NIOCore
 public enum ResponseFrame {
     /// Appends the frame answering request `id` with the OK response `message`.
     package static func write<Message: CBridgedMessage>(id: UInt64, response message: Message, into buffer: inout ByteBuffer) {
-        framed(&buffer) { buffer in
+        FrameParser.writeFramed(into: &buffer) { buffer in
             WireWriter.writeVarintField(1, id, into: &buffer)
             CBridge.encodeField(message, number: 5, into: &buffer)
         }
@@ -16,7 +16,7 @@ public enum ResponseFrame {
     package static func write<Message: CBridgedMessage>(
         id: UInt64, streamMessage message: Message, into buffer: inout ByteBuffer
     ) {
-        framed(&buffer) { buffer in
+        FrameParser.writeFramed(into: &buffer) { buffer in
             WireWriter.writeVarintField(1, id, into: &buffer)
             CBridge.encodeField(message, number: 5, into: &buffer)
             WireWriter.writeVarintField(6, 1, into: &buffer)
@@ -26,19 +26,12 @@ public enum ResponseFrame {
     /// Appends the frame answering request `id` (0 for the connection) with `failure`; with nil, the
     /// OK without a message that ends a stream.
     public static func write(id: UInt64, failure: RPCError?, into buffer: inout ByteBuffer) {
-        framed(&buffer) { buffer in
+        FrameParser.writeFramed(into: &buffer) { buffer in
             WireWriter.writeVarintField(1, id, into: &buffer)
             guard let failure else { return }
             WireWriter.writeVarintField(2, UInt64(bitPattern: Int64(failure.code.rawValue)), into: &buffer)
             WireWriter.writeStringField(3, failure.message, into: &buffer)
             WireWriter.writeStringField(4, failure.reason, into: &buffer)
         }
-    }
-
-    private static func framed(_ buffer: inout ByteBuffer, _ body: (inout ByteBuffer) -> Void) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(UInt32(0), endianness: .big)
-        body(&buffer)
-        buffer.setInteger(UInt32(buffer.writerIndex - start - FrameParser.prefixSize), at: start, endianness: .big)
     }
 }

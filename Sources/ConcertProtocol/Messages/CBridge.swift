@@ -46,9 +46,8 @@ package enum CBridge {
         return try result.get()
     }
 
-    /// Decodes `bytes` with protobuf-c, without ``PayloadInspection``: for bytes a caller
-    /// has already checked its own way.
-    package static func unpack<Message: CBridgedMessage>(
+    /// Decodes `bytes`, already checked by ``PayloadInspection``, with protobuf-c.
+    private static func unpack<Message: CBridgedMessage>(
         _: Message.Type,
         from bytes: UnsafeRawBufferPointer
     ) throws(ProtoDecodingError) -> Message {

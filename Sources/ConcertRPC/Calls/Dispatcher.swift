@@ -31,8 +31,9 @@ public struct Dispatcher: Sendable {
 
     /// Serves one call. A call to a method that needs a queue token and carries none is refused here,
     /// UNAUTHENTICATED / TOKEN_MISSING, before any handler runs. A streaming method gets `openStream()`'s
-    /// sink; the errors that end it are translated like a unary call's.
-    package func serve(_ call: IncomingCall, openStream: () -> StreamSink) -> Served {
+    /// sink (the errors that end it are translated like a unary call's); where `openStream` gives none
+    /// (in-process callers are unary) it is answered UNIMPLEMENTED without running.
+    package func serve(_ call: IncomingCall, openStream: () -> StreamSink?) -> Served {
         guard let route = routes[call.method] else {
             return .reply(Reply(failure: unroutable(call.methodPath)))
         }
@@ -45,7 +46,13 @@ public struct Dispatcher: Sendable {
         case .unary(let serve):
             return .reply(serve(call.payload, context).mappingFailure { error in self.failure(for: error, method: method) })
         case .serverStreaming(let start):
-            let sink = openStream()
+            guard let sink = openStream() else {
+                return .reply(
+                    Reply(
+                        failure: RPCError(
+                            code: .unimplemented, reason: .unknownMethod,
+                            message: "A streaming method cannot be called in-process.")))
+            }
             let translated = StreamSink(
                 send: sink.send, finish: { error in sink.finish(error.map { self.failure(for: $0, method: method) }) })
             do {
@@ -58,18 +65,10 @@ public struct Dispatcher: Sendable {
 
     /// Serves a unary call; a streaming method is answered UNIMPLEMENTED (in-process callers are unary).
     package func serve(_ call: IncomingCall) -> Reply<any CBridgedMessage> {
-        let served = serve(call) {
-            StreamSink(send: { _ in }, finish: { _ in })
+        guard case .reply(let reply) = serve(call, openStream: { nil }) else {
+            preconditionFailure("no stream starts without a sink")
         }
-        switch served {
-        case .reply(let reply): return reply
-        case .stream(let terminate):
-            terminate()
-            return Reply(
-                failure: RPCError(
-                    code: .unimplemented, reason: .unknownMethod,
-                    message: "A streaming method cannot be called in-process."))
-        }
+        return reply
     }
 
     /// Serves `request` in-process and returns its response envelope; never throws.

@@ -30,7 +30,7 @@ final class CallScheduler: ChannelDuplexHandler {
     typealias OutboundOut = OutgoingResponse
 
     /// Serves one call, opening a stream with the given function when the method streams.
-    typealias Dispatch = @Sendable (IncomingCall, () -> StreamSink) -> Dispatcher.Served
+    typealias Dispatch = @Sendable (IncomingCall, () -> StreamSink?) -> Dispatcher.Served
 
     /// One running stream.
     private final class StreamSlot {

@@ -77,18 +77,15 @@ final class QueueWatchers: Sendable {
         let id = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            state.watchers[id] = Watcher(
-                token: token, stream: stream, last: status, lastSentMs: now,
-                lineVersion: (try? store.saleLine(concertID: status.concertID)).map(LineVersion.init))
+            state.watchers[id] = Watcher(token: token, stream: stream, last: status, lastSentMs: now, lineVersion: nil)
             state.due.insert(Due(atMs: next, id: id))
             return id
         }
         stream.onTermination { [weak self] in self?.forget(id) }
     }
 
-    /// Looks at every watcher that is due at the clock's now; returns how many were looked at.
-    @discardableResult
-    func lookAtDue() -> Int {
+    /// Looks at every watcher that is due at the clock's now.
+    func lookAtDue() {
         let now = clock.now()
         let due = state.withLock { state -> [(UInt64, Watcher)] in
             var due: [(UInt64, Watcher)] = []
@@ -112,7 +109,6 @@ final class QueueWatchers: Sendable {
             }
             look(at: watcher, id: id, version: version, now: now)
         }
-        return due.count
     }
 
     /// Looks again at `id` at `atMs`, reading nothing now: its line has not moved.

@@ -72,7 +72,7 @@ struct WatchBench {
         let watchers = try await FanConnections.open(count: plan.watchers, concertID: plan.concertID, connect: connect).map {
             Watcher(client: $0.client, position: $0.issued.status?.position ?? 0, active: $0.issued.status?.state == .active)
         }
-        let connectSeconds = (ContinuousClock.now - started).seconds
+        let connectSeconds = (ContinuousClock.now - started).milliseconds / 1000
         let waiting = watchers.filter { !$0.active }.sorted { $0.position < $1.position }
         let tally = Tally()
         let watchTasks = watchers.map { watcher in
@@ -114,7 +114,7 @@ struct WatchBench {
             _ = try? await fan.client.leaveQueue()
             leaves.append(.now)
         }
-        let driverSeconds = (ContinuousClock.now - driverStart).seconds
+        let driverSeconds = (ContinuousClock.now - driverStart).milliseconds / 1000
         try? await Task.sleep(for: .seconds(2))
         let pushed = tally.pushes.load(ordering: .relaxed) - pushesBefore
         let end = plan.serverPID.flatMap(ProcessSample.of)
@@ -124,7 +124,7 @@ struct WatchBench {
         let seen = tally.activeAt.withLock { $0 }
         for (index, leave) in leaves.enumerated() where index < waiting.count {
             if let active = seen[waiting[index].position] {
-                delays.record(UInt64(max(1, ((active - leave).seconds * 1e6).rounded())))
+                delays.record(UInt64(max(1, ((active - leave).milliseconds * 1000).rounded())))
             }
         }
         var server: (ProcessSample, ProcessSample, ProcessSample)?
@@ -133,9 +133,4 @@ struct WatchBench {
             plan: plan, connectSeconds: connectSeconds, admitted: Int(delays.totalCount), delays: delays, pushes: pushed,
             driverSeconds: driverSeconds, server: server)
     }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
