@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -60,12 +61,24 @@ let package = Package(
         .target(name: "ConcertDomain"),
         .target(name: "ConcertStore", dependencies: ["ConcertDomain", "CSQLite"]),
         .target(
+            name: "ConcertStorePostgres",
+            dependencies: [
+                "ConcertStore",
+                "ConcertDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ConcertServer",
             dependencies: [
                 "ConcertProtocol",
                 "ConcertRPC",
                 "ConcertDomain",
                 "ConcertStore",
+                "ConcertStorePostgres",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,6 +102,7 @@ let package = Package(
                 "ConcertRPC",
                 "ConcertProtocol",
                 "ConcertStore",
+                "ConcertStorePostgres",
                 "ConcertDomain",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,7 +141,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ConcertStoreTests", dependencies: ["ConcertStore", "ConcertDomain", "ConcertTesting"]),
+        .testTarget(
+            name: "ConcertStoreTests",
+            dependencies: ["ConcertStore", "ConcertStorePostgres", "ConcertDomain", "ConcertTesting"]),
         .testTarget(
             name: "ConcertServerTests",
             dependencies: [

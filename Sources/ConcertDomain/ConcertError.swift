@@ -85,6 +85,7 @@ extension ConcertError.Reason {
         case .storeBusy: "The service is busy; try again shortly."
         case .storageFull: "The server's storage is full; try again later."
         case .storageUnavailable: "The server's storage cannot be written now; try again later."
+        case .databaseUnreachable: "The database cannot be reached now; try again shortly."
         }
     }
 }

@@ -1,6 +1,6 @@
 extension ConcertStore {
     /// Read: checks every invariant in one snapshot; an empty `violations` list means healthy.
     public func audit() async throws -> InvariantReport {
-        try read(fresh: true) { session in try session.audit() }
+        try await reading(fresh: true) { session in try session.audit() }.value()
     }
 }

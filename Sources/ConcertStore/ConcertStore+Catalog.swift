@@ -13,39 +13,29 @@ extension ConcertStore {
         try await write { session in try session.loadIfEmpty(.demo) }
     }
 
-    /// Every concert, by id.
+    /// Every concert, by id (``Reads/concerts()``, waited for).
     public func concerts() throws -> [Concert] {
-        try read { session in try session.concerts() }
+        try reads.concerts().wait()
     }
 
     /// The concert's dates with at least one free seat now, by date; CONCERT_NOT_FOUND.
     public func availableDates(concertID: Int64) throws -> [ConcertDate] {
-        try read { session in try session.availableDates(concertID: concertID) }
+        try reading { session in try session.availableDates(concertID: concertID) }.wait()
     }
 
     /// All 50 seats of the date with whether each is free now; INVALID_DATE, CONCERT_NOT_FOUND, DATE_NOT_FOUND.
     public func seats(concertID: Int64, date: String) throws -> [Seat] {
         try Validation.date(date)
-        return try read { session in try session.seats(concertID: concertID, date: date) }
+        return try reading { session in try session.seats(concertID: concertID, date: date) }.wait()
     }
 
-    // The same two reads for a caller who must present an issued token (any state; TOKEN_MISSING or
-    // TOKEN_UNKNOWN otherwise), checked in the same read transaction as the listing.
-
-    /// The concert's dates with a free seat, for the holder of any issued `token`.
+    /// ``Reads/availableDates(token:concertID:)``, waited for.
     public func availableDates(token: String, concertID: Int64) throws -> [ConcertDate] {
-        try read { session in
-            _ = try session.token(token)
-            return try session.availableDates(concertID: concertID)
-        }
+        try reads.availableDates(token: token, concertID: concertID).wait()
     }
 
-    /// All 50 seats of the date, for the holder of any issued `token`.
+    /// ``Reads/seats(token:concertID:date:)``, waited for.
     public func seats(token: String, concertID: Int64, date: String) throws -> [Seat] {
-        try read { session in
-            _ = try session.token(token)
-            try Validation.date(date)
-            return try session.seats(concertID: concertID, date: date)
-        }
+        try reads.seats(token: token, concertID: concertID, date: date).wait()
     }
 }

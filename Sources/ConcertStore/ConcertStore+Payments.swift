@@ -1,10 +1,9 @@
 import ConcertDomain
 
 extension ConcertStore {
-    /// Read: the balance of the token's (waiting or active) user.
+    /// Read: ``Reads/balance(token:)``, waited for.
     public func balance(token: String) throws -> Int64 {
-        try AccessToken.validate(token)
-        return try read { session in try session.balance(token: token) }
+        try reads.balance(token: token).wait()
     }
 
     /// Write: ``Writes/charge(token:amount:idempotencyKey:)``, awaited.

@@ -7,11 +7,9 @@ extension ConcertStore {
         try await writes.issueToken(userID: userID, concertID: concertID).value()
     }
 
-    /// Read: where the token stands now (indexed lookups and this process's index of dropped places, no scan of
-    /// the line), in any state; TOKEN_MISSING / TOKEN_UNKNOWN for a missing or unknown token.
+    /// Read: ``Reads/queueStatus(token:)``, waited for.
     public func queueStatus(token: String) throws -> QueueStatus {
-        try AccessToken.validate(token)
-        return try read { session in try session.status(of: session.token(token)) }
+        try reads.queueStatus(token: token).wait()
     }
 
     /// Write: ``Writes/leave(token:)``, awaited.
@@ -19,10 +17,9 @@ extension ConcertStore {
         try await writes.leave(token: token).value()
     }
 
-    /// Read: one sale's line now; INVALID_CONCERT_ID, CONCERT_NOT_FOUND.
+    /// Read: ``Reads/saleLine(concertID:)``, waited for.
     public func saleLine(concertID: Int64) throws -> SaleLine {
-        try Validation.concertID(concertID)
-        return try read { session in try session.saleLine(concertID: concertID) }
+        try reads.saleLine(concertID: concertID).wait()
     }
 
     /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk`, 1,000 by default,
@@ -31,12 +28,13 @@ extension ConcertStore {
     /// read only.
     public func admitWaiting(chunk: Int = 1000) async throws -> Int {
         var admitted = 0
-        for record in try read({ session in try session.saleRecords() }) {
+        for record in try await reading({ session in try session.saleRecords() }).value() {
             let concertID = record.sale.concertID
             if record.hasUnplacedPreQueue(now: clockNow) {
                 while try await write({ session in try session.placePreQueue(concertID: concertID, chunk: chunk) }) > 0 {}
             }
-            guard try !read({ session in try session.admissionPlan(session.saleRecord(concertID)).isEmpty }) else { continue }
+            let planned = reading { session in try !session.admissionPlan(session.saleRecord(concertID)).isEmpty }
+            guard try await planned.value() else { continue }
             admitted += try await write { session in try session.admit(concertID: concertID) }
         }
         return admitted

@@ -6,11 +6,8 @@ extension ConcertStore {
         try await writes.reserveSeat(token: token, concertID: concertID, date: date, seatNumber: seatNumber).value()
     }
 
-    /// Read: the token's user's reservations by id; with `reservationID`, only that one
-    /// (RESERVATION_NOT_FOUND, also for another user's). Any issued token will do, expired included, so a fan
-    /// whose token expired by paying can still see the seat they bought.
+    /// Read: ``Reads/reservations(token:reservationID:)``, waited for.
     public func reservations(token: String, reservationID: Int64?) throws -> [Reservation] {
-        try AccessToken.validate(token)
-        return try read { session in try session.reservations(token: token, reservationID: reservationID) }
+        try reads.reservations(token: token, reservationID: reservationID).wait()
     }
 }

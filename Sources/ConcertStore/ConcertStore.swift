@@ -1,54 +1,56 @@
 import ConcertDomain
 import Foundation
 
-/// The ticketing store: SQLite in WAL mode with one writer thread (group commit) and pooled readers.
+/// The ticketing store: the one interface the handlers use, on a ``StorageEngine`` (SQLite by default).
 ///
-/// Every rule that checks and then writes runs inside one BEGIN IMMEDIATE transaction, so rules hold across
-/// several stores or processes sharing one database file. Reads run on the caller's thread in a read
-/// transaction and never wait for writes. A successful write has been committed with synchronous=FULL.
+/// Every rule that checks and then writes runs as one job of the engine's writer, inside one transaction
+/// that writers of every process take in turn, so rules hold across several stores, processes or hosts
+/// sharing one database. Reads see one snapshot and never wait for writes. A successful write has been
+/// committed durably.
 public final class ConcertStore: Sendable {
     private let configuration: StoreConfiguration
     private let clock: any ConcertClock
-    private let writer: Writer
-    private let readers: ReadPool
+    private let engine: any StorageEngine
     private let admissionRate = AdmissionRate()
     private let droppedPlaces = DroppedPlaces()
     let presence = PresenceTracker(serverID: UUID().uuidString.lowercased())
-    private let health = StorageHealth()
 
-    /// Opens (creating if needed) the database, switches it to WAL, migrates it, records this process's first
-    /// heartbeat (so the fans it hears are settled by others should it die before its first presence round) and
-    /// starts the writer thread.
+    /// Opens the SQLite database file `configuration.database` (see ``init(engine:configuration:clock:)``).
     /// A database that cannot be written (a read-only file, folder or mount, a full disk) is refused with
     /// ``StoreOpeningError``, so a server never starts on storage that will fail every write.
-    public init(configuration: StoreConfiguration, clock: any ConcertClock) throws {
-        let connection: Connection
-        do {
-            connection = try Connection(
-                path: configuration.path, busyTimeoutMs: configuration.busyTimeoutMs, role: .writer)
-            guard !connection.isReadOnly else {
-                throw StoreOpeningError(path: configuration.path, problem: "the file cannot be written (read-only)")
-            }
-            try Migrator.migrate(connection)
-            let serverID = presence.serverID
-            let now = clock.now()
-            _ = try connection.writeTransaction {
-                try connection.execute(
-                    "INSERT INTO servers (id, heartbeat_ms) VALUES (?1, ?2)", serverID, now)
-            }
-        } catch let error as ConcertError where StorageHealth.storageFailure(error) != nil {
-            throw StoreOpeningError(path: configuration.path, problem: error.logNote ?? error.message)
-        }
+    public convenience init(configuration: StoreConfiguration, clock: any ConcertClock) throws {
+        let engine = try SQLiteEngine(
+            path: configuration.database, maxBatchSize: configuration.maxBatchSize,
+            busyTimeoutMs: configuration.busyTimeoutMs)
+        try self.init(engine: engine, configuration: configuration, clock: clock)
+    }
+
+    /// A store on `engine` (opened and migrated), which records this process's first heartbeat (so the fans
+    /// it hears are settled by others should it die before its first presence round). A heartbeat that
+    /// cannot be written is refused with ``StoreOpeningError``.
+    public init(engine: any StorageEngine, configuration: StoreConfiguration, clock: any ConcertClock) throws {
         self.configuration = configuration
         self.clock = clock
-        self.readers = ReadPool(path: configuration.path, busyTimeoutMs: configuration.busyTimeoutMs)
-        self.writer = Writer(connection: connection, maxBatchSize: configuration.maxBatchSize, health: health)
-        writer.start()
+        self.engine = engine
+        let serverID = presence.serverID
+        let now = clock.now()
+        let heartbeat = writing { session in
+            try session.db.execute("INSERT INTO servers (id, heartbeat_ms) VALUES (?1, ?2)", serverID, now)
+        }
+        do {
+            _ = try heartbeat.wait()
+        } catch let error as ConcertError where StorageHealth.storageFailure(error) != nil {
+            engine.close()
+            throw StoreOpeningError(database: configuration.database, problem: error.logNote ?? error.message)
+        } catch {
+            engine.close()
+            throw error
+        }
     }
 
     /// Why writes fail now (STORAGE_FULL or STORAGE_UNAVAILABLE), or nil while they commit. Set by a write
     /// that failed that way, cleared by the next commit that changed something.
-    public var storageProblem: ConcertError.Reason? { health.problem }
+    public var storageProblem: ConcertError.Reason? { engine.storageProblem }
 
     /// Commits a one-row write to learn whether writes succeed again; a success clears ``storageProblem``.
     public func probeStorage() async {
@@ -62,8 +64,7 @@ public final class ConcertStore: Sendable {
     /// Commits every queued write, stops the writer and closes all connections; idempotent. Requests made
     /// afterwards fail with STORE_BUSY.
     public func close() {
-        writer.stop()
-        readers.close()
+        engine.close()
     }
 
     /// The store clock's current instant (Unix ms).
@@ -76,6 +77,24 @@ public final class ConcertStore: Sendable {
 
     /// The write that runs `body` as one job of the writer's next batch.
     func writing<Value: Sendable>(_ body: @escaping @Sendable (Session) throws -> Value) -> StoreWrite<Value> {
+        let makeSession = sessionMaker()
+        let engine = self.engine
+        return StoreWrite { completion in
+            engine.submit(WriteJob.make({ connection in try body(makeSession(connection)) }, completion: completion))
+        }
+    }
+
+    /// Runs `body` in a read snapshot (see ``StorageEngine/read(fresh:_:)``); `fresh` takes a new snapshot
+    /// even when the open one may be reused.
+    func reading<Value: Sendable>(
+        fresh: Bool = false, _ body: @escaping @Sendable (Session) throws -> Value
+    ) -> StoreRead<Value> {
+        let makeSession = sessionMaker()
+        return engine.read(fresh: fresh) { connection in try body(makeSession(connection)) }
+    }
+
+    /// Builds the session of one unit of work on a connection, at the clock's instant when it starts.
+    private func sessionMaker() -> @Sendable (any SQLDatabase) -> Session {
         let clock = self.clock
         let queuePolicy = configuration.queue
         let holdPolicy = configuration.hold
@@ -83,33 +102,16 @@ public final class ConcertStore: Sendable {
         let droppedPlaces = self.droppedPlaces
         let presence = self.presence
         let presencePolicy = configuration.presence
-        let writer = self.writer
-        return StoreWrite { completion in
-            writer.submit(
-                { connection in
-                    try body(
-                        Session(
-                            db: connection, now: clock.now(), queuePolicy: queuePolicy, holdPolicy: holdPolicy,
-                            admissionRate: admissionRate, droppedPlaces: droppedPlaces, presence: presence,
-                            presencePolicy: presencePolicy))
-                }, completion: completion)
+        return { connection in
+            Session(
+                db: connection, now: clock.now(), queuePolicy: queuePolicy, holdPolicy: holdPolicy,
+                admissionRate: admissionRate, droppedPlaces: droppedPlaces, presence: presence,
+                presencePolicy: presencePolicy)
         }
     }
 
-    /// Runs `body` on the caller's thread in a read snapshot of its thread's reader (see ``ReadPool``); `fresh`
-    /// takes a new snapshot even when the open one may be reused.
-    func read<Value>(fresh: Bool = false, _ body: (Session) throws -> Value) throws -> Value {
-        try readers.withSnapshot(fresh: fresh) { connection in
-            try body(
-                Session(
-                    db: connection, now: clock.now(), queuePolicy: configuration.queue,
-                    holdPolicy: configuration.hold, admissionRate: admissionRate, droppedPlaces: droppedPlaces,
-                    presence: presence, presencePolicy: configuration.presence))
-        }
-    }
-
-    /// Ends the read snapshots nobody reused (see ``ReadPool/closeStaleSnapshots()``).
+    /// Ends the read snapshots nobody reused (see ``StorageEngine/endIdleSnapshots()``).
     func closeStaleSnapshots() {
-        readers.closeStaleSnapshots()
+        engine.endIdleSnapshots()
     }
 }

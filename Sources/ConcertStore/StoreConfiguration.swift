@@ -2,8 +2,9 @@ import ConcertDomain
 
 /// Where the store keeps its data and the policies it enforces.
 public struct StoreConfiguration: Sendable {
-    /// The SQLite database file (created if missing).
-    public var path: String
+    /// The database: a SQLite file path (created if missing), or a `postgres://user@host:port/database` URL
+    /// for an engine that the caller opens (see `ConcertStorePostgres`).
+    public var database: String
     /// The waiting-line policy.
     public var queue: QueuePolicy
     /// The seat-hold policy.
@@ -12,15 +13,16 @@ public struct StoreConfiguration: Sendable {
     public var presence: PresencePolicy
     /// The most write requests committed together in one transaction.
     public var maxBatchSize: Int
-    /// How long a connection waits for a lock before the request fails with STORE_BUSY, in milliseconds.
+    /// How long a connection waits for a lock (SQLite) or a statement waits for its answer (PostgreSQL)
+    /// before the request fails with STORE_BUSY / STORAGE_UNAVAILABLE, in milliseconds.
     public var busyTimeoutMs: Int32
 
     /// Creates a configuration; by default the policies' defaults, batches of 256 and a 5 s busy timeout.
     public init(
-        path: String, queue: QueuePolicy = QueuePolicy(), hold: HoldPolicy = HoldPolicy(),
+        database: String, queue: QueuePolicy = QueuePolicy(), hold: HoldPolicy = HoldPolicy(),
         presence: PresencePolicy = PresencePolicy(), maxBatchSize: Int = 256, busyTimeoutMs: Int32 = 5000
     ) {
-        self.path = path
+        self.database = database
         self.queue = queue
         self.hold = hold
         self.presence = presence

@@ -38,3 +38,11 @@ public struct StoreWrite<Value: Sendable>: Sendable {
         }
     }
 }
+
+extension StoreWrite {
+    /// Queues the write and blocks the calling thread until it has committed; for opening a store, never
+    /// on an event loop.
+    func wait() throws -> Value {
+        try StoreRead<Value> { completion in whenCommitted(completion) }.wait()
+    }
+}

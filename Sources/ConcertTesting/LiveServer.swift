@@ -6,15 +6,17 @@ import ConcertStore
 public import Foundation
 public import Logging
 
-/// A live concert server on loopback with its database file in a temporary folder: the one
-/// server helper of every test suite.
+/// A live concert server on loopback with its database file in a temporary folder (or, in the
+/// PostgreSQL pass, a database of its own; see ``TestDatabase``): the one server helper of every test suite.
 public struct LiveServer: Sendable {
     /// The running server.
     public let application: ConcertApplication
     /// The folder holding the database (and the catalog file, when one was given).
     public let directory: URL
-    /// The database file.
+    /// The database file, or PostgreSQL URL.
     public let databasePath: String
+    /// Whether ``stop(keepingFiles:)`` drops the database (one this helper made on PostgreSQL).
+    private let ownsDatabase: Bool
     /// The client the `.client` call path uses (see ``CallPath``).
     public let clients = ClientPool()
     private let jobs: Task<Void, Never>?
@@ -48,16 +50,18 @@ public struct LiveServer: Sendable {
             try JSONEncoder().encode(catalog).write(to: file)
             catalogPath = file.path
         }
-        let path = databasePath ?? directory.appendingPathComponent("concert.db").path
+        let path = try databasePath ?? TestDatabase.fresh(in: directory)
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(
                 host: "127.0.0.1", port: port, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight),
-            store: StoreConfiguration(path: path, queue: queue, hold: hold, presence: presence),
+            store: StoreConfiguration(database: path, queue: queue, hold: hold, presence: presence),
             catalogPath: catalogPath,
             userAuthentication: userAuthentication)
         let application = try await ConcertApplication.start(configuration: configuration, clock: clock, logger: quietLogger)
         let jobs = backgroundJobs ? Task { await application.runBackgroundJobs() } : nil
-        return LiveServer(application: application, directory: directory, databasePath: path, jobs: jobs)
+        return LiveServer(
+            application: application, directory: directory, databasePath: path,
+            ownsDatabase: databasePath == nil, jobs: jobs)
     }
 
     /// Shuts the server down; its folder is removed unless `keepingFiles`.
@@ -66,7 +70,10 @@ public struct LiveServer: Sendable {
         jobs?.cancel()
         await jobs?.value
         await application.shutdown()
-        if !keepingFiles { try? FileManager.default.removeItem(at: directory) }
+        if !keepingFiles {
+            try? FileManager.default.removeItem(at: directory)
+            if ownsDatabase { TestDatabase.remove(databasePath) }
+        }
     }
 }
 

@@ -12,7 +12,8 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "concert-server",
-        abstract: "Serves the concert-ticketing protocol (concert.v1) over TCP on an embedded SQLite database.")
+        abstract: "Serves the concert-ticketing protocol (concert.v1) over TCP on an embedded SQLite database "
+            + "or a PostgreSQL database.")
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -20,8 +21,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The TCP port to listen on; 0 picks a free one.")
     var port = TransportConfiguration.defaultPort
 
-    @Option(help: "The SQLite database file; created with its schema when missing.")
-    var database = "concert.db"
+    @Option(
+        help: ArgumentHelp(
+            "The SQLite database file (created with its schema when missing), or a PostgreSQL URL "
+                + "postgres://user[:password]@host[:port]/database (migrated at start). "
+                + "Default: $CONCERT_DATABASE_URL, else concert.db.",
+            valueName: "file-or-url"))
+    var database: String?
 
     @Option(help: "A JSON catalog of concerts, dates and prices to load at start-up (see README).")
     var catalog: String?
@@ -140,7 +146,7 @@ struct ServeCommand: AsyncParsableCommand {
                 maxPendingBytesPerConnection: maxPendingBytesPerConnection,
                 shutdownGrace: .seconds(shutdownGraceSeconds)),
             store: StoreConfiguration(
-                path: database,
+                database: database ?? ProcessInfo.processInfo.environment["CONCERT_DATABASE_URL"] ?? "concert.db",
                 queue: QueuePolicy(
                     maxActive: maxActive,
                     admissionsPerInterval: admissionsPerInterval == 0 ? nil : admissionsPerInterval,

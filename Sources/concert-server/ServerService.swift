@@ -15,7 +15,7 @@ struct ServerService: Service {
             "listening",
             metadata: [
                 "host": "\(configuration.transport.host)", "port": "\(application.port)",
-                "database": "\(configuration.store.path)", "max-connections": "\(application.maxConnections)",
+                "database": "\(configuration.store.database)", "max-connections": "\(application.maxConnections)",
                 "open-file-limit": "\(FileDescriptorLimit.current.map(String.init) ?? "unknown")",
             ])
         await cancelWhenGracefulShutdown {

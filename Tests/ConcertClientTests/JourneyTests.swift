@@ -178,7 +178,7 @@ struct JourneyTests {
         // Ten seconds of server time in half-second rounds of the watch and presence jobs.
         for _ in 0..<20 {
             clock.advance(byMilliseconds: 500)
-            server.application.lookAtWatchers()
+            await server.application.lookAtWatchers()
             _ = try await server.application.store.keepPresence()
         }
         #expect(server.application.watchingFans == 1)

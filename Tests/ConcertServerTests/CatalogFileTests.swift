@@ -20,7 +20,7 @@ struct CatalogFileTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(port: 0),
-            store: StoreConfiguration(path: folder.appendingPathComponent("c.db").path),
+            store: StoreConfiguration(database: folder.appendingPathComponent("c.db").path),
             catalogPath: Self.sample.path)
         let application = try await ConcertApplication.start(configuration: configuration, logger: Logger(label: "test"))
         let concerts = try application.store.concerts()
@@ -41,7 +41,7 @@ struct CatalogFileTests {
         try Data(#"{"concerts":[{"id":1,"title":"x","artist":"y","venue":"z","dates":[{"date":"2027-02-30","startsAt":"2027-02-30T19:00:00Z","price":1}]}]}"#.utf8).write(to: file)
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(port: 0),
-            store: StoreConfiguration(path: folder.appendingPathComponent("c.db").path),
+            store: StoreConfiguration(database: folder.appendingPathComponent("c.db").path),
             catalogPath: file.path)
         await #expect(throws: ConcertError.self) {
             _ = try await ConcertApplication.start(configuration: configuration, logger: Logger(label: "test"))

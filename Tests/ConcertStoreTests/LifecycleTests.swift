@@ -1,10 +1,11 @@
 @testable import ConcertStore
 import ConcertDomain
 import Foundation
+import ConcertTesting
 import Testing
 
 @Suite struct LifecycleTests {
-    @Test func dataSurvivesReopeningAndTheSchemaIsVersioned() async throws {
+    @Test(.enabled(if: !TestDatabase.isPostgres, "looks into the SQLite file")) func dataSurvivesReopeningAndTheSchemaIsVersioned() async throws {
         let harness = try StoreHarness()
         defer { harness.remove() }
         let first = try harness.open()
@@ -26,7 +27,7 @@ import Testing
         #expect(try raw.first("PRAGMA synchronous") { $0.int(0) } == 2)
     }
 
-    @Test func storesOpeningAFreshFileAtOnceMigrateItOnce() async throws {
+    @Test(.enabled(if: !TestDatabase.isPostgres, "looks into the SQLite file")) func storesOpeningAFreshFileAtOnceMigrateItOnce() async throws {
         let harness = try StoreHarness()
         defer { harness.remove() }
         let opened = try await concurrently(4) { _ in
@@ -43,7 +44,7 @@ import Testing
         #expect(try raw.first("SELECT count(*) FROM seats") { $0.int(0) } == 10 * 50)
     }
 
-    @Test func aDatabaseFromANewerBuildIsRefused() throws {
+    @Test(.enabled(if: !TestDatabase.isPostgres, "looks into the SQLite file")) func aDatabaseFromANewerBuildIsRefused() throws {
         let harness = try StoreHarness()
         defer { harness.remove() }
         try harness.open().close()
@@ -65,7 +66,7 @@ import Testing
         store.close()
     }
 
-    @Test func writesFailWithStoreBusyWhileAnotherWriterHoldsTheLockButReadsGoOn() async throws {
+    @Test(.enabled(if: !TestDatabase.isPostgres, "looks into the SQLite file")) func writesFailWithStoreBusyWhileAnotherWriterHoldsTheLockButReadsGoOn() async throws {
         let harness = try StoreHarness()
         defer { harness.remove() }
         let store = try harness.open(busyTimeoutMs: 50)

@@ -1,5 +1,6 @@
 import ConcertDomain
 import ConcertStore
+import ConcertStorePostgres
 import Foundation
 import ConcertTesting
 import Testing
@@ -294,9 +295,9 @@ private final class WaitingRoomSimulation {
     }
 
     private static func openStore(_ harness: StoreHarness) throws -> ConcertStore {
-        try ConcertStore(
+        try ConcertStore.open(
             configuration: StoreConfiguration(
-                path: harness.path, queue: QueuePolicy(activeLifetimeMs: lifetimeMs, activeIdleMs: idleMs),
+                database: harness.database, queue: QueuePolicy(activeLifetimeMs: lifetimeMs, activeIdleMs: idleMs),
                 hold: HoldPolicy(holdDurationMs: holdMs, maxHoldsPerUser: maxHoldsPerUser),
                 presence: PresencePolicy(graceMs: graceMs)),
             clock: harness.clock)

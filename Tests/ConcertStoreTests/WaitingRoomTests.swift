@@ -1,5 +1,6 @@
 import ConcertDomain
 import ConcertStore
+import ConcertStorePostgres
 import Foundation
 import Testing
 
@@ -21,8 +22,8 @@ import Testing
     ) async throws {
         let harness = try StoreHarness()
         defer { harness.remove() }
-        let store = try ConcertStore(
-            configuration: StoreConfiguration(path: harness.path, presence: PresencePolicy(graceMs: graceMs)),
+        let store = try ConcertStore.open(
+            configuration: StoreConfiguration(database: harness.database, presence: PresencePolicy(graceMs: graceMs)),
             clock: harness.clock)
         defer { store.close() }
         try await store.loadCatalog(Catalog(concerts: concerts))
@@ -239,10 +240,10 @@ import Testing
     @Test func aFanWhoseCallsMoveToAnotherProcessKeepsThePlaceAndADeadProcessesFansAreDropped() async throws {
         let harness = try StoreHarness()
         defer { harness.remove() }
-        let configuration = StoreConfiguration(path: harness.path, presence: PresencePolicy(graceMs: 60_000))
-        let first = try ConcertStore(configuration: configuration, clock: harness.clock)
+        let configuration = StoreConfiguration(database: harness.database, presence: PresencePolicy(graceMs: 60_000))
+        let first = try ConcertStore.open(configuration: configuration, clock: harness.clock)
         defer { first.close() }
-        var second: ConcertStore? = try ConcertStore(configuration: configuration, clock: harness.clock)
+        var second: ConcertStore? = try ConcertStore.open(configuration: configuration, clock: harness.clock)
         try await first.loadCatalog(Catalog(concerts: [Self.concert(10, sale: .init(maxActive: 1))]))
         _ = try await first.issueToken(userID: UUID(), concertID: 10)
         let mover = try await first.issueToken(userID: UUID(), concertID: 10)
@@ -271,11 +272,11 @@ import Testing
     @Test func theFansOfAProcessThatDiedBeforeItsFirstPresenceRoundAreSettled() async throws {
         let harness = try StoreHarness()
         defer { harness.remove() }
-        let configuration = StoreConfiguration(path: harness.path, presence: PresencePolicy(graceMs: 5_000))
-        let survivor = try ConcertStore(configuration: configuration, clock: harness.clock)
+        let configuration = StoreConfiguration(database: harness.database, presence: PresencePolicy(graceMs: 5_000))
+        let survivor = try ConcertStore.open(configuration: configuration, clock: harness.clock)
         defer { survivor.close() }
         try await survivor.loadCatalog(Catalog(concerts: [Self.concert(10, sale: .init(maxActive: 1))]))
-        let crashed = try ConcertStore(configuration: configuration, clock: harness.clock)
+        let crashed = try ConcertStore.open(configuration: configuration, clock: harness.clock)
         let active = try await crashed.issueToken(userID: UUID(), concertID: 10)
         let waiting = try await crashed.issueToken(userID: UUID(), concertID: 10)
         crashed.close()

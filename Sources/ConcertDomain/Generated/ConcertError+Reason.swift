@@ -73,6 +73,11 @@ extension ConcertError {
         /// The catalog file given at start-up is invalid; the server refuses to start.
         /// Never sent to a client.
         case invalidCatalog = "INVALID_CATALOG"
+        /// The database server (PostgreSQL) cannot be reached, or the connection to it
+        /// was lost during the call: a read was not answered, and a write may or may
+        /// not have been made (retry a charge with the same idempotency key to learn
+        /// which). The server reconnects by itself; retry shortly. UNAVAILABLE.
+        case databaseUnreachable = "DATABASE_UNREACHABLE"
 
         /// The category this reason belongs to.
         public var kind: Kind {
@@ -107,6 +112,7 @@ extension ConcertError {
             case .tokenWrongConcert: .permissionDenied
             case .invalidConcertID: .invalidArgument
             case .invalidCatalog: .invalidArgument
+            case .databaseUnreachable: .unavailable
             }
         }
     }

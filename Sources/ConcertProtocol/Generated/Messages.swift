@@ -265,6 +265,11 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     /// The catalog file given at start-up is invalid; the server refuses to start.
     /// Never sent to a client.
     case invalidCatalog
+    /// The database server (PostgreSQL) cannot be reached, or the connection to it
+    /// was lost during the call: a read was not answered, and a write may or may
+    /// not have been made (retry a charge with the same idempotency key to learn
+    /// which). The server reconnects by itself; retry shortly. UNAVAILABLE.
+    case databaseUnreachable
     /// Client side, never sent: the connection could not be opened.
     case connectionFailed
     /// Client side, never sent: the connection closed before the answer arrived.
@@ -277,7 +282,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .invalidCatalog, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
+    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .invalidCatalog, .databaseUnreachable, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -331,6 +336,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 49: self = .tokenWrongConcert
         case 50: self = .invalidConcertID
         case 51: self = .invalidCatalog
+        case 52: self = .databaseUnreachable
         case 60: self = .connectionFailed
         case 61: self = .connectionClosed
         case 62: self = .malformedResponse
@@ -391,6 +397,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .tokenWrongConcert: 49
         case .invalidConcertID: 50
         case .invalidCatalog: 51
+        case .databaseUnreachable: 52
         case .connectionFailed: 60
         case .connectionClosed: 61
         case .malformedResponse: 62
@@ -451,6 +458,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .tokenWrongConcert: "TOKEN_WRONG_CONCERT"
         case .invalidConcertID: "INVALID_CONCERT_ID"
         case .invalidCatalog: "INVALID_CATALOG"
+        case .databaseUnreachable: "DATABASE_UNREACHABLE"
         case .connectionFailed: "CONNECTION_FAILED"
         case .connectionClosed: "CONNECTION_CLOSED"
         case .malformedResponse: "MALFORMED_RESPONSE"
@@ -511,6 +519,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .tokenWrongConcert: .permissionDenied
         case .invalidConcertID: .invalidArgument
         case .invalidCatalog: .invalidArgument
+        case .databaseUnreachable: .unavailable
         case .connectionFailed: .unavailable
         case .connectionClosed: .unavailable
         case .malformedResponse: .internal
@@ -571,6 +580,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "TOKEN_WRONG_CONCERT": self = .tokenWrongConcert
         case "INVALID_CONCERT_ID": self = .invalidConcertID
         case "INVALID_CATALOG": self = .invalidCatalog
+        case "DATABASE_UNREACHABLE": self = .databaseUnreachable
         case "CONNECTION_FAILED": self = .connectionFailed
         case "CONNECTION_CLOSED": self = .connectionClosed
         case "MALFORMED_RESPONSE": self = .malformedResponse

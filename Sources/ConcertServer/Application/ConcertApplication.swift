@@ -1,5 +1,6 @@
 public import ConcertDomain
 public import ConcertStore
+import ConcertStorePostgres
 import ConcertProtocol
 public import ConcertRPC
 import Foundation
@@ -28,7 +29,7 @@ public final class ConcertApplication: Sendable {
         clock: any ConcertClock = SystemClock(),
         logger: Logger
     ) async throws -> ConcertApplication {
-        let store = try ConcertStore(configuration: configuration.store, clock: clock)
+        let store = try ConcertStore.open(configuration: configuration.store, clock: clock)
         do {
             if let path = configuration.catalogPath {
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -136,14 +137,14 @@ public final class ConcertApplication: Sendable {
     /// task is cancelled.
     public func runWatchJob() async {
         while !Task.isCancelled {
-            lookAtWatchers()
+            await lookAtWatchers()
             try? await Task.sleep(for: .milliseconds(100))
         }
     }
 
     /// One round of the watch job, now: the watched tokens that are due at the clock's now are looked at.
-    public func lookAtWatchers() {
-        watchers.lookAtDue()
+    public func lookAtWatchers() async {
+        await watchers.lookAtDue()
     }
 
     /// Runs the admission, presence and watch jobs until the calling task is cancelled.

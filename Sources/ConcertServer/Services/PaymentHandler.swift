@@ -8,7 +8,7 @@ struct PaymentHandler: PaymentServiceHandler {
     let store: ConcertStore
 
     func getBalance(_ request: GetBalanceRequest, context: RequestContext) throws -> Reply<GetBalanceResponse> {
-        Reply(GetBalanceResponse(balance: try store.balance(token: context.token)))
+        Reply(store.reads.balance(token: context.token)) { balance in GetBalanceResponse(balance: balance) }
     }
 
     func chargeBalance(_ request: ChargeBalanceRequest, context: RequestContext) throws

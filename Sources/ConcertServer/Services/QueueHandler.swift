@@ -5,7 +5,7 @@ import ConcertStore
 
 /// Serves `concert.v1.QueueService`: where a token stands in its sale's line, leaving it, and
 /// a sale's line for anyone who asks, and watching one's place. The reads are answered on the event
-/// loop; a watch sends the status at once and then as ``QueueWatchers`` finds it changed.
+/// loop (SQLite) or when the database answers (PostgreSQL); a watch sends the status at once and then as ``QueueWatchers`` finds it changed.
 struct QueueHandler: QueueServiceHandler {
     let store: ConcertStore
     let clock: any ConcertClock
@@ -14,7 +14,7 @@ struct QueueHandler: QueueServiceHandler {
     func getQueueStatus(_ request: GetQueueStatusRequest, context: RequestContext) throws
         -> Reply<GetQueueStatusResponse>
     {
-        Reply(GetQueueStatusResponse(status: try store.queueStatus(token: context.token).wire))
+        Reply(store.reads.queueStatus(token: context.token)) { status in GetQueueStatusResponse(status: status.wire) }
     }
 
     func leaveQueue(_ request: LeaveQueueRequest, context: RequestContext) throws -> Reply<LeaveQueueResponse> {
@@ -22,7 +22,8 @@ struct QueueHandler: QueueServiceHandler {
     }
 
     func getSaleLine(_ request: GetSaleLineRequest, context: RequestContext) throws -> Reply<GetSaleLineResponse> {
-        Reply(try store.saleLine(concertID: request.concertID).wire(now: clock.now()))
+        let clock = self.clock
+        return Reply(store.reads.saleLine(concertID: request.concertID)) { line in line.wire(now: clock.now()) }
     }
 
     func watchQueue(_ request: WatchQueueRequest, context: RequestContext, stream: ServerStream<WatchQueueResponse>) throws {

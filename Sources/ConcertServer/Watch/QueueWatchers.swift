@@ -64,10 +64,25 @@ final class QueueWatchers: Sendable {
     /// How many fans watch now.
     var count: Int { state.withLock { $0.watchers.count } }
 
-    /// Sends `token`'s status on `stream` now and keeps watching it; a token that can change no more
-    /// ends the stream at once. Throws (before sending anything) for a token the store refuses.
+    /// Sends `token`'s status on `stream` as soon as it is read and keeps watching it; a token that can
+    /// change no more ends the stream at once. A token the store refuses throws before anything is sent
+    /// when the read is answered at once (SQLite), else ends the stream with that error.
     func watch(token: String, stream: ServerStream<WatchQueueResponse>) throws {
-        let status = try store.queueStatus(token: token)
+        let read = store.reads.queueStatus(token: token)
+        if let result = read.readyResult {
+            start(token: token, stream: stream, status: try result.get())
+            return
+        }
+        read.whenDone { [self] result in
+            switch result {
+            case .success(let status): start(token: token, stream: stream, status: status)
+            case .failure(let error): stream.finish(error)
+            }
+        }
+    }
+
+    /// Sends the first `status` and registers the watcher.
+    private func start(token: String, stream: ServerStream<WatchQueueResponse>, status: ConcertDomain.QueueStatus) {
         let now = clock.now()
         stream.send(WatchQueueResponse(status: status.wire))
         guard let next = WatchCadence.nextLook(after: status, now: now) else {
@@ -85,7 +100,7 @@ final class QueueWatchers: Sendable {
     }
 
     /// Looks at every watcher that is due at the clock's now.
-    func lookAtDue() {
+    func lookAtDue() async {
         let now = clock.now()
         let due = state.withLock { state -> [(UInt64, Watcher)] in
             var due: [(UInt64, Watcher)] = []
@@ -97,7 +112,7 @@ final class QueueWatchers: Sendable {
         }
         var versions: [Int64: LineVersion] = [:]
         for concertID in Set(due.map(\.1.last.concertID)) {
-            versions[concertID] = (try? store.saleLine(concertID: concertID)).map(LineVersion.init)
+            versions[concertID] = (try? await store.reads.saleLine(concertID: concertID).value()).map(LineVersion.init)
         }
         for (id, watcher) in due {
             let version = versions[watcher.last.concertID]
@@ -107,7 +122,7 @@ final class QueueWatchers: Sendable {
                 reschedule(id, at: WatchCadence.nextLook(after: watcher.last, now: now) ?? now + heartbeatMs)
                 continue
             }
-            look(at: watcher, id: id, version: version, now: now)
+            await look(at: watcher, id: id, version: version, now: now)
         }
     }
 
@@ -119,10 +134,10 @@ final class QueueWatchers: Sendable {
         }
     }
 
-    private func look(at watcher: Watcher, id: UInt64, version: LineVersion?, now: Int64) {
+    private func look(at watcher: Watcher, id: UInt64, version: LineVersion?, now: Int64) async {
         let status: ConcertDomain.QueueStatus
         do {
-            status = try store.queueStatus(token: watcher.token)
+            status = try await store.reads.queueStatus(token: watcher.token).value()
         } catch {
             forget(id)
             watcher.stream.finish(error)

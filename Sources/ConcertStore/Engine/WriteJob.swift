@@ -1,23 +1,23 @@
-/// A queued write request: the work to run on the writer thread and the caller's completion.
-struct WriteJob: Sendable {
+/// A queued write request: the work to run on the writer's connection and the caller's completion.
+public struct WriteJob: Sendable {
     /// What running a job produced; `deliver` resumes the caller and must only be called after COMMIT.
-    struct Outcome {
+    public struct Outcome {
         /// Whether the work returned normally (its savepoint is released) or threw (its savepoint is rolled back).
-        let succeeded: Bool
+        public let succeeded: Bool
         /// What the work threw, if it did.
-        var error: (any Error)? = nil
+        public var error: (any Error)? = nil
         /// Resumes the caller with the work's result or error.
-        let deliver: () -> Void
+        public let deliver: () -> Void
     }
 
     /// Runs the work on the writer's connection, inside the job's savepoint.
-    let run: @Sendable (Connection) -> Outcome
+    public let run: @Sendable (any SQLDatabase) -> Outcome
     /// Resumes the caller with `error` instead of the work's outcome (the batch failed as a whole).
-    let fail: @Sendable (any Error) -> Void
+    public let fail: @Sendable (any Error) -> Void
 
     /// A job running `work` whose outcome goes to `completion` exactly once.
     static func make<Value: Sendable>(
-        _ work: @escaping @Sendable (Connection) throws -> Value,
+        _ work: @escaping @Sendable (any SQLDatabase) throws -> Value,
         completion: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) -> WriteJob {
         WriteJob(

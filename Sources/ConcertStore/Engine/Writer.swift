@@ -33,14 +33,11 @@ final class Writer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `work`; `completion` gets its result on the writer thread once the batch holding it
-    /// has committed. Fails at once with STORE_BUSY when the writer is stopping.
-    func submit<Value: Sendable>(
-        _ work: @escaping @Sendable (Connection) throws -> Value,
-        completion: @escaping @Sendable (Result<Value, any Error>) -> Void
-    ) {
-        if !enqueue(WriteJob.make(work, completion: completion)) {
-            completion(.failure(Unavailable.closed))
+    /// Queues `job`; its completion runs on the writer thread once the batch holding it has
+    /// committed. Fails at once with STORE_BUSY when the writer is stopping.
+    func submit(_ job: WriteJob) {
+        if !enqueue(job) {
+            job.fail(Unavailable.closed)
         }
     }
 

@@ -33,7 +33,7 @@ struct SaleRecord {
     }
 
     /// Reads a sale from a row of the columns `SaleRecord.columns` lists, in that order, starting at `offset`.
-    init(row: Row, offset: Int32 = 0) {
+    init(row: any SQLRow, offset: Int32 = 0) {
         let admissions = row.optionalInt64(offset + 5)
         sale = Sale(
             concertID: row.int64(offset), opensAtMs: row.int64(offset + 1), closesAtMs: row.optionalInt64(offset + 2),

@@ -3,9 +3,9 @@ import ConcertDomain
 extension Session {
     /// Checks the store's invariants in one snapshot and totals its money and seats.
     func audit() throws -> InvariantReport {
-        let totalCharged = try count("SELECT coalesce(sum(amount), 0) FROM charges")
-        let totalPaid = try count("SELECT coalesce(sum(amount), 0) FROM payments")
-        let totalBalances = try count("SELECT coalesce(sum(balance), 0) FROM accounts")
+        let totalCharged = try count("SELECT CAST(coalesce(sum(amount), 0) AS BIGINT) FROM charges")
+        let totalPaid = try count("SELECT CAST(coalesce(sum(amount), 0) AS BIGINT) FROM payments")
+        let totalBalances = try count("SELECT CAST(coalesce(sum(balance), 0) AS BIGINT) FROM accounts")
         var violations: [String] = []
         func check(_ found: Int64, _ problem: String) {
             if found != 0 { violations.append("\(problem) (\(found))") }
@@ -50,7 +50,7 @@ extension Session {
                 SELECT count(*) FROM reservations AS r
                 LEFT JOIN payments AS p ON p.reservation_id = r.id
                 LEFT JOIN seats AS s ON s.concert_id = r.concert_id AND s.date = r.date AND s.number = r.seat_number
-                WHERE r.paid_ms IS NOT NULL AND (p.id IS NULL OR s.sold_reservation_id IS NOT r.id)
+                WHERE r.paid_ms IS NOT NULL AND (p.id IS NULL OR s.sold_reservation_id IS DISTINCT FROM r.id)
                 """),
             "paid reservations without a payment or without their seat")
         check(
@@ -65,7 +65,7 @@ extension Session {
             try count(
                 """
                 SELECT count(*) FROM (SELECT 1 FROM reservations WHERE paid_ms IS NOT NULL
-                    GROUP BY concert_id, date, seat_number HAVING count(*) > 1)
+                    GROUP BY concert_id, date, seat_number HAVING count(*) > 1) AS twice
                 """),
             "seats sold more than once")
         check(
@@ -74,7 +74,7 @@ extension Session {
                 SELECT count(*) FROM reservations AS r
                 JOIN seats AS s ON s.concert_id = r.concert_id AND s.date = r.date AND s.number = r.seat_number
                 WHERE r.paid_ms IS NULL AND r.expires_ms > ?1
-                  AND (s.hold_reservation_id IS NOT r.id OR s.hold_expires_ms IS NOT r.expires_ms
+                  AND (s.hold_reservation_id IS DISTINCT FROM r.id OR s.hold_expires_ms IS DISTINCT FROM r.expires_ms
                        OR s.sold_reservation_id IS NOT NULL)
                 """, now),
             "live holds that their seat does not record")
@@ -137,7 +137,7 @@ extension Session {
                 SELECT count(*) FROM (SELECT t.user_id FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
                     WHERE t.closed_ms IS NULL AND t.abandoned_ms IS NULL
                       AND (t.place IS NULL OR t.place > s.admitted_through OR t.expires_ms > ?1)
-                    GROUP BY t.user_id, t.concert_id HAVING count(*) > 1)
+                    GROUP BY t.user_id, t.concert_id HAVING count(*) > 1) AS twice
                 """, now),
             "users with more than one live token in one sale")
     }

@@ -34,8 +34,8 @@ extension Session {
             try db.execute(
                 """
                 INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)
-                ON CONFLICT (user_id) DO UPDATE SET balance = balance + excluded.balance
-                WHERE balance <= ?3 - excluded.balance
+                ON CONFLICT (user_id) DO UPDATE SET balance = accounts.balance + excluded.balance
+                WHERE accounts.balance <= ?3 - excluded.balance
                 """, holder.userID, amount, MoneyPolicy.maxBalance) == 1
         else { throw ConcertError(.balanceLimitExceeded) }
         let balance = try accountBalance(userID: holder.userID)

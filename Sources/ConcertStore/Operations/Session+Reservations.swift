@@ -91,7 +91,7 @@ extension Session {
             """, id, read: readReservation)
     }
 
-    private func readReservation(_ row: Row) throws -> Reservation {
+    private func readReservation(_ row: any SQLRow) throws -> Reservation {
         let expires = row.int64(7)
         let paid = row.optionalInt64(8)
         return Reservation(

@@ -48,7 +48,7 @@ extension Session {
     /// How many places the sale filled after `since` (exclusive).
     func admittedSince(concertID: Int64, _ since: Int64) throws -> Int64 {
         try db.first(
-            "SELECT coalesce(sum(count), 0) FROM admissions WHERE concert_id = ?1 AND admitted_ms > ?2",
+            "SELECT CAST(coalesce(sum(count), 0) AS BIGINT) FROM admissions WHERE concert_id = ?1 AND admitted_ms > ?2",
             concertID, since, read: { $0.int64(0) }) ?? 0
     }
 

@@ -5,7 +5,7 @@ import ConcertDomain
 /// transaction on a pooled connection.
 struct Session {
     /// The connection, already inside the right transaction.
-    let db: Connection
+    let db: any SQLDatabase
     /// The instant every time-dependent rule of this unit of work uses.
     let now: Int64
     /// The default settings of sales the catalog does not configure.

@@ -2,7 +2,7 @@ import CSQLite
 
 /// One SQLite connection with its prepared-statement cache. Not thread-safe: it is used by one thread at a
 /// time (the writer thread, or the caller that borrowed it from the read pool).
-final class Connection {
+final class Connection: SQLDatabase {
     private let db: OpaquePointer
     /// How long a statement waits for a lock before failing with SQLITE_BUSY.
     let busyTimeoutMs: Int32
@@ -94,7 +94,7 @@ final class Connection {
 
     /// Runs `sql` with `values` and reads its first row with `read`; nil when there is no row.
     func first<each Value: SQLBindable, Result>(
-        _ sql: StaticString, _ values: repeat each Value, read: (Row) throws -> Result
+        _ sql: StaticString, _ values: repeat each Value, read: (any SQLRow) throws -> Result
     ) throws -> Result? {
         let statement = try statement(sql)
         defer { statement.reset() }
@@ -105,7 +105,7 @@ final class Connection {
 
     /// Runs `sql` with `values` and reads every row with `read`.
     func all<each Value: SQLBindable, Result>(
-        _ sql: StaticString, _ values: repeat each Value, read: (Row) throws -> Result
+        _ sql: StaticString, _ values: repeat each Value, read: (any SQLRow) throws -> Result
     ) throws -> [Result] {
         let statement = try statement(sql)
         defer { statement.reset() }

@@ -24,7 +24,7 @@ final class Statement {
     func bind<each Value: SQLBindable>(_ values: repeat each Value) throws {
         var index: Int32 = 1
         for value in repeat each values {
-            let code = value.bind(to: handle, at: index)
+            let code = value.sqlValue.bind(to: handle, at: index)
             guard code == SQLITE_OK else { try fail(code, "bind parameter \(index)") }
             index += 1
         }
@@ -40,7 +40,7 @@ final class Statement {
     }
 
     /// The current row.
-    var row: Row { Row(statement: handle) }
+    var row: SQLiteRow { SQLiteRow(statement: handle) }
 
     /// Makes the statement ready to run again (bindings are overwritten by the next `bind`).
     func reset() {

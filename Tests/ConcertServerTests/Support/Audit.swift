@@ -5,7 +5,7 @@ import ConcertStore
 /// the servers that wrote it have stopped.
 func audit(_ path: String, maxActive: Int = 2000) async throws -> InvariantReport {
     let store = try ConcertStore(
-        configuration: StoreConfiguration(path: path, queue: QueuePolicy(maxActive: maxActive)), clock: SystemClock())
+        configuration: StoreConfiguration(database: path, queue: QueuePolicy(maxActive: maxActive)), clock: SystemClock())
     defer { store.close() }
     return try await store.audit()
 }

@@ -1,9 +1,12 @@
 import ConcertDomain
 import ConcertStore
+import ConcertStorePostgres
+import ConcertTesting
 import Foundation
 import Testing
 
-/// A fresh database file in its own temporary directory, a manual clock, and helpers to open stores on it.
+/// A fresh database (a file in its own temporary directory, or a PostgreSQL database in the PostgreSQL pass;
+/// see `TestDatabase`), a manual clock, and helpers to open stores on it.
 struct StoreHarness {
     /// The instant every test starts at: 2027-01-01T00:00:00Z.
     static let start: Int64 = 1_798_761_600_000
@@ -12,24 +15,28 @@ struct StoreHarness {
     let directory: URL
     /// The clock every store of the harness reads.
     let clock = ManualClock(now: StoreHarness.start)
-    /// The database file.
-    var path: String { directory.appendingPathComponent("store.sqlite").path }
+    /// The database: the SQLite file, or the PostgreSQL URL.
+    let database: String
+    /// The database file, for tests that look into SQLite itself (they run in the SQLite pass only).
+    var path: String { database }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("concert-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        database = try TestDatabase.fresh(in: directory)
     }
 
-    /// Opens a store on the harness's file.
+    /// Opens a store on the harness's database.
     func open(queue: QueuePolicy = QueuePolicy(), hold: HoldPolicy = HoldPolicy(), busyTimeoutMs: Int32 = 5000) throws -> ConcertStore {
-        try ConcertStore(
-            configuration: StoreConfiguration(path: path, queue: queue, hold: hold, busyTimeoutMs: busyTimeoutMs),
+        try ConcertStore.open(
+            configuration: StoreConfiguration(database: database, queue: queue, hold: hold, busyTimeoutMs: busyTimeoutMs),
             clock: clock)
     }
 
-    /// Removes the directory and everything in it.
+    /// Removes the directory and everything in it, and the PostgreSQL database.
     func remove() {
         try? FileManager.default.removeItem(at: directory)
+        TestDatabase.remove(database)
     }
 }
 

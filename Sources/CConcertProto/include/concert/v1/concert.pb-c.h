@@ -406,6 +406,14 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CATALOG = 51,
   /*
+   * The database server (PostgreSQL) cannot be reached, or the connection to it
+   * was lost during the call: a read was not answered, and a write may or may
+   * not have been made (retry a charge with the same idempotency key to learn
+   * which). The server reconnects by itself; retry shortly. UNAVAILABLE.
+   * @code UNAVAILABLE @domain
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_DATABASE_UNREACHABLE = 52,
+  /*
    * Client side, never sent: the connection could not be opened.
    * @code UNAVAILABLE
    */

@@ -2,17 +2,12 @@ import CSQLite
 import Foundation
 
 /// Read access to the current result row of a statement; valid only inside the closure it is passed to.
-struct Row {
+struct SQLiteRow: SQLRow {
     let statement: OpaquePointer
 
     /// The integer in column `column` (0-based); NULL reads as 0.
     func int64(_ column: Int32) -> Int64 {
         sqlite3_column_int64(statement, column)
-    }
-
-    /// The integer in column `column` as an `Int`.
-    func int(_ column: Int32) -> Int {
-        Int(sqlite3_column_int64(statement, column))
     }
 
     /// The integer in column `column`, or nil when it is NULL.

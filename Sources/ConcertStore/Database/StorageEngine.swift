@@ -1,0 +1,27 @@
+import ConcertDomain
+
+/// The database under a ``ConcertStore``: where its write batches commit and where its reads run. The rules
+/// (SQL written once, see ``SQLDatabase``) run on the connections an engine lends; SQLite (``SQLiteEngine``)
+/// and PostgreSQL (the `ConcertStorePostgres` module) implement it.
+///
+/// An engine guarantees what the rules rely on: write jobs run one at a time in commit order across every
+/// process sharing the database (each in its own savepoint, many to a transaction), and a read sees one
+/// consistent snapshot that includes every write this process acknowledged before the read began.
+public protocol StorageEngine: Sendable {
+    /// Queues `job` for the next write batch; its completion runs after the batch committed (or failed).
+    func submit(_ job: WriteJob)
+
+    /// Runs `body` in a read snapshot (a new one when `fresh`), on the calling thread or a reader's.
+    func read<Value: Sendable>(
+        fresh: Bool, _ body: @escaping @Sendable (any SQLDatabase) throws -> Value
+    ) -> StoreRead<Value>
+
+    /// Why writes fail now (STORAGE_FULL or STORAGE_UNAVAILABLE), or nil while they commit.
+    var storageProblem: ConcertError.Reason? { get }
+
+    /// Ends read snapshots nobody reused; the presence job calls it every second.
+    func endIdleSnapshots()
+
+    /// Commits every queued write, stops the writer and closes every connection; idempotent.
+    func close()
+}

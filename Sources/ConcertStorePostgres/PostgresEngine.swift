@@ -1,0 +1,88 @@
+import ConcertDomain
+import ConcertStore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The store's engine on PostgreSQL: the same rules as on SQLite (see `SQLDatabase`), run by a writer
+/// thread with group commit (``PostgresWriter``) and a few reader threads (``PostgresReaders``), each with
+/// its own connection on one event loop of the engine's own. Any number of servers on any number of
+/// hosts may share the database.
+public final class PostgresEngine: StorageEngine {
+    /// The most write jobs one batch holds on PostgreSQL. Each statement of a job is a round trip, so a
+    /// batch holds the writer lock far longer than on SQLite; smaller batches let the servers sharing
+    /// the database take turns often.
+    public static let largestBatch = 64
+
+    private let group: MultiThreadedEventLoopGroup
+    private let writer: PostgresWriter
+    private let readers: PostgresReaders
+    private let health = StorageHealth()
+    private let closed = Mutex(false)
+
+    /// Connects to `location`, migrates the database (one server at a time) and starts the writer and
+    /// `readerCount` readers. A statement waits at most `lockTimeoutMs` for a lock (then STORE_BUSY) and
+    /// any answer at most `lockTimeoutMs` plus 5 s (then DATABASE_UNREACHABLE). A database that cannot be
+    /// reached or migrated is refused with `StoreOpeningError`.
+    public init(
+        location: PostgresLocation, maxBatchSize: Int, lockTimeoutMs: Int32, readerCount: Int = 4,
+        logger: Logger = Logger(label: "concert.store.postgres")
+    ) throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let settings = ConnectionKeeper.Settings(
+            location: location, connectTimeout: .seconds(3), lockTimeoutMs: lockTimeoutMs,
+            answerTimeout: .milliseconds(Int(lockTimeoutMs) + 5000))
+        let eventLoop = group.next()
+        do {
+            let migrating = try BlockingPostgresConnection.connect(
+                to: location, on: eventLoop, connectTimeout: settings.connectTimeout, lockTimeoutMs: 0,
+                timeout: .seconds(600), logger: logger)
+            defer { migrating.close() }
+            try PostgresMigrator.migrate(migrating)
+        } catch {
+            try? group.syncShutdownGracefully()
+            let problem = (error as? ConcertError).map { $0.logNote ?? $0.message } ?? "\(error)"
+            throw StoreOpeningError(database: location.redacted, problem: problem)
+        }
+        self.group = group
+        writer = PostgresWriter(
+            keeper: ConnectionKeeper(settings: settings, eventLoop: eventLoop, logger: logger),
+            maxBatchSize: maxBatchSize, health: health)
+        readers = PostgresReaders(count: readerCount) {
+            ConnectionKeeper(settings: settings, eventLoop: eventLoop, logger: logger)
+        }
+        writer.start()
+    }
+
+    /// Queues `job` for the writer's next batch.
+    public func submit(_ job: WriteJob) {
+        writer.submit(job)
+    }
+
+    /// Runs `body` on a reader thread in a fresh REPEATABLE READ snapshot; answered later.
+    public func read<Value: Sendable>(
+        fresh: Bool, _ body: @escaping @Sendable (any SQLDatabase) throws -> Value
+    ) -> StoreRead<Value> {
+        StoreRead { [readers] completion in readers.read(body, completion: completion) }
+    }
+
+    /// Why writes fail now, or nil while they commit.
+    public var storageProblem: ConcertError.Reason? { health.problem }
+
+    /// Nothing to do: every read takes a fresh snapshot.
+    public func endIdleSnapshots() {}
+
+    /// Commits the queued writes, ends the readers, closes the connections; idempotent.
+    public func close() {
+        let first = closed.withLock { closed in
+            defer { closed = true }
+            return !closed
+        }
+        guard first else { return }
+        writer.stop()
+        readers.stop()
+        try? group.syncShutdownGracefully()
+    }
+}
