@@ -153,6 +153,7 @@ let package = Package(
                 "ConcertRPC",
                 "ConcertProtocol",
                 "ConcertStore",
+                "ConcertStorePostgres",
                 "ConcertDomain",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -10,10 +10,11 @@ import PostgresNIO
 /// clients).
 enum PostgresFailure {
     /// The SQLSTATE classes and codes that mean the server went away or is not ready: connection
-    /// exceptions (08), operator intervention (57: shutdown, restart, too many clients) and
+    /// exceptions (08), operator intervention (57: shutdown, restart, too many clients), a read-only
+    /// server (25006: a demoted primary; a new connection may reach the new one) and
     /// insufficient resources other than a full disk (53).
     private static let unreachableStates: Set<String> = [
-        "57P01", "57P02", "57P03", "57014", "53300", "08000", "08003", "08006", "08001", "08004", "08007", "08P01",
+        "57P01", "57P02", "57P03", "57014", "53300", "25006", "08000", "08003", "08006", "08001", "08004", "08007", "08P01",
     ]
 
     /// The store error for `error`, raised while `operation`.
@@ -36,9 +37,11 @@ enum PostgresFailure {
         return StorageError(code: 0, message: describe(error), operation: "PostgreSQL: \(operation)")
     }
 
-    /// Whether `error` means the connection cannot be used any more.
+    /// Whether `error` (PostgreSQL's, or the store error made of it) means the connection cannot be used
+    /// any more: a new one is needed.
     static func isConnectionLost(_ error: any Error) -> Bool {
-        if let error = error as? ConcertError { return error.reason == .databaseUnreachable }
+        if let error = error as? ConcertError { return [.databaseUnreachable, .storageUnavailable].contains(error.reason) }
+        if error is StorageError { return false }
         guard let error = error as? PSQLError else { return true }
         if error.code == .server {
             return sqlState(of: error).map { unreachableStates.contains($0) || $0.hasPrefix("08") } ?? false

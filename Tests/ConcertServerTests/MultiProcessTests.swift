@@ -5,49 +5,54 @@ import Foundation
 import ConcertTesting
 import Testing
 
-/// Two `concert-server` processes on one database file keep every rule, and a server
-/// killed with SIGKILL mid-storm loses no acknowledged change.
+/// Several `concert-server` processes on one database (a file, or in the PostgreSQL pass one
+/// PostgreSQL database) keep every rule, and a server killed with SIGKILL mid-storm loses no
+/// acknowledged change.
 @Suite("Processes", .serialized)
 struct MultiProcessTests {
-    @Test("two processes on one file: 1,000 racers for one seat, exactly one wins")
+    @Test("three processes on one database: 1,000 racers for one seat, exactly one wins")
     func seatRaceAcrossProcesses() async throws {
         try await withDatabase { path in
-            let first = try await ServerProcess(database: path, arguments: ["--max-active", "2000"])
-            let second = try await ServerProcess(database: path, arguments: ["--max-active", "2000"])
-            let tokens = try await issueTokens(port: first.port, count: 500) + issueTokens(port: second.port, count: 500)
-            let (concertID, date) = try await firstDate(WireCaller(port: first.port, token: tokens[0]))
+            let servers = try await threeServers(path, arguments: ["--max-active", "2000"])
+            var issued: [[String]] = []
+            for (index, server) in servers.enumerated() {
+                issued.append(try await issueTokens(port: server.port, count: index == 0 ? 334 : 333))
+            }
+            let tokens = issued
+            let (concertID, date) = try await firstDate(WireCaller(port: servers[0].port, token: tokens[0][0]))
             let request = ReserveSeatRequest(concertID: concertID, date: date, seatNumber: 50)
             async let viaFirst = raceOverConnections(
-                port: first.port, ReservationService.reserveSeat, tokens[..<500].map { (request, $0) })
+                port: servers[0].port, ReservationService.reserveSeat, tokens[0].map { (request, $0) })
             async let viaSecond = raceOverConnections(
-                port: second.port, ReservationService.reserveSeat, tokens[500...].map { (request, $0) })
-            let results = try await viaFirst + viaSecond
+                port: servers[1].port, ReservationService.reserveSeat, tokens[1].map { (request, $0) })
+            async let viaThird = raceOverConnections(
+                port: servers[2].port, ReservationService.reserveSeat, tokens[2].map { (request, $0) })
+            let results = try await viaFirst + viaSecond + viaThird
             #expect(results.filter { (try? $0.get()) != nil }.count == 1)
             #expect(failureReasons(results) == ["SEAT_ALREADY_HELD": 999])
-            await first.stop()
-            await second.stop()
+            for server in servers { await server.stop() }
             let report = try await audit(path)
             #expect(report.isHealthy, "\(report.violations)")
             #expect(report.liveHolds == 1)
         }
     }
 
-    @Test("two processes on one file: 100 charges of 1,000 to one user land exactly")
+    @Test("three processes on one database: 100 charges of 1,000 to one user land exactly")
     func chargesAcrossProcesses() async throws {
         try await withDatabase { path in
-            let first = try await ServerProcess(database: path)
-            let second = try await ServerProcess(database: path)
-            let (fan, _) = try await fan(first.port)
+            let servers = try await threeServers(path)
+            let (fan, _) = try await fan(servers[0].port)
             let charge = (ChargeBalanceRequest(amount: 1000), fan.token)
             async let viaFirst = raceOverConnections(
-                port: first.port, PaymentService.chargeBalance, Array(repeating: charge, count: 50))
+                port: servers[0].port, PaymentService.chargeBalance, Array(repeating: charge, count: 34))
             async let viaSecond = raceOverConnections(
-                port: second.port, PaymentService.chargeBalance, Array(repeating: charge, count: 50))
-            let results = try await viaFirst + viaSecond
+                port: servers[1].port, PaymentService.chargeBalance, Array(repeating: charge, count: 33))
+            async let viaThird = raceOverConnections(
+                port: servers[2].port, PaymentService.chargeBalance, Array(repeating: charge, count: 33))
+            let results = try await viaFirst + viaSecond + viaThird
             #expect(results.allSatisfy { (try? $0.get()) != nil })
-            #expect(try await WireCaller(port: second.port, token: fan.token).getBalance(GetBalanceRequest()).balance == 100_000)
-            await first.stop()
-            await second.stop()
+            #expect(try await WireCaller(port: servers[1].port, token: fan.token).getBalance(GetBalanceRequest()).balance == 100_000)
+            for server in servers { await server.stop() }
             let report = try await audit(path)
             #expect(report.isHealthy, "\(report.violations)")
             #expect(report.totalBalances == 100_000)
@@ -120,10 +125,12 @@ struct MultiProcessTests {
         }
     }
 
-    @Test("two processes on one file: one pre-queue placed once at opening, FIFO after it, never more than N active")
+    @Test("two processes on one database: one pre-queue placed once at opening, FIFO after it, never more than N active")
     func preQueueAcrossProcesses() async throws {
         try await withDatabase { path in
-            let catalogPath = path + ".catalog.json"
+            let catalogPath = FileManager.default.temporaryDirectory
+                .appendingPathComponent("concert-catalog-\(UUID().uuidString).json").path
+            defer { try? FileManager.default.removeItem(atPath: catalogPath) }
             let sale = Catalog.ConcertEntry(
                 id: 60, title: "Shared Opening", artist: "Two Servers", venue: "Hall",
                 dates: [Catalog.DateEntry(date: "2027-10-01", startsAt: "2027-10-01T19:00:00Z", price: 1_000)],
@@ -182,6 +189,15 @@ struct MultiProcessTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("concert-processes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try await body(folder.appendingPathComponent("shared.db").path)
+        let database = try TestDatabase.fresh(in: folder)
+        defer { TestDatabase.remove(database) }
+        try await body(database)
+    }
+
+    /// Three servers on `database`, started one after another (the first migrates a new database).
+    private func threeServers(_ database: String, arguments: [String] = []) async throws -> [ServerProcess] {
+        var servers: [ServerProcess] = []
+        for _ in 0..<3 { servers.append(try await ServerProcess(database: database, arguments: arguments)) }
+        return servers
     }
 }

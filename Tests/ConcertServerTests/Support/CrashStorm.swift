@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// A storm of charges and payments pipelined over many connections; after a given number of
-/// acknowledgements it SIGKILLs the server and reports exactly what was acknowledged.
+/// acknowledgements it interrupts the server (SIGKILL, or a restart of its database) and reports
+/// exactly what was acknowledged and how many calls were refused as UNAVAILABLE.
 struct CrashStorm: Sendable {
     /// A charge the server answered OK.
     struct Charge: Sendable {
@@ -23,14 +24,41 @@ struct CrashStorm: Sendable {
         let reservation: Int64
     }
 
+    /// What the storm found: the acknowledged changes, and the calls answered UNAVAILABLE.
+    struct Outcome: Sendable {
+        /// The charges answered OK.
+        var charges: [Charge] = []
+        /// The payments answered OK.
+        var payments: [Payment] = []
+        /// The calls answered UNAVAILABLE.
+        var unavailable = 0
+    }
+
     let port: Int
-    let pid: Int32
+    /// Interrupts the server once `killAfter` answers were acknowledged.
+    let interrupt: @Sendable () -> Void
     let chargers: [String]
     let payers: [(token: String, reservation: Int64)]
 
-    /// Runs the storm (blocking): `rounds` charges per charger plus the payments, pipelined; kills the
-    /// server once `killAfter` answers were acknowledged, then collects what else was answered before it died.
-    func run(rounds: Int, killAfter: Int) throws -> (charges: [Charge], payments: [Payment]) {
+    /// A storm that SIGKILLs the server process `pid`.
+    init(port: Int, pid: Int32, chargers: [String], payers: [(token: String, reservation: Int64)]) {
+        self.init(port: port, chargers: chargers, payers: payers) { kill(pid, SIGKILL) }
+    }
+
+    /// A storm that runs `interrupt` at the threshold.
+    init(
+        port: Int, chargers: [String], payers: [(token: String, reservation: Int64)],
+        interrupt: @escaping @Sendable () -> Void
+    ) {
+        self.port = port
+        self.chargers = chargers
+        self.payers = payers
+        self.interrupt = interrupt
+    }
+
+    /// Runs the storm (blocking): `rounds` charges per charger plus the payments, pipelined; interrupts
+    /// the server once `killAfter` answers were acknowledged, then collects what else was answered.
+    func run(rounds: Int, killAfter: Int) throws -> Outcome {
         var sent: [UInt64: (token: String, key: String?, reservation: Int64?)] = [:]
         var connections: [(connection: RawConnection, expected: Int)] = []
         var nextID: UInt64 = 1
@@ -54,26 +82,26 @@ struct CrashStorm: Sendable {
             try connection.send(frames.bytes)
             connections.append((connection, Int(nextID - firstID)))
         }
-        var charges: [Charge] = []
-        var payments: [Payment] = []
-        var killed = false
+        var outcome = Outcome()
+        var interrupted = false
         for (connection, expected) in connections {
             for _ in 0..<expected {
                 guard let answer = try? connection.readResponse() else { break }
+                if answer.code == .unavailable { outcome.unavailable += 1 }
                 guard answer.code == .ok, let call = sent[answer.id] else { continue }
                 if let key = call.key {
                     let receipt = try ChargeBalanceResponse(serializedBytes: answer.payload)
-                    charges.append(Charge(token: call.token, key: key, amount: 100, chargeID: receipt.chargeID))
+                    outcome.charges.append(Charge(token: call.token, key: key, amount: 100, chargeID: receipt.chargeID))
                 } else if let reservation = call.reservation {
-                    payments.append(Payment(token: call.token, reservation: reservation))
+                    outcome.payments.append(Payment(token: call.token, reservation: reservation))
                 }
-                if !killed, charges.count + payments.count >= killAfter {
-                    kill(pid, SIGKILL)
-                    killed = true
+                if !interrupted, outcome.charges.count + outcome.payments.count >= killAfter {
+                    interrupt()
+                    interrupted = true
                 }
             }
         }
-        return (charges, payments)
+        return outcome
     }
 }
 

@@ -1,0 +1,147 @@
+import ConcertDomain
+import ConcertProtocol
+import ConcertTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// Three `concert-server` processes on one PostgreSQL database keep the line's order and its limit,
+/// and a restart of PostgreSQL during a storm is answered UNAVAILABLE, recovered from without restarting
+/// the servers, and loses nothing acknowledged. Runs in the PostgreSQL pass (`tools/test-postgres`).
+@Suite("Servers on one PostgreSQL", .serialized, .enabled(if: TestDatabase.isPostgres))
+struct PostgresClusterTests {
+    @Test("2,000 IssueToken calls split across three servers get positions exactly 1…2,000")
+    func positionsAcrossServers() async throws {
+        try await withServers(count: 3, arguments: ["--max-active", "0"]) { servers, _ in
+            let calls = (0..<2_000).map { _ in (IssueTokenRequest(userID: UUID().uuidString, concertID: 1), String?.none) }
+            async let viaFirst = pipelineOverConnections(
+                port: servers[0].port, connections: 8, AuthService.issueToken, Array(calls[..<667]))
+            async let viaSecond = pipelineOverConnections(
+                port: servers[1].port, connections: 8, AuthService.issueToken, Array(calls[667..<1_334]))
+            async let viaThird = pipelineOverConnections(
+                port: servers[2].port, connections: 8, AuthService.issueToken, Array(calls[1_334...]))
+            let issued = try await (viaFirst + viaSecond + viaThird).map { try $0.get() }
+            #expect(issued.compactMap { $0.status?.position }.sorted() == (1...2_000).map(UInt64.init))
+            #expect(issued.allSatisfy { $0.status?.state == .waiting })
+        }
+    }
+
+    @Test("three servers all running admission never have more than N fans active")
+    func admissionAcrossServers() async throws {
+        let maxActive = 25
+        let arguments = ["--max-active", "\(maxActive)", "--active-seconds", "2"]
+        try await withServers(count: 3, arguments: arguments) { servers, database in
+            for server in servers { _ = try await issueTokens(port: server.port, count: 100) }
+            var sawAdmission = false
+            for round in 0..<40 {
+                let line = try await WireCaller(port: servers[round % 3].port).getSaleLine(concertID: 1)
+                #expect(line.active <= UInt64(maxActive), "more than N active: \(line.active)")
+                sawAdmission = sawAdmission || line.admittedLastMinute > UInt64(maxActive)
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(sawAdmission, "the servers admitted no one after the first tokens expired")
+            for server in servers { await server.stop() }
+            let report = try await audit(database, maxActive: maxActive)
+            #expect(report.isHealthy, "\(report.violations)")
+        }
+    }
+
+    @Test("PostgreSQL restarted during a storm: UNAVAILABLE meanwhile, recovery without a restart, nothing acknowledged lost")
+    func databaseRestartDuringStorm() async throws {
+        let cluster = try #require(ProcessInfo.processInfo.environment["CONCERT_TEST_POSTGRES_CLUSTER"])
+        try await withServers(count: 1, arguments: ["--max-active", "1000"]) { servers, database in
+            let port = servers[0].port
+            var payers: [(token: String, reservation: Int64)] = []
+            for seat in 1...40 {
+                let (fan, _) = try await fan(port)
+                let held = try #require(
+                    try await fan.reserveSeat(concertID: 1, date: "2027-03-14", seatNumber: UInt32(seat)).reservation)
+                _ = try await fan.chargeBalance(amount: held.price, idempotencyKey: "")
+                payers.append((try #require(fan.token), held.id))
+            }
+            let chargers = try await issueTokens(port: port, count: 20)
+            let restart = ClusterRestart(cluster: cluster)
+            let storm = CrashStorm(port: port, chargers: chargers, payers: payers) { restart.begin() }
+            let outcome = try await onThread { try storm.run(rounds: 500, killAfter: 100) }
+            try restart.finish()
+            #expect(outcome.charges.count >= 100)
+            #expect(outcome.unavailable > 0, "no call was answered UNAVAILABLE while PostgreSQL restarted")
+
+            let caller = WireCaller(port: port, token: chargers[0])
+            var recovered = false
+            for _ in 0..<120 where !recovered {
+                recovered = (try? await caller.getBalance(GetBalanceRequest())) != nil
+                if !recovered { try await Task.sleep(for: .milliseconds(500)) }
+            }
+            #expect(recovered, "the server did not recover after PostgreSQL came back")
+            let replays = try await pipelineOverConnections(
+                port: port, connections: 8, PaymentService.chargeBalance,
+                outcome.charges.map { (ChargeBalanceRequest(amount: $0.amount, idempotencyKey: $0.key), $0.token) })
+            for (charge, replay) in zip(outcome.charges, replays) {
+                let receipt = try replay.get()
+                #expect(receipt.replayed, "acknowledged charge \(charge.key) was lost")
+                #expect(receipt.chargeID == charge.chargeID)
+            }
+            for payment in outcome.payments {
+                let reservation = try await WireCaller(port: port, token: payment.token)
+                    .getReservation(reservationID: payment.reservation).reservations.first
+                #expect(reservation?.state == .paid, "acknowledged payment of \(payment.reservation) was lost")
+            }
+            await servers[0].stop()
+            let report = try await audit(database)
+            #expect(report.isHealthy, "\(report.violations)")
+        }
+    }
+
+    /// Runs `body` with `count` servers started one after another on a new PostgreSQL database.
+    private func withServers(
+        count: Int, arguments: [String], _ body: ([ServerProcess], String) async throws -> Void
+    ) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("concert-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try TestDatabase.fresh(in: folder)
+        defer { TestDatabase.remove(database) }
+        var servers: [ServerProcess] = []
+        for _ in 0..<count { servers.append(try await ServerProcess(database: database, arguments: arguments)) }
+        try await body(servers, database)
+        for server in servers { await server.stop() }
+    }
+}
+
+/// `tools/postgres-cluster restart` of the test cluster, run on a thread of its own (so the storm goes
+/// on while PostgreSQL stops and starts) and waited for afterwards. (Foundation's `Process` is not used:
+/// its `waitUntilExit` can miss the exit when called from a task.)
+private final class ClusterRestart: Sendable {
+    private let command: String
+    private let done = DispatchSemaphore(value: 0)
+    private let status = Mutex<Int32?>(nil)
+    private let started = Mutex(false)
+
+    /// A restart of the cluster in folder `cluster`.
+    init(cluster: String) {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        command = "'\(root.appendingPathComponent("tools/postgres-cluster").path)' restart '\(cluster)' >/dev/null 2>&1"
+    }
+
+    /// Starts the restart once.
+    func begin() {
+        guard started.withLock({ started in
+            defer { started = true }
+            return !started
+        }) else { return }
+        let thread = Thread { [self] in
+            status.withLock { $0 = system(command) }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the restart to end; throws when it failed or never began.
+    func finish() throws {
+        guard started.withLock({ $0 }) else { throw CocoaError(.executableNotLoadable) }
+        done.wait()
+        guard status.withLock({ $0 }) == 0 else { throw CocoaError(.executableLoad) }
+    }
+}
