@@ -14,7 +14,11 @@ public final class PostgresEngine: StorageEngine {
     /// The most write jobs one batch holds on PostgreSQL. Each statement of a job is a round trip, so a
     /// batch holds the writer lock far longer than on SQLite; smaller batches let the servers sharing
     /// the database take turns often.
-    public static let largestBatch = 64
+    public static let largestBatch = 32
+
+    /// The least time a write waits for the writer lock before STORE_BUSY: other servers hold it for
+    /// whole batches of round trips, so SQLite's 5 s busy timeout is too short under load.
+    public static let shortestLockTimeoutMs: Int32 = 20_000
 
     private let group: MultiThreadedEventLoopGroup
     private let writer: PostgresWriter

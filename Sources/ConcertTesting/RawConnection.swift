@@ -12,17 +12,18 @@ public final class RawConnection: @unchecked Sendable {
     private let fd: Int32
     private var pending: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `receiveTimeout` seconds.
-    public init(port: Int, receiveTimeout: Int = 10) throws {
-        fd = try Self.connectedSocket(port: port, receiveTimeout: receiveTimeout)
+    /// Connects to `host` (an IPv4 address, loopback by default) on `port`; reads give up after
+    /// `receiveTimeout` seconds.
+    public init(host: String = "127.0.0.1", port: Int, receiveTimeout: Int = 10) throws {
+        fd = try Self.connectedSocket(host: host, port: port, receiveTimeout: receiveTimeout)
     }
 
     /// The only owner of `fd` closes it, once: a descriptor closed twice may by then belong
     /// to someone else in this process (a database file, a server socket).
     deinit { close(fd) }
 
-    /// A socket connected to 127.0.0.1:`port`; on failure nothing is left open.
-    private static func connectedSocket(port: Int, receiveTimeout: Int) throws -> Int32 {
+    /// A socket connected to `host`:`port`; on failure nothing is left open.
+    private static func connectedSocket(host: String, port: Int, receiveTimeout: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawConnectionError.system("socket", errno) }
         var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
@@ -30,7 +31,7 @@ public final class RawConnection: @unchecked Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

@@ -5,13 +5,16 @@ import Foundation
 /// service tests exercise the real server without the client library. Conforms to
 /// ``RPCCaller``, which gives it every generated typed method.
 public struct WireCaller: RPCCaller {
-    /// The server's loopback port.
+    /// The server's IPv4 address (loopback unless given).
+    public let host: String
+    /// The server's port.
     public let port: Int
     /// The queue token sent with every call, if any.
     public var token: String?
 
-    /// A caller reaching the server on `port` with `token`.
-    public init(port: Int, token: String? = nil) {
+    /// A caller reaching the server on `host`:`port` with `token`.
+    public init(host: String = "127.0.0.1", port: Int, token: String? = nil) {
+        self.host = host
         self.port = port
         self.token = token
     }
@@ -25,8 +28,8 @@ public struct WireCaller: RPCCaller {
         let envelope = WireCaller.envelope(rpc, request, token: token)
         let answer: ResponseEnvelope?
         do {
-            answer = try await onThread { [port] in
-                let connection = try RawConnection(port: port)
+            answer = try await onThread { [host, port] in
+                let connection = try RawConnection(host: host, port: port)
                 try connection.sendFrame(envelope)
                 return try connection.readResponse()
             }
@@ -65,15 +68,16 @@ public struct WireCaller: RPCCaller {
 }
 
 /// Many calls at once: opens one connection per request, sends them all, then reads every
-/// answer, so all requests are in flight together.
+/// answer, so all requests are in flight together. `host` is loopback unless given.
 public func raceOverConnections<Request, Response>(
+    host: String = "127.0.0.1",
     port: Int,
     _ rpc: RPC<Request, Response>,
     _ calls: [(request: Request, token: String?)]
 ) async throws -> [Result<Response, RPCError>] {
     let envelopes = calls.map { WireCaller.envelope(rpc, $0.request, token: $0.token) }
     let answers = try await onThread {
-        let connections = try envelopes.map { _ in try RawConnection(port: port, receiveTimeout: 60) }
+        let connections = try envelopes.map { _ in try RawConnection(host: host, port: port, receiveTimeout: 60) }
         for (connection, envelope) in zip(connections, envelopes) { try connection.sendFrame(envelope) }
         return try connections.map { try $0.readResponse() }
     }
@@ -81,8 +85,9 @@ public func raceOverConnections<Request, Response>(
 }
 
 /// Many calls pipelined over a few connections: `connections` connections, each carrying
-/// an equal share of the requests, all sent before any answer is read.
+/// an equal share of the requests, all sent before any answer is read. `host` is loopback unless given.
 public func pipelineOverConnections<Request, Response>(
+    host: String = "127.0.0.1",
     port: Int,
     connections count: Int,
     _ rpc: RPC<Request, Response>,
@@ -92,7 +97,7 @@ public func pipelineOverConnections<Request, Response>(
         WireCaller.envelope(rpc, call.request, token: call.token, id: UInt64(index + 1))
     }
     let answers = try await onThread {
-        let connections = try (0..<count).map { _ in try RawConnection(port: port, receiveTimeout: 120) }
+        let connections = try (0..<count).map { _ in try RawConnection(host: host, port: port, receiveTimeout: 120) }
         var share = Array(repeating: [UInt8](), count: count)
         for (index, envelope) in envelopes.enumerated() {
             var buffer = ByteBufferBox()

@@ -28,7 +28,7 @@ import Testing
             let tokens = try await concurrently(1_000) { index in
                 try await stores[index % 2].issueToken(userID: UUID(), concertID: Demo.concert)
             }.successes()
-            #expect(tokens.count == 1_000)
+            try #require(tokens.count == 1_000)
             #expect(tokens.map(\.status.state).allSatisfy { $0 == .active })
             let outcomes = try await concurrently(1_000) { index in
                 try await stores[(index / 2) % 2].reserveSeat(
