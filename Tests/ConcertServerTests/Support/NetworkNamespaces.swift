@@ -19,7 +19,7 @@ enum ManyHosts {
     /// (`CONCERT_TEST_POSTGRES_URL` set; the suite starts a PostgreSQL cluster of its own all the same).
     static var isPossible: Bool {
         getuid() == 0 && hasNetworkAdministration && ip != nil && haproxy != nil && TestDatabase.isPostgres
-            && Command.canCloseDescriptors
+            && ChildProcess.closesDescriptors
     }
 
     /// The executable `name` on `PATH` or in the system folders (root's tools live in sbin).
@@ -64,15 +64,11 @@ enum ManyHostsError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs a short command to its end.
-///
-/// Foundation's `Process` is not used here: it learns that a child exited when a socket the child
-/// inherits is closed, so a command that leaves a daemon behind (`pg_ctl start`) would never be seen to
-/// exit. These commands are spawned with every descriptor above standard error closed, and waited for.
+/// Runs a short command to its end, as a ``ChildProcess``: output goes through files, not pipes, so a
+/// daemon the command leaves behind (`pg_ctl start`) cannot hold a read open.
 enum Command {
     /// Runs `arguments[0]` (an absolute path) with the rest as its arguments and `environment` added to this
-    /// process's; returns its standard output, or throws with its output when it exits non-zero. Output
-    /// goes through files, not pipes, so a daemon the command leaves behind cannot hold a read open.
+    /// process's; returns its standard output, or throws with its output when it exits non-zero.
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("concert-command-\(UUID().uuidString)")
@@ -80,63 +76,14 @@ enum Command {
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("stdout")
         let errors = folder.appendingPathComponent("stderr")
-        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
-        let pid = try spawn(arguments, environment: variables, output: output.path, errors: errors.path)
-        let status = exitStatus(of: pid)
+        let status = try ChildProcess(arguments, environment: environment, output: output.path, errors: errors.path)
+            .terminationStatus
         let printed = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard status == 0 else {
             let complaint = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
             throw ManyHostsError.commandFailed(arguments, status: status, output: printed + complaint)
         }
         return printed
-    }
-
-    /// Starts `arguments` with standard input from /dev/null, output to the files `output` and `errors`,
-    /// and nothing else open; returns its process id.
-    private static func spawn(_ arguments: [String], environment: [String], output: String, errors: String) throws
-        -> pid_t
-    {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // Every descriptor above standard error is closed in the child, so neither it nor a daemon it
-        // leaves holds one of this process's sockets open.
-        guard let addCloseFrom, addCloseFrom(&actions, 3) == 0 else {
-            throw ManyHostsError.system("posix_spawn_file_actions_addclosefrom_np", ENOSYS)
-        }
-        var pid: pid_t = 0
-        let failure = withCStrings(arguments) { argv in
-            withCStrings(environment) { envp in posix_spawn(&pid, arguments[0], &actions, nil, argv, envp) }
-        }
-        guard failure == 0 else { throw ManyHostsError.system("posix_spawn \(arguments[0])", failure) }
-        return pid
-    }
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does
-    /// not export: looked up by name.
-    private static let addCloseFrom = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
-        unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
-    }
-
-    /// Whether commands can be spawned holding none of this process's descriptors (glibc 2.34 or later).
-    static var canCloseDescriptors: Bool { addCloseFrom != nil }
-
-    /// Waits for `pid` and returns its exit status (128 + the signal when a signal ended it).
-    private static func exitStatus(of pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
-    }
-
-    /// Calls `body` with `strings` as a NULL-terminated array of C strings.
-    private static func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> T) -> T {
-        let pointers = strings.map { strdup($0) } + [nil]
-        defer { for pointer in pointers { free(pointer) } }
-        return body(pointers)
     }
 }
 
@@ -260,28 +207,21 @@ struct HostNetwork: Sendable {
 }
 
 /// A long-running process in one of the hosts (a server or the balancer), its standard error in a log file.
-final class HostProcess: @unchecked Sendable {
+final class HostProcess: Sendable {
     /// What the process is, for messages.
     let name: String
-    private let process = Process()
+    private let process: ChildProcess
     private let logURL: URL
 
     /// Starts `arguments` inside `host` of `network`, logging to a file in `folder`.
     init(_ name: String, on host: Host, of network: HostNetwork, _ arguments: [String], folder: URL) throws {
         self.name = name
         logURL = folder.appendingPathComponent("\(name).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let command = try network.inside(host, arguments)
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: logURL)
-        try process.run()
+        process = try ChildProcess(network.inside(host, arguments), output: nil, errors: logURL.path)
     }
 
     /// The process id (of the command itself: `ip netns exec` execs it).
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// Whether the process still runs.
     var isRunning: Bool { process.isRunning }
@@ -297,11 +237,7 @@ final class HostProcess: @unchecked Sendable {
     /// Sends `signal` and waits for the process to exit (SIGKILL after `seconds`); returns its exit status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM, seconds: Int = 20) async -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        for _ in 0..<(seconds * 50) where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationStatus
+        await process.stop(signal: signal, seconds: seconds)
     }
 }
 

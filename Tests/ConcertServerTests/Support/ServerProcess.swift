@@ -8,9 +8,9 @@ import Glibc
 
 /// A real `concert-server` process started from the built binary, for tests that need
 /// several processes on one database file, a SIGKILL, another user or a lower file limit.
-final class ServerProcess: @unchecked Sendable {
+final class ServerProcess: Sendable {
     let port: Int
-    private let process: Process
+    private let process: ChildProcess
     private let logURL: URL
 
     /// Starts the binary on a free port with `arguments` and waits until it answers a health check.
@@ -24,33 +24,27 @@ final class ServerProcess: @unchecked Sendable {
     ) async throws {
         port = try Self.freePort()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("concert-server-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let command = try Launch.command(
             Self.binary(named: "concert-server"),
             ["--port", String(port), "--database", database, "--log-level", logLevel] + arguments,
             unprivileged: unprivileged, fileLimit: fileLimit)
-        process = Process()
-        process.executableURL = command.executable
-        process.arguments = command.arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: logURL)
-        try process.run()
+        process = try ChildProcess([command.executable.path] + command.arguments, output: nil, errors: logURL.path)
         do {
             try await waitUntilServing()
         } catch {
-            kill(process.processIdentifier, SIGKILL)
+            process.send(SIGKILL)
             throw error
         }
     }
 
     /// A server still running when its test ends (say, because the test threw) is killed.
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.send(SIGKILL)
         try? FileManager.default.removeItem(at: logURL)
     }
 
     /// The process id of the server (or of the `prlimit`/`setpriv` that became it).
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// What the server wrote to standard error so far.
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
@@ -62,16 +56,12 @@ final class ServerProcess: @unchecked Sendable {
     /// server fails the test instead of hanging it); returns its exit status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM) async -> Int32 {
-        kill(process.processIdentifier, signal)
-        return await waitForExit()
+        await process.stop(signal: signal)
     }
 
     /// Waits up to `seconds` for the process to exit by itself (then SIGKILL); returns its exit status.
     func waitForExit(seconds: Int = 20) async -> Int32 {
-        for _ in 0..<(seconds * 50) where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationStatus
+        await process.waitForExit(seconds: seconds)
     }
 
     private func waitUntilServing() async throws {
