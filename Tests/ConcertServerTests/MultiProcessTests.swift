@@ -91,34 +91,14 @@ struct MultiProcessTests {
         try await withDatabase { path in
             let server = try await ServerProcess(database: path, arguments: ["--max-active", "1000"])
             let port = server.port
-            var payers: [(token: String, reservation: Int64)] = []
-            for seat in 1...40 {
-                let (fan, _) = try await fan(port)
-                let held = try #require(
-                    try await fan.reserveSeat(concertID: 1, date: "2027-03-14", seatNumber: UInt32(seat)).reservation)
-                _ = try await fan.chargeBalance(amount: held.price, idempotencyKey: "")
-                payers.append((try #require(fan.token), held.id))
-            }
-            let chargers = try await issueTokens(port: port, count: 20)
+            let (chargers, payers) = try await CrashStorm.participants(port: port)
             let storm = CrashStorm(port: port, pid: server.pid, chargers: chargers, payers: payers)
             let acknowledged = try await onThread { try storm.run(rounds: 500, killAfter: 100) }
             await server.stop(signal: SIGKILL)
             #expect(acknowledged.charges.count >= 100)
 
             let restarted = try await ServerProcess(database: path, arguments: ["--max-active", "1000"])
-            let replays = try await pipelineOverConnections(
-                port: restarted.port, connections: 8, PaymentService.chargeBalance,
-                acknowledged.charges.map { (ChargeBalanceRequest(amount: $0.amount, idempotencyKey: $0.key), $0.token) })
-            for (charge, replay) in zip(acknowledged.charges, replays) {
-                let receipt = try replay.get()
-                #expect(receipt.replayed, "acknowledged charge \(charge.key) was lost")
-                #expect(receipt.chargeID == charge.chargeID)
-            }
-            for payment in acknowledged.payments {
-                let reservation = try await WireCaller(port: restarted.port, token: payment.token)
-                    .getReservation(reservationID: payment.reservation).reservations.first
-                #expect(reservation?.state == .paid, "acknowledged payment of \(payment.reservation) was lost")
-            }
+            try await CrashStorm.expectNothingLost(acknowledged, port: restarted.port)
             await restarted.stop()
             let report = try await audit(path)
             #expect(report.isHealthy, "\(report.violations)")

@@ -51,15 +51,7 @@ struct PostgresClusterTests {
         let cluster = try #require(ProcessInfo.processInfo.environment["CONCERT_TEST_POSTGRES_CLUSTER"])
         try await withServers(count: 1, arguments: ["--max-active", "1000"]) { servers, database in
             let port = servers[0].port
-            var payers: [(token: String, reservation: Int64)] = []
-            for seat in 1...40 {
-                let (fan, _) = try await fan(port)
-                let held = try #require(
-                    try await fan.reserveSeat(concertID: 1, date: "2027-03-14", seatNumber: UInt32(seat)).reservation)
-                _ = try await fan.chargeBalance(amount: held.price, idempotencyKey: "")
-                payers.append((try #require(fan.token), held.id))
-            }
-            let chargers = try await issueTokens(port: port, count: 20)
+            let (chargers, payers) = try await CrashStorm.participants(port: port)
             let restart = ClusterRestart(cluster: cluster)
             let storm = CrashStorm(port: port, chargers: chargers, payers: payers) { restart.begin() }
             let outcome = try await onThread { try storm.run(rounds: 500, killAfter: 100) }
@@ -74,19 +66,7 @@ struct PostgresClusterTests {
                 if !recovered { try await Task.sleep(for: .milliseconds(500)) }
             }
             #expect(recovered, "the server did not recover after PostgreSQL came back")
-            let replays = try await pipelineOverConnections(
-                port: port, connections: 8, PaymentService.chargeBalance,
-                outcome.charges.map { (ChargeBalanceRequest(amount: $0.amount, idempotencyKey: $0.key), $0.token) })
-            for (charge, replay) in zip(outcome.charges, replays) {
-                let receipt = try replay.get()
-                #expect(receipt.replayed, "acknowledged charge \(charge.key) was lost")
-                #expect(receipt.chargeID == charge.chargeID)
-            }
-            for payment in outcome.payments {
-                let reservation = try await WireCaller(port: port, token: payment.token)
-                    .getReservation(reservationID: payment.reservation).reservations.first
-                #expect(reservation?.state == .paid, "acknowledged payment of \(payment.reservation) was lost")
-            }
+            try await CrashStorm.expectNothingLost(outcome, port: port)
             await servers[0].stop()
             let report = try await audit(database)
             #expect(report.isHealthy, "\(report.violations)")

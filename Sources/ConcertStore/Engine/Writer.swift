@@ -1,22 +1,21 @@
 import Foundation
 
 /// The store's single writer: one Foundation thread that owns the write connection and drains a
-/// condition-guarded job queue with group commit.
+/// ``WorkQueue`` of jobs with group commit.
 ///
 /// Each round takes up to `maxBatchSize` pending jobs, runs BEGIN IMMEDIATE, runs every job inside its own
 /// SAVEPOINT (released on success, rolled back on a thrown error so a failing request never affects the
 /// others), COMMITs once and only then resumes each caller. If BEGIN, a savepoint or COMMIT fails, the whole
 /// batch is rolled back and every job in it fails with that error.
 ///
-/// `@unchecked Sendable`: `pending`, `stopping` and `finished` are only touched with `condition` locked, and
-/// `connection` only on the writer thread.
+/// `@unchecked Sendable`: `finished` is only touched with `condition` locked, and `connection` only on the
+/// writer thread.
 final class Writer: @unchecked Sendable {
     private let connection: Connection
     private let maxBatchSize: Int
     private let health: StorageHealth
+    private let queue = WorkQueue<WriteJob>()
     private let condition = NSCondition()
-    private var pending: [WriteJob] = []
-    private var stopping = false
     private var finished = false
 
     /// Creates a writer that will own `connection` and report to `health`; call `start()` to launch its thread.
@@ -36,7 +35,7 @@ final class Writer: @unchecked Sendable {
     /// Queues `job`; its completion runs on the writer thread once the batch holding it has
     /// committed. Fails at once with STORE_BUSY when the writer is stopping.
     func submit(_ job: WriteJob) {
-        if !enqueue(job) {
+        if !queue.put(job) {
             job.fail(Unavailable.closed)
         }
     }
@@ -44,26 +43,16 @@ final class Writer: @unchecked Sendable {
     /// Refuses new jobs, lets the thread finish every queued job, and waits until it has closed the
     /// connection; idempotent.
     func stop() {
+        queue.close()
         condition.lock()
         defer { condition.unlock() }
-        stopping = true
-        condition.broadcast()
         while !finished {
             condition.wait()
         }
     }
 
-    private func enqueue(_ job: WriteJob) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !stopping else { return false }
-        pending.append(job)
-        condition.signal()
-        return true
-    }
-
     private func run() {
-        while let batch = nextBatch() {
+        while let batch = queue.take(upTo: maxBatchSize) {
             process(batch)
         }
         connection.close()
@@ -71,22 +60,6 @@ final class Writer: @unchecked Sendable {
         finished = true
         condition.broadcast()
         condition.unlock()
-    }
-
-    private func nextBatch() -> [WriteJob]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while pending.isEmpty && !stopping {
-            condition.wait()
-        }
-        guard !pending.isEmpty else { return nil }
-        if pending.count <= maxBatchSize {
-            defer { pending = [] }
-            return pending
-        }
-        let batch = Array(pending.prefix(maxBatchSize))
-        pending.removeFirst(maxBatchSize)
-        return batch
     }
 
     private func process(_ batch: [WriteJob]) {

@@ -1,6 +1,7 @@
 import ConcertProtocol
 import ConcertTesting
 import Foundation
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -102,6 +103,42 @@ struct CrashStorm: Sendable {
             }
         }
         return outcome
+    }
+}
+
+extension CrashStorm {
+    /// Who storms the server at `port`: 40 payers, each holding a seat of concert 1 with its price in
+    /// their balance, and 20 chargers' tokens.
+    static func participants(port: Int) async throws
+        -> (chargers: [String], payers: [(token: String, reservation: Int64)])
+    {
+        var payers: [(token: String, reservation: Int64)] = []
+        for seat in 1...40 {
+            let (fan, _) = try await fan(port)
+            let held = try #require(
+                try await fan.reserveSeat(concertID: 1, date: "2027-03-14", seatNumber: UInt32(seat)).reservation)
+            _ = try await fan.chargeBalance(amount: held.price, idempotencyKey: "")
+            payers.append((try #require(fan.token), held.id))
+        }
+        return (try await issueTokens(port: port, count: 20), payers)
+    }
+
+    /// Expects that the server at `port` kept everything `outcome` saw acknowledged: every charge replays
+    /// with its charge id, every paid reservation reads paid.
+    static func expectNothingLost(_ outcome: Outcome, port: Int) async throws {
+        let replays = try await pipelineOverConnections(
+            port: port, connections: 8, PaymentService.chargeBalance,
+            outcome.charges.map { (ChargeBalanceRequest(amount: $0.amount, idempotencyKey: $0.key), $0.token) })
+        for (charge, replay) in zip(outcome.charges, replays) {
+            let receipt = try replay.get()
+            #expect(receipt.replayed, "acknowledged charge \(charge.key) was lost")
+            #expect(receipt.chargeID == charge.chargeID)
+        }
+        for payment in outcome.payments {
+            let reservation = try await WireCaller(port: port, token: payment.token)
+                .getReservation(reservationID: payment.reservation).reservations.first
+            #expect(reservation?.state == .paid, "acknowledged payment of \(payment.reservation) was lost")
+        }
     }
 }
 
