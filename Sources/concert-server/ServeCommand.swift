@@ -62,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most unpaid holds one user may have at once; 0 means no limit.")
     var maxHoldsPerUser = 4
 
+    @Option(help: "The most writes committed in one transaction (group commit); 1 commits each alone. PostgreSQL: 32 at most.")
+    var maxBatch = 256
+
     @Option(help: "The largest frame body accepted, in bytes.")
     var maxFrameSize = 4 * 1024 * 1024
 
@@ -108,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard preQueueSeconds >= 0 else { throw ValidationError("--pre-queue-seconds must be 0 or more.") }
         guard maxHoldsPerUser >= 0 else { throw ValidationError("--max-holds-per-user must be 0 or more.") }
+        guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1.") }
         guard maxFrameSize >= 64 else { throw ValidationError("--max-frame-size must be at least 64 bytes.") }
         guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1.") }
         guard idleTimeoutSeconds >= 0 else { throw ValidationError("--idle-timeout-seconds must be 0 or more.") }
@@ -154,7 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
                     activeLifetimeMs: activeSeconds * 1000, activeIdleMs: activeIdleSeconds * 1000,
                     preQueueWindowMs: preQueueSeconds * 1000),
                 hold: HoldPolicy(holdDurationMs: holdSeconds * 1000, maxHoldsPerUser: maxHoldsPerUser),
-                presence: PresencePolicy(graceMs: presenceGraceSeconds * 1000)),
+                presence: PresencePolicy(graceMs: presenceGraceSeconds * 1000), maxBatchSize: maxBatch),
             catalogPath: catalog,
             seedDemoCatalog: demoCatalog,
             userAuthentication: try userAuthentication())
