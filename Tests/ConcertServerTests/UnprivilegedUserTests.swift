@@ -24,16 +24,15 @@ struct UnprivilegedUserTests {
     }
 }
 
-/// Runs `executable` to the end and returns its exit status and its output and errors together.
+/// Runs `executable` to the end and returns its exit status and its output followed by its errors.
 func runToEnd(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("concert-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("stdout")
+    let errors = folder.appendingPathComponent("stderr")
+    let status = try ChildProcess([executable.path] + arguments, output: output.path, errors: errors.path)
+        .terminationStatus
+    let printed = [output, errors].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined()
+    return (status, printed)
 }
