@@ -10,7 +10,7 @@ public import Logging
 /// dispatcher, the TCP transport, and the background admission job.
 public final class ConcertApplication: Sendable {
     /// The server's version, reported by the health check.
-    public static let version = "1.0.0"
+    public static let version = ConcertVersion.current
 
     /// The store the services use.
     public let store: ConcertStore
