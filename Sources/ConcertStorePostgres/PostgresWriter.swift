@@ -18,6 +18,7 @@ final class PostgresWriter: Sendable {
     static let writerLockKey: Int64 = 0x636F_6E63_6572_7401
 
     private let queue = WorkQueue<WriteJob>()
+    private let metrics = WriterMetrics()
     private let maxBatchSize: Int
     private let health: StorageHealth
     private let finished = DispatchSemaphore(value: 0)
@@ -59,6 +60,7 @@ final class PostgresWriter: Sendable {
     private func process(_ batch: [WriteJob]) {
         var outcomes: [WriteJob.Outcome] = []
         outcomes.reserveCapacity(batch.count)
+        let start = metrics.begin()
         do {
             let connection = try keeper.keeper.connection()
             do {
@@ -85,12 +87,14 @@ final class PostgresWriter: Sendable {
             }
         } catch {
             health.record(error)
+            metrics.failed(batch.count, error: error)
             for job in batch {
                 job.fail(error)
             }
             return
         }
         if outcomes.contains(where: \.succeeded) { health.recordCommit() }
+        metrics.committed(outcomes, since: start)
         for outcome in outcomes {
             outcome.deliver()
         }

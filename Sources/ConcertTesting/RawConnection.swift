@@ -78,6 +78,19 @@ public final class RawConnection: @unchecked Sendable {
         return try ResponseEnvelope(serializedBytes: frame)
     }
 
+    /// Reads everything the server sends until it closes the connection.
+    public func readToEnd() throws -> [UInt8] {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if received == 0 { break }
+            guard received > 0 else { throw RawConnectionError.system("recv", errno) }
+            pending += chunk[0..<received]
+        }
+        defer { pending = [] }
+        return pending
+    }
+
     /// True when the server has closed the connection (a read returns end of stream).
     public func isClosedByServer() throws -> Bool {
         try read(count: 1) == nil

@@ -4,14 +4,15 @@ import ConcertDomain
 import ConcertRPC
 import ConcertServer
 import ConcertStore
+import ConcertStorePostgres
+import ConcertProtocol
 import Logging
 import ServiceLifecycle
 
-/// `concert-server`: serves the concert-ticketing protocol over TCP.
-@main
+/// `concert-server serve` (the default subcommand): serves the concert-ticketing protocol over TCP.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "concert-server",
+        commandName: "serve",
         abstract: "Serves the concert-ticketing protocol (concert.v1) over TCP on an embedded SQLite database "
             + "or a PostgreSQL database.")
 
@@ -95,11 +96,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --user-auth jwt: a file holding the ES256 (P-256) public key in PEM.")
     var jwtEs256PublicKeyFile: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical; debug adds one line per call.")
     var logLevel: Logger.Level = .info
+
+    @Option(help: "Log lines as text or as one JSON object per line.")
+    var logFormat = LogFormat.text
+
+    @Option(help: "Serve Prometheus metrics at http://<metrics-host>:<port>/metrics; none when not given.")
+    var metricsPort: Int?
+
+    @Option(help: "The address the metrics endpoint listens on.")
+    var metricsHost = "127.0.0.1"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
+        guard (0...65535).contains(metricsPort ?? 0) else { throw ValidationError("--metrics-port must be 0 to 65535.") }
         guard maxActive >= 0 else { throw ValidationError("--max-active must be 0 or more.") }
         guard admissionsPerInterval >= 0 else { throw ValidationError("--admissions-per-interval must be 0 or more.") }
         guard admissionIntervalMs > 0 else { throw ValidationError("--admission-interval-ms must be positive.") }
@@ -135,12 +146,22 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (logLevel, logFormat) = (self.logLevel, self.logFormat)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
+            switch logFormat {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = logLevel
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = logLevel
+                return handler
+            }
         }
         let logger = Logger(label: "concert-server")
+        let metrics = metricsPort.map { MetricsEndpoint(host: metricsHost, port: $0) }
+        metrics?.bootstrap()
         FileDescriptorLimit.raiseToHardLimit()
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(
@@ -162,7 +183,8 @@ struct ServeCommand: AsyncParsableCommand {
             catalogPath: catalog,
             seedDemoCatalog: demoCatalog,
             userAuthentication: try userAuthentication())
-        let service = ServerService(configuration: configuration, logger: logger)
+        logger.info("concert-server \(ConcertVersion.current) starting", metadata: settings)
+        let service = ServerService(configuration: configuration, metrics: metrics, logger: logger)
         let group = ServiceGroup(
             services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
@@ -171,6 +193,23 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("\(error)")
             throw ExitCode(Self.databaseNotWritableExitCode)
         }
+    }
+
+    /// The settings in force, for the start-up log line (the database URL's password hidden).
+    private var settings: Logger.Metadata {
+        let database = database ?? ProcessInfo.processInfo.environment["CONCERT_DATABASE_URL"] ?? "concert.db"
+        return [
+            "database": "\(PostgresLocation(url: database)?.redacted ?? database)",
+            "max-active": "\(maxActive)", "admissions-per-interval": "\(admissionsPerInterval)",
+            "active-seconds": "\(activeSeconds)", "active-idle-seconds": "\(activeIdleSeconds)",
+            "pre-queue-seconds": "\(preQueueSeconds)", "presence-grace-seconds": "\(presenceGraceSeconds)",
+            "hold-seconds": "\(holdSeconds)", "max-holds-per-user": "\(maxHoldsPerUser)", "max-batch": "\(maxBatch)",
+            "max-frame-size": "\(maxFrameSize)", "max-in-flight": "\(maxInFlight)",
+            "idle-timeout-seconds": "\(idleTimeoutSeconds)", "max-pending-bytes": "\(maxPendingBytes)",
+            "shutdown-grace-seconds": "\(shutdownGraceSeconds)", "user-auth": "\(userAuth.rawValue)",
+            "log-level": "\(logLevel)", "log-format": "\(logFormat.rawValue)",
+            "metrics": "\(metricsPort.map { "\(metricsHost):\($0)" } ?? "off")",
+        ]
     }
 
     /// The user authentication the flags select, with its key files read.

@@ -5,9 +5,15 @@ import ServiceLifecycle
 
 /// Runs the application under swift-service-lifecycle: on SIGTERM or SIGINT it stops
 /// accepting, answers the requests in flight, closes the database and returns.
-struct ServerService: Service {
+/// Its description names it only: service-lifecycle logs services at debug, and the configuration holds
+/// the database URL (with any password).
+struct ServerService: Service, CustomStringConvertible {
     let configuration: ServerConfiguration
+    /// The metrics endpoint to serve, if any.
+    let metrics: MetricsEndpoint?
     let logger: Logger
+
+    var description: String { "ServerService" }
 
     func run() async throws {
         let application = try await ConcertApplication.start(configuration: configuration, logger: logger)
@@ -18,11 +24,16 @@ struct ServerService: Service {
                 "database": "\(configuration.store.database)", "max-connections": "\(application.maxConnections)",
                 "open-file-limit": "\(FileDescriptorLimit.current.map(String.init) ?? "unknown")",
             ])
+        let scrapes = try await metrics?.start()
+        if let scrapes, let metrics {
+            logger.info("metrics at http://\(metrics.host):\(scrapes.port)/metrics")
+        }
         await cancelWhenGracefulShutdown {
             await application.runBackgroundJobs()
         }
         logger.info("shutting down: finishing requests in flight")
         await application.shutdown()
+        await scrapes?.close()
         logger.info("stopped")
     }
 }

@@ -63,7 +63,7 @@ struct CallSchedulerTests {
                 limits: ConnectionLimits(
                     maxInFlight: maxInFlight, maxPendingBytes: 1 << 20, closeGrace: .seconds(1),
                     budget: RequestMemoryBudget(limit: budget)),
-                logger: Frames.logger,
+                logger: Frames.logger, metrics: TransportMetrics(),
                 dispatch: script.dispatch),
         ])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()

@@ -11,7 +11,7 @@ struct EnvelopeCodecTests {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([
             ByteToMessageHandler(FrameDecoder(maxFrameSize: 1024)),
-            EnvelopeCodec(closeGrace: .seconds(1), logger: Frames.logger),
+            EnvelopeCodec(connection: 1, closeGrace: .seconds(1), logger: Frames.logger, metrics: TransportMetrics()),
         ])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return channel

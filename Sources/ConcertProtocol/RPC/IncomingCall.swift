@@ -17,6 +17,8 @@ public struct IncomingCall: Sendable {
     public var frameBytes: Int
     /// Whether the frame cancels the call `id` instead of starting one.
     public var cancel: Bool
+    /// The number the server gave the connection that carried the call (0 in-process), for logs.
+    public var connection: UInt64 = 0
 
     /// Creates a call from its parts.
     public init(

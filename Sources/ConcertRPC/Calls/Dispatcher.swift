@@ -9,6 +9,7 @@ public struct Dispatcher: Sendable {
     private let services: Set<String>
     private let logger: Logger
     private let translate: @Sendable (any Error) -> RPCError?
+    private let observation: CallObservation
 
     /// Creates a dispatcher over `routes`; a path served twice is a programming error.
     /// `translate` turns the handlers' own errors into wire errors; an error it leaves
@@ -18,6 +19,7 @@ public struct Dispatcher: Sendable {
         self.services = Set(routes.map(\.method.service))
         self.logger = logger
         self.translate = translate
+        observation = CallObservation(methods: routes.map(\.method), logger: logger)
     }
 
     /// What serving a call started.
@@ -34,31 +36,62 @@ public struct Dispatcher: Sendable {
     /// sink (the errors that end it are translated like a unary call's); where `openStream` gives none
     /// (in-process callers are unary) it is answered UNIMPLEMENTED without running.
     package func serve(_ call: IncomingCall, openStream: () -> StreamSink?) -> Served {
-        guard let route = routes[call.method] else {
-            return .reply(Reply(failure: unroutable(call.methodPath)))
+        let start = observation.started()
+        guard let (index, route) = routes[call.method] else {
+            return .reply(observed(Reply(failure: unroutable(call.methodPath)), route: nil, call: call, start: start))
         }
         let context = RequestContext(requestID: call.id, metadata: call.metadata)
         if route.method.requiresToken, context.queueToken == nil {
-            return .reply(Reply(failure: RPCError.tokenMissing))
+            return .reply(observed(Reply(failure: RPCError.tokenMissing), route: index, call: call, start: start))
         }
         let method = route.method
         switch route.kind {
         case .unary(let serve):
-            return .reply(serve(call.payload, context).mappingFailure { error in self.failure(for: error, method: method) })
-        case .serverStreaming(let start):
+            let reply = serve(call.payload, context).mappingFailure { error in self.failure(for: error, method: method) }
+            return .reply(observed(reply, route: index, call: call, start: start))
+        case .serverStreaming(let startStream):
             guard let sink = openStream() else {
                 return .reply(
-                    Reply(
-                        failure: RPCError(
-                            code: .unimplemented, reason: .unknownMethod,
-                            message: "A streaming method cannot be called in-process.")))
+                    observed(
+                        Reply(
+                            failure: RPCError(
+                                code: .unimplemented, reason: .unknownMethod,
+                                message: "A streaming method cannot be called in-process.")),
+                        route: index, call: call, start: start))
             }
+            let observation = self.observation
             let translated = StreamSink(
-                send: sink.send, finish: { error in sink.finish(error.map { self.failure(for: $0, method: method) }) })
+                send: sink.send,
+                finish: { error in
+                    let failure = error.map { self.failure(for: $0, method: method) }
+                    observation.finished(route: index, call: call, start: start, failure: failure)
+                    sink.finish(failure)
+                })
             do {
-                return .stream(terminate: try start(call.payload, context, translated))
+                return .stream(terminate: try startStream(call.payload, context, translated))
             } catch {
-                return .reply(Reply(failure: failure(for: error, method: method)))
+                return .reply(
+                    observed(Reply(failure: failure(for: error, method: method)), route: index, call: call, start: start))
+            }
+        }
+    }
+
+    /// `reply`, recorded by ``CallObservation`` when it completes: now when it is ready, else when its
+    /// completion runs.
+    private func observed(
+        _ reply: Reply<any CBridgedMessage>, route: Int?, call: IncomingCall, start: NIODeadline
+    ) -> Reply<any CBridgedMessage> {
+        let observation = self.observation
+        switch reply.state {
+        case .ready(let result):
+            observation.finished(route: route, call: call, start: start, failure: result.rpcFailure)
+            return reply
+        case .pending(let begin):
+            return Reply { completion in
+                begin { result in
+                    observation.finished(route: route, call: call, start: start, failure: result.rpcFailure)
+                    completion(result)
+                }
             }
         }
     }
@@ -130,6 +163,14 @@ extension Reply {
     }
 }
 
+extension Result where Failure == any Error {
+    /// The wire error of a failed outcome (INTERNAL for an error that is not one), nil for a success.
+    fileprivate var rpcFailure: RPCError? {
+        guard case .failure(let error) = self else { return nil }
+        return error as? RPCError ?? .internalFailure
+    }
+}
+
 extension ResponseEnvelope {
     /// The response carrying `failure` for request `id`.
     init(_ id: UInt64, failure: RPCError) {
@@ -149,9 +190,10 @@ private struct RouteTable: Sendable {
         entries = routes.map { (Array($0.method.path.utf8), $0) }
     }
 
-    subscript(path: ByteBuffer) -> Route? {
+    /// The route for `path` and its index in the routes given at creation.
+    subscript(path: ByteBuffer) -> (index: Int, route: Route)? {
         path.withUnsafeReadableBytes { bytes in
-            entries.first { $0.path.count == bytes.count && $0.path.elementsEqual(bytes) }?.route
+            entries.firstIndex { $0.path.count == bytes.count && $0.path.elementsEqual(bytes) }.map { ($0, entries[$0].route) }
         }
     }
 }

@@ -46,6 +46,7 @@ final class CallScheduler: ChannelDuplexHandler {
     private let dispatch: Dispatch
     private let limits: ConnectionLimits
     private let logger: Logger
+    private let metrics: TransportMetrics
     private var running = 0
     private var pendingBytes = 0
     /// Calls beyond the in-flight limit. Rarely used (reads are answered at once), so it starts with room
@@ -59,8 +60,9 @@ final class CallScheduler: ChannelDuplexHandler {
     private var streams: [UInt64: StreamSlot] = [:]
     private var stallTimer: Scheduled<Void>?
 
-    init(limits: ConnectionLimits, logger: Logger, dispatch: @escaping Dispatch) {
+    init(limits: ConnectionLimits, logger: Logger, metrics: TransportMetrics, dispatch: @escaping Dispatch) {
         self.dispatch = dispatch
+        self.metrics = metrics
         var limits = limits
         limits.maxInFlight = max(1, limits.maxInFlight)
         self.limits = limits
@@ -333,7 +335,9 @@ final class CallScheduler: ChannelDuplexHandler {
         context.triggerUserOutboundEvent(CloseAfterFlushing(), promise: nil)
     }
 
+    /// Answers `id` without its handler (a refusal, a deadline, a cancel), counting the refusal.
     private func answer(_ id: UInt64, _ outcome: Result<any CBridgedMessage, RPCError>, context: ChannelHandlerContext) {
+        if case .failure(let error) = outcome { metrics.refused(error.reason) }
         write(OutgoingResponse(id: id, body: .unary(outcome)), context: context)
     }
 

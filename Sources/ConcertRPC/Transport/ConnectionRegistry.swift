@@ -8,43 +8,53 @@ final class ConnectionRegistry: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
         var refusals = LogThrottle()
+        var lastNumber: UInt64 = 0
     }
 
     /// The most connections open at once.
     let limit: Int
     private let logger: Logger
+    private let metrics: TransportMetrics
     private let state = Mutex(State())
 
-    /// A registry admitting at most `limit` connections.
-    init(limit: Int, logger: Logger) {
+    /// A registry admitting at most `limit` connections, counting them in `metrics`.
+    init(limit: Int, logger: Logger, metrics: TransportMetrics) {
         self.limit = limit
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// The connections open now.
     var count: Int { state.withLock { $0.channels.count } }
 
-    /// Registers `channel` and returns true when there is room; it leaves the registry when it closes.
-    /// Otherwise counts a refusal (logged at most once a second) and returns false.
-    func admit(_ channel: any Channel) -> Bool {
+    /// Registers `channel` and returns its number (1, 2, … in order of admission, for logs) when there is
+    /// room; it leaves the registry when it closes. Otherwise counts a refusal (logged at most once a second)
+    /// and returns nil.
+    func admit(_ channel: any Channel) -> UInt64? {
         let id = ObjectIdentifier(channel)
-        let (admitted, refusalsToLog) = state.withLock { state -> (Bool, Int?) in
+        let (number, refusalsToLog) = state.withLock { state -> (UInt64?, Int?) in
             if state.channels.count < limit {
                 state.channels[id] = channel
-                return (true, nil)
+                state.lastNumber += 1
+                return (state.lastNumber, nil)
             }
-            return (false, state.refusals.occurred())
+            return (nil, state.refusals.occurred())
         }
-        if admitted {
-            channel.closeFuture.whenComplete { [self] _ in
-                _ = state.withLock { $0.channels.removeValue(forKey: id) }
+        guard let number else {
+            metrics.connectionRefused()
+            if let refusalsToLog {
+                logger.warning(
+                    "refusing connections: the server holds as many as it allows (--max-connections)",
+                    metadata: ["limit": "\(limit)", "refused": "\(refusalsToLog)"])
             }
-        } else if let refusalsToLog {
-            logger.warning(
-                "refusing connections: the server holds as many as it allows (--max-connections)",
-                metadata: ["limit": "\(limit)", "refused": "\(refusalsToLog)"])
+            return nil
         }
-        return admitted
+        metrics.connectionOpened()
+        channel.closeFuture.whenComplete { [self] _ in
+            _ = state.withLock { $0.channels.removeValue(forKey: id) }
+            metrics.connectionClosed()
+        }
+        return number
     }
 
     /// Closes every open connection at once, dropping whatever they have not sent.

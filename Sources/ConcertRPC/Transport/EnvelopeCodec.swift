@@ -16,21 +16,28 @@ final class EnvelopeCodec: ChannelDuplexHandler {
     typealias OutboundIn = OutgoingResponse
     typealias OutboundOut = ByteBuffer
 
+    private let connection: UInt64
     private let closeGrace: Duration
     private let logger: Logger
+    private let metrics: TransportMetrics
     private var closed = false
 
-    init(closeGrace: Duration, logger: Logger) {
+    /// The codec of connection number `connection`, counting what it refuses in `metrics`.
+    init(connection: UInt64, closeGrace: Duration, logger: Logger, metrics: TransportMetrics) {
+        self.connection = connection
         self.closeGrace = closeGrace
         self.logger = logger
+        self.metrics = metrics
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closed else { return }
         switch RequestEnvelope.inspect(unwrapInboundIn(data)) {
-        case .request(let call):
+        case .request(var call):
+            call.connection = connection
             context.fireChannelRead(wrapInboundOut(call))
         case .rejected(let id, let error):
+            metrics.refused(error.reason)
             var buffer = context.channel.allocator.buffer(capacity: 128)
             ResponseFrame.write(id: id, failure: error, into: &buffer)
             context.write(wrapOutboundOut(buffer), promise: nil)
@@ -84,6 +91,7 @@ final class EnvelopeCodec: ChannelDuplexHandler {
     private func closeWithFinalAnswer(context: ChannelHandlerContext, error: RPCError) {
         guard !closed else { return }
         closed = true
+        metrics.refused(error.reason)
         var buffer = context.channel.allocator.buffer(capacity: 128)
         ResponseFrame.write(id: 0, failure: error, into: &buffer)
         context.closeAfterFlushing(buffer, within: closeGrace)

@@ -29,7 +29,8 @@ public final class RPCServer: Sendable {
         self.group = group
         let quiesce = ServerQuiescingHelper(group: group)
         self.quiesce = quiesce
-        let connections = ConnectionRegistry(limit: configuration.effectiveMaxConnections, logger: logger)
+        let metrics = TransportMetrics()
+        let connections = ConnectionRegistry(limit: configuration.effectiveMaxConnections, logger: logger, metrics: metrics)
         self.connections = connections
         let maxFrameSize = configuration.maxFrameSize
         let limits = ConnectionLimits(
@@ -55,7 +56,7 @@ public final class RPCServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard connections.admit(channel) else {
+                    guard let number = connections.admit(channel) else {
                         try channel.pipeline.syncOperations.addHandler(RefusingHandler(grace: limits.closeGrace))
                         return
                     }
@@ -65,8 +66,10 @@ public final class RPCServer: Sendable {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)),
                         FlushCoalescer(),
-                        EnvelopeCodec(closeGrace: limits.closeGrace, logger: logger),
-                        CallScheduler(limits: limits, logger: logger, dispatch: { call, open in dispatcher.serve(call, openStream: open) }),
+                        EnvelopeCodec(connection: number, closeGrace: limits.closeGrace, logger: logger, metrics: metrics),
+                        CallScheduler(
+                            limits: limits, logger: logger, metrics: metrics,
+                            dispatch: { call, open in dispatcher.serve(call, openStream: open) }),
                     ])
                 }
             }

@@ -133,6 +133,22 @@ public final class ConcertApplication: Sendable {
         }
     }
 
+    /// Publishes every sale's line as metrics (``SaleMetrics``) every 5 seconds, until the calling task is
+    /// cancelled. A read per sale; nothing when no metrics backend was bootstrapped but the reads.
+    public func runSaleMetricsJob() async {
+        let metrics = SaleMetrics()
+        while !Task.isCancelled {
+            do {
+                for concert in try await store.reads.concerts().value() where concert.sale != nil {
+                    metrics.publish(try await store.reads.saleLine(concertID: concert.id).value())
+                }
+            } catch {
+                logger.debug("sale metrics skipped a round", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(5))
+        }
+    }
+
     /// Looks at the watched tokens that are due every 100 ms (see `QueueWatchers`), until the calling
     /// task is cancelled.
     public func runWatchJob() async {
@@ -147,12 +163,13 @@ public final class ConcertApplication: Sendable {
         await watchers.lookAtDue()
     }
 
-    /// Runs the admission, presence and watch jobs until the calling task is cancelled.
+    /// Runs the admission, presence, watch and sale-metrics jobs until the calling task is cancelled.
     public func runBackgroundJobs() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runAdmissionJob() }
             group.addTask { await self.runPresenceJob() }
             group.addTask { await self.runWatchJob() }
+            group.addTask { await self.runSaleMetricsJob() }
         }
     }
 

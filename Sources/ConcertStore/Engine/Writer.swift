@@ -15,6 +15,7 @@ final class Writer: @unchecked Sendable {
     private let maxBatchSize: Int
     private let health: StorageHealth
     private let queue = WorkQueue<WriteJob>()
+    private let metrics = WriterMetrics()
     private let condition = NSCondition()
     private var finished = false
 
@@ -66,6 +67,7 @@ final class Writer: @unchecked Sendable {
         var outcomes: [WriteJob.Outcome] = []
         outcomes.reserveCapacity(batch.count)
         let changesBefore = connection.totalChanges
+        let start = metrics.begin()
         do {
             try connection.beginImmediate()
             for job in batch {
@@ -83,12 +85,14 @@ final class Writer: @unchecked Sendable {
         } catch {
             connection.rollbackIfOpen()
             health.record(error)
+            metrics.failed(batch.count, error: error)
             for job in batch {
                 job.fail(error)
             }
             return
         }
         CommitGeneration.advance()
+        metrics.committed(outcomes, since: start)
         if connection.totalChanges != changesBefore { health.recordCommit() }
         for outcome in outcomes {
             outcome.deliver()

@@ -94,7 +94,7 @@ final class ServerProcess: Sendable {
     }
 
     /// A loopback port that was free a moment ago.
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
