@@ -16,11 +16,12 @@ final class ServerProcess: Sendable {
     /// Starts the binary on a free port with `arguments` and waits until it answers a health check.
     ///
     /// With `unprivileged`, the server runs as `nobody` (through `setpriv` when the tests run as
-    /// root); with `fileLimit`, under that soft and hard limit of open files (through `prlimit`).
+    /// root); with `fileLimit`, under that soft and hard limit of open files (through `prlimit`);
+    /// with `environment` added to this process's.
     /// Standard error goes to a log file that ``log`` reads.
     init(
         database: String, arguments: [String] = [], unprivileged: Bool = false, fileLimit: Int? = nil,
-        logLevel: String = "warning"
+        logLevel: String = "warning", environment: [String: String] = [:]
     ) async throws {
         port = try Self.freePort()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("concert-server-\(UUID().uuidString).log")
@@ -28,7 +29,8 @@ final class ServerProcess: Sendable {
             Self.binary(named: "concert-server"),
             ["--port", String(port), "--database", database, "--log-level", logLevel] + arguments,
             unprivileged: unprivileged, fileLimit: fileLimit)
-        process = try ChildProcess([command.executable.path] + command.arguments, output: nil, errors: logURL.path)
+        process = try ChildProcess(
+            [command.executable.path] + command.arguments, environment: environment, output: nil, errors: logURL.path)
         do {
             try await waitUntilServing()
         } catch {
