@@ -427,7 +427,7 @@ struct ManyHostsDeployment: Sendable {
     }
 
     /// `tools/postgres-cluster`.
-    static var clusterTool: String { repositoryRoot.appendingPathComponent("tools/postgres-cluster").path }
+    static var clusterTool: String { Repository.root.appendingPathComponent("tools/postgres-cluster").path }
 
     /// Writes haproxy's configuration and starts it in the `lb` host.
     private static func startBalancer(on network: HostNetwork, folder: URL) throws -> (HostProcess, Balancer) {
@@ -493,12 +493,6 @@ struct ManyHostsDeployment: Sendable {
         var statuses: [Host: Int32] = [:]
         for (host, server) in servers where server.isRunning { statuses[host] = await server.stop() }
         return statuses
-    }
-
-    /// The repository's root folder.
-    private static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
     }
 }
 
