@@ -48,6 +48,18 @@ struct MetricsTests {
         #expect(after[#"concert_queue_active{concert="1"}"#, default: 0] >= 2)
         #expect(after[#"concert_queue_waiting{concert="1"}"#] != nil)
 
+        let watcher = try RawConnection(port: server.port)
+        try watcher.sendFrame(WireCaller.envelope(QueueService.watchQueue, WatchQueueRequest(), token: token))
+        _ = try await onThread { try watcher.readFrame() }
+        watcher.shutdownWrite()
+        let watch = #"concert_rpc_calls_total{method="/concert.v1.QueueService/WatchQueue",code="CANCELLED"}"#
+        for _ in 0..<50 where after[watch] != 1 || after["concert_rpc_calls_in_flight"] != 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await Scrape.take(port: metricsPort)
+        }
+        #expect(after[watch] == 1, "a watch the client left was not counted CANCELLED")
+        #expect(after["concert_rpc_calls_in_flight"] == 0)
+
         let elsewhere = try await Scrape.get("/", port: metricsPort)
         #expect(elsewhere.hasPrefix("HTTP/1.1 404"))
         #expect(await server.stop() == 0)

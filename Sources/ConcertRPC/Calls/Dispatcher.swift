@@ -1,6 +1,7 @@
 public import ConcertProtocol
 public import Logging
 internal import NIOCore
+internal import Synchronization
 
 /// Routes each call by method path to its handler and turns every failure into an
 /// ``RPCError``. Knows nothing of connections, so tests can drive it in-process.
@@ -59,16 +60,20 @@ public struct Dispatcher: Sendable {
                                 message: "A streaming method cannot be called in-process.")),
                         route: index, call: call, start: start))
             }
-            let observation = self.observation
+            let ending = StreamEnding(observation: observation, route: index, call: call, start: start)
             let translated = StreamSink(
                 send: sink.send,
                 finish: { error in
                     let failure = error.map { self.failure(for: $0, method: method) }
-                    observation.finished(route: index, call: call, start: start, failure: failure)
+                    ending.record(failure)
                     sink.finish(failure)
                 })
             do {
-                return .stream(terminate: try startStream(call.payload, context, translated))
+                let terminate = try startStream(call.payload, context, translated)
+                return .stream(terminate: {
+                    ending.record(.cancelled)
+                    terminate()
+                })
             } catch {
                 return .reply(
                     observed(Reply(failure: failure(for: error, method: method)), route: index, call: call, start: start))
@@ -160,6 +165,29 @@ extension Reply {
         case .pending(let start):
             return Reply { completion in start { result in completion(result.mapError(transform)) } }
         }
+    }
+}
+
+/// Records a stream's end once: when its handler finishes it, or when the transport ends it first (a
+/// cancel, a close, a shutdown: recorded CANCELLED).
+private final class StreamEnding: Sendable {
+    private let observation: CallObservation
+    private let route: Int
+    private let call: IncomingCall
+    private let start: NIODeadline
+    private let recorded = Atomic(false)
+
+    init(observation: CallObservation, route: Int, call: IncomingCall, start: NIODeadline) {
+        self.observation = observation
+        self.route = route
+        self.call = call
+        self.start = start
+    }
+
+    /// Records the end with `failure` (nil: OK) unless an end was recorded already.
+    func record(_ failure: RPCError?) {
+        guard !recorded.exchange(true, ordering: .relaxed) else { return }
+        observation.finished(route: route, call: call, start: start, failure: failure)
     }
 }
 
