@@ -88,7 +88,7 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
         _ request: Request,
         timeout: Duration?
     ) async throws(RPCError) -> Response {
-        let response = try await send(rpc, request, token: token, timeout: timeout)
+        let response = try await send(rpc, request, token: token, options: CallOptions(), timeout: timeout)
         if rpc.descriptor == AuthService.issueToken.descriptor, let issued = response as? IssueTokenResponse {
             setToken(issued.token)
         }
@@ -96,9 +96,9 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
     }
 
     /// A caller sharing this client's connection that sends `token` instead of the
-    /// client's own, for tools acting for many users at once.
-    public func caller(token: String?) -> TokenScopedCaller {
-        TokenScopedCaller(client: self, token: token)
+    /// client's own, for tools acting for many users at once, and applies `options` to its calls.
+    public func caller(token: String?, options: CallOptions = CallOptions()) -> TokenScopedCaller {
+        TokenScopedCaller(client: self, token: token, options: options)
     }
 
     /// Closes the connection for good: calls in flight fail with UNAVAILABLE /
@@ -112,19 +112,22 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
         _ rpc: RPC<Request, Response>,
         _ request: Request
     ) -> AsyncThrowingStream<Response, any Error> {
-        openStream(rpc, request, token: token)
+        openStream(rpc, request, token: token, options: CallOptions())
     }
 
-    /// Opens a server stream with `token` as its `queue-token` metadata and decodes each message. The
+    /// Opens a server stream with `token` as its `queue-token` metadata, and `options`' metadata, and
+    /// decodes each message (a stream has no deadline). The
     /// stream's task ends when its consumer stops, which cancels the call on the server. A stream silent
     /// for the configuration's `streamSilenceTimeout` ends with UNAVAILABLE / `CONNECTION_CLOSED`, and its
     /// connection is closed (the next call opens a new one).
     func openStream<Request, Response>(
         _ rpc: RPC<Request, Response>,
         _ request: Request,
-        token: String?
+        token: String?,
+        options: CallOptions
     ) -> AsyncThrowingStream<Response, any Error> {
-        let metadata = token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? []
+        let metadata = (token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? [])
+            .overridden(by: options.metadata)
         let slot = self.slot
         let silenceTimeout = configuration.streamSilenceTimeout
         return AsyncThrowingStream { continuation in
@@ -163,18 +166,22 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
         }
     }
 
-    /// Sends one call with `token` as its `queue-token` metadata (and the JWT, for `IssueToken`) and decodes the answer.
+    /// Sends one call with `token` as its `queue-token` metadata (and the JWT, for `IssueToken`), then
+    /// `options`' metadata, and decodes the answer. The call waits at most `timeout`, or when that is nil
+    /// as long as `options` say.
     func send<Request, Response>(
         _ rpc: RPC<Request, Response>,
         _ request: Request,
         token: String?,
+        options: CallOptions,
         timeout: Duration?
     ) async throws(RPCError) -> Response {
-        let timeout = timeout ?? configuration.defaultTimeout
+        let timeout = options.deadline.timeout(overriddenBy: timeout, default: configuration.defaultTimeout)
         var metadata = token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? []
         if rpc.descriptor == AuthService.issueToken.descriptor, let jwt = storedAuthorization.withLock({ $0 }) {
             metadata.append(MetadataEntry(key: MetadataKey.authorization, value: "Bearer \(jwt)"))
         }
+        metadata = metadata.overridden(by: options.metadata)
         let connection = try await slot.connection()
         let answer = try await connection.send(
             method: rpc.descriptor.path, metadata: metadata, request: request, timeout: timeout

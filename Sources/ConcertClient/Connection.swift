@@ -45,17 +45,18 @@ final class Connection: Sendable {
     /// True once the connection has failed or closed; calls then need a new connection.
     var isClosed: Bool { pending.failure != nil }
 
-    /// Sends `request` to `method` under a fresh id and waits for its answer, at most `timeout`.
+    /// Sends `request` to `method` under a fresh id and waits for its answer, at most `timeout` (nil: with
+    /// no deadline).
     ///
     /// The frame is encoded on the calling thread and queued; the calls of a burst reach the event loop
     /// in one task and leave in one flush.
     func send(
-        method: String, metadata: [MetadataEntry], request: some ProtoMessage, timeout: Duration
+        method: String, metadata: [MetadataEntry], request: some ProtoMessage, timeout: Duration?
     ) async -> PendingCalls.Outcome {
         let id = pending.makeID()
         var frame = channel.allocator.buffer(capacity: 128)
         RequestFrame.write(
-            id: id, method: method, metadata: metadata, timeoutMs: timeout.envelopeMilliseconds, request: request,
+            id: id, method: method, metadata: metadata, timeoutMs: timeout?.envelopeMilliseconds ?? 0, request: request,
             into: &frame)
         let pending = self.pending
         let outbound = self.outbound

@@ -16,7 +16,7 @@ final class PendingCalls: Sendable {
     private struct Entry {
         var continuation: CheckedContinuation<Outcome, Never>
         var deadline: NIODeadline
-        var timeout: Duration
+        var timeout: Duration?
     }
 
     private struct State {
@@ -39,15 +39,15 @@ final class PendingCalls: Sendable {
         }
     }
 
-    /// Registers the caller waiting for the answer to `id` until `timeout` from now; when the connection
-    /// has already failed the caller is resumed at once with that failure. Returns the deadline a timer
-    /// must be armed for, when this call's is the earliest.
-    func register(_ id: UInt64, _ continuation: CheckedContinuation<Outcome, Never>, timeout: Duration) -> NIODeadline? {
-        let deadline = NIODeadline.now() + TimeAmount(timeout)
+    /// Registers the caller waiting for the answer to `id` until `timeout` from now (nil: with no
+    /// deadline); when the connection has already failed the caller is resumed at once with that
+    /// failure. Returns the deadline a timer must be armed for, when this call's is the earliest.
+    func register(_ id: UInt64, _ continuation: CheckedContinuation<Outcome, Never>, timeout: Duration?) -> NIODeadline? {
+        let deadline = timeout.map { NIODeadline.now() + TimeAmount($0) } ?? .distantFuture
         let (failure, arm) = state.withLock { state -> (RPCError?, NIODeadline?) in
             if let failure = state.failure { return (failure, nil) }
             state.entries[id] = Entry(continuation: continuation, deadline: deadline, timeout: timeout)
-            guard state.armed.map({ deadline < $0 }) ?? true else { return (nil, nil) }
+            guard timeout != nil, state.armed.map({ deadline < $0 }) ?? true else { return (nil, nil) }
             state.armed = deadline
             return (nil, deadline)
         }
@@ -65,7 +65,7 @@ final class PendingCalls: Sendable {
                 if entry.deadline <= now {
                     expired.append(entry)
                     state.entries[id] = nil
-                } else if next.map({ entry.deadline < $0 }) ?? true {
+                } else if entry.timeout != nil, next.map({ entry.deadline < $0 }) ?? true {
                     next = entry.deadline
                 }
             }
@@ -75,7 +75,7 @@ final class PendingCalls: Sendable {
             return (expired, next)
         }
         for entry in expired {
-            entry.continuation.resume(returning: .failure(.deadlineExceeded(after: entry.timeout)))
+            entry.continuation.resume(returning: .failure(.deadlineExceeded(after: entry.timeout ?? .zero)))
         }
         return arm
     }

@@ -12,16 +12,16 @@ import Glibc
 /// lists this process's descriptors to close them one by one, which crashed (SIGSEGV in libc) once while
 /// the PostgreSQL pass had some 1,400 descriptors open. Here the child gets standard input from
 /// /dev/null, its output in files, and every descriptor above standard error closed in one action.
-final class ChildProcess: Sendable {
+public final class ChildProcess: Sendable {
     /// The child's process id.
-    let pid: pid_t
+    public let pid: pid_t
     /// The exit status once `waitpid` has reaped the child.
     private let reapedStatus = Mutex<Int32?>(nil)
 
     /// Starts `arguments[0]` (an absolute path) with the rest as its arguments, with `environment` added
     /// to this process's, writing standard output to the file `output` (discarded when `nil`) and
     /// standard error to the file `errors`.
-    init(_ arguments: [String], environment: [String: String] = [:], output: String?, errors: String) throws {
+    public init(_ arguments: [String], environment: [String: String] = [:], output: String?, errors: String) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -39,25 +39,25 @@ final class ChildProcess: Sendable {
     }
 
     /// Whether the child still runs (reaping it when it has exited).
-    var isRunning: Bool { reap(blocking: false) == nil }
+    public var isRunning: Bool { reap(blocking: false) == nil }
 
     /// The exit status (128 + the signal when a signal ended it); waits for the child to exit.
-    var terminationStatus: Int32 { reap(blocking: true) ?? -1 }
+    public var terminationStatus: Int32 { reap(blocking: true) ?? -1 }
 
     /// Sends `signal` unless the child has been reaped (its pid may belong to another process by then).
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
     }
 
     /// Sends `signal` and waits up to `seconds` for the child to exit, then SIGKILLs it; returns its status.
     @discardableResult
-    func stop(signal: Int32 = SIGTERM, seconds: Int = 20) async -> Int32 {
+    public func stop(signal: Int32 = SIGTERM, seconds: Int = 20) async -> Int32 {
         send(signal)
         return await waitForExit(seconds: seconds)
     }
 
     /// Waits up to `seconds` for the child to exit by itself, then SIGKILLs it; returns its exit status.
-    func waitForExit(seconds: Int = 20) async -> Int32 {
+    public func waitForExit(seconds: Int = 20) async -> Int32 {
         for _ in 0..<(seconds * 50) where isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         send(SIGKILL)
         while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
@@ -85,7 +85,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Whether children are started holding none of this process's descriptors (glibc 2.34 or later).
-    static var closesDescriptors: Bool { addCloseFrom != nil }
+    public static var closesDescriptors: Bool { addCloseFrom != nil }
 
     /// Calls `body` with `strings` as a NULL-terminated array of C strings.
     private static func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> T) -> T {
@@ -96,10 +96,12 @@ final class ChildProcess: Sendable {
 }
 
 /// Why a child process could not be started.
-enum ChildProcessError: Error, CustomStringConvertible {
+public enum ChildProcessError: Error, CustomStringConvertible {
+    /// `posix_spawn` of the path failed with the error number.
     case spawn(String, Int32)
 
-    var description: String {
+    /// The failure in words.
+    public var description: String {
         switch self {
         case .spawn(let path, let code): "posix_spawn \(path) failed: \(String(cString: strerror(code)))"
         }
