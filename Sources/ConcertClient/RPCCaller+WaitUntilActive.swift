@@ -58,19 +58,16 @@ extension RPCCaller where Self: RPCStreamCaller {
     }
 }
 
-/// `status` when it is ACTIVE, nil while the fan still waits; UNAUTHENTICATED / `TOKEN_EXPIRED` or
-/// `TOKEN_ABANDONED` when the token can no longer be admitted.
+/// `status` when it is ACTIVE, nil while the fan still waits; `TOKEN_EXPIRED` or `TOKEN_ABANDONED`, with
+/// the code the server sends each reason with (UNAUTHENTICATED), when the token can no longer be admitted.
 private func admission(_ status: QueueStatus) throws(RPCError) -> QueueStatus? {
     switch status.state {
     case .active:
         return status
     case .expired:
-        throw RPCError(
-            code: .unauthenticated, reason: .tokenExpired, message: "The queue token expired before it was admitted.")
+        throw RPCError(.tokenExpired, message: "The queue token expired before it was admitted.")
     case .abandoned:
-        throw RPCError(
-            code: .unauthenticated, reason: .tokenAbandoned,
-            message: "The queue token was dropped from the line; request a new one to queue again.")
+        throw RPCError(.tokenAbandoned, message: "The queue token was dropped from the line; request a new one to queue again.")
     default:
         return nil
     }

@@ -23,6 +23,12 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         self.init(code: code, reason: reason.name, message: message)
     }
 
+    /// Creates an error with a reason from the catalogue and the status code that reason travels with
+    /// (``ErrorReason/statusCode``, the `@code` of the .proto file), as the server sends it.
+    public init(_ reason: ErrorReason, message: String) {
+        self.init(code: reason.statusCode, reason: reason, message: message)
+    }
+
     /// The reason as a catalogue value, or nil for a reason this version does not know.
     public var knownReason: ErrorReason? { ErrorReason(name: reason) }
 
