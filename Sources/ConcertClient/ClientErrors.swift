@@ -30,13 +30,14 @@ extension RPCError {
             message: "No answer within \(timeout); the call's effect is unknown.")
     }
 
-    /// The calling task was cancelled while the call was in flight.
+    /// A stream was silent for `timeout`, so its connection is taken for dead.
     static func silentStream(after timeout: Duration) -> RPCError {
         RPCError(
             code: .unavailable, reason: .connectionClosed,
             message: "The stream was silent for \(timeout); the connection is taken for dead. Watch again.")
     }
 
+    /// The calling task was cancelled while the call was in flight.
     static let cancelled = RPCError(
         code: .cancelled, reason: .cancelled, message: "The calling task was cancelled; the call's effect is unknown.")
 }

@@ -10,7 +10,11 @@ import Synchronization
 /// throws ``ConcertProtocol/RPCError`` with the server's code, reason and message; the
 /// client adds UNAVAILABLE (`CONNECTION_FAILED`, `CONNECTION_CLOSED`), DEADLINE_EXCEEDED
 /// (`DEADLINE_EXCEEDED`), INTERNAL (`MALFORMED_RESPONSE`) and, when the calling task is
-/// cancelled, CANCELLED (`CANCELLED`). After the connection drops, the next call reconnects.
+/// cancelled, CANCELLED (`CANCELLED`). After the connection drops, the next call reconnects,
+/// trying again with backoff as ``ClientConfiguration/reconnect`` says; a read, or a charge with an
+/// idempotency key, whose connection broke before its answer is sent again (``RetryPolicy``).
+/// ``withConcertClient(host:port:configuration:isolation:_:)`` connects, runs a body, and closes
+/// gracefully; ``withOptions(_:)`` adds metadata and a deadline of your choosing to calls.
 ///
 /// ```swift
 /// import ConcertClient
@@ -43,6 +47,7 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
     /// The timeouts and limits the client applies.
     public let configuration: ClientConfiguration
     private let slot: ConnectionSlot
+    private let calls = InFlightCalls()
     private let storedToken = Mutex<String?>(nil)
     private let storedAuthorization = Mutex<String?>(nil)
 
@@ -88,11 +93,35 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
         _ request: Request,
         timeout: Duration?
     ) async throws(RPCError) -> Response {
-        let response = try await send(rpc, request, token: token, options: CallOptions(), timeout: timeout)
+        try await callWithOwnToken(rpc, request, options: CallOptions(), timeout: timeout)
+    }
+
+    /// Sends `request` to `rpc` with the client's token as it is now and `options`; a successful
+    /// `IssueToken` makes its token the client's token.
+    func callWithOwnToken<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request,
+        options: CallOptions,
+        timeout: Duration?
+    ) async throws(RPCError) -> Response {
+        let response = try await send(rpc, request, token: token, options: options, timeout: timeout)
         if rpc.descriptor == AuthService.issueToken.descriptor, let issued = response as? IssueTokenResponse {
             setToken(issued.token)
         }
         return response
+    }
+
+    /// A caller sharing this client's connection and following its token (as `IssueToken` and
+    /// ``setToken(_:)`` change it) that applies `options` to its calls: metadata of your choosing, and a
+    /// deadline or none.
+    ///
+    /// ```swift
+    /// let traced = client.withOptions(CallOptions(
+    ///     metadata: [MetadataEntry(key: "x-request-id", value: "42")], deadline: .after(.seconds(2))))
+    /// let balance = try await traced.getBalance(GetBalanceRequest())
+    /// ```
+    public func withOptions(_ options: CallOptions) -> OptionsScopedCaller {
+        OptionsScopedCaller(client: self, options: options)
     }
 
     /// A caller sharing this client's connection that sends `token` instead of the
@@ -101,9 +130,17 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
         TokenScopedCaller(client: self, token: token, options: options)
     }
 
-    /// Closes the connection for good: calls in flight fail with UNAVAILABLE /
-    /// `CONNECTION_CLOSED`, and so do later calls.
-    public func close() async {
+    /// Closes the client for good. New calls and streams are refused with UNAVAILABLE / `CONNECTION_CLOSED`
+    /// from now on. By default the calls in flight are let finish first (each within its deadline; a
+    /// call made with no deadline may keep the close waiting), then the connection closes, ending open
+    /// streams with UNAVAILABLE / `CONNECTION_CLOSED`. With `immediately` the connection closes at once
+    /// and the calls in flight fail with UNAVAILABLE / `CONNECTION_CLOSED` (their effect unknown).
+    public func close(immediately: Bool = false) async {
+        if immediately {
+            calls.refuseNewCalls()
+        } else {
+            await calls.drain()
+        }
         await slot.shutDown()
     }
 
@@ -129,11 +166,13 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
         let metadata = (token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? [])
             .overridden(by: options.metadata)
         let slot = self.slot
+        let calls = self.calls
         let silenceTimeout = configuration.streamSilenceTimeout
         return AsyncThrowingStream { continuation in
             let silence = StreamSilence()
             let task = Task {
                 do {
+                    guard !calls.isClosing else { throw RPCError.clientClosed }
                     let connection = try await slot.connection()
                     let frames = connection.openStream(method: rpc.descriptor.path, metadata: metadata, request: request)
                     let watchdog = Task {
@@ -168,7 +207,8 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
 
     /// Sends one call with `token` as its `queue-token` metadata (and the JWT, for `IssueToken`), then
     /// `options`' metadata, and decodes the answer. The call waits at most `timeout`, or when that is nil
-    /// as long as `options` say.
+    /// as long as `options` say; within that deadline a call the ``RetryPolicy`` deems safe is sent again
+    /// after its connection broke. Refused once the client is closing; counted in flight until it ends.
     func send<Request, Response>(
         _ rpc: RPC<Request, Response>,
         _ request: Request,
@@ -176,12 +216,41 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
         options: CallOptions,
         timeout: Duration?
     ) async throws(RPCError) -> Response {
+        try calls.enter()
+        defer { calls.leave() }
         let timeout = options.deadline.timeout(overriddenBy: timeout, default: configuration.defaultTimeout)
         var metadata = token.map { [MetadataEntry(key: MetadataKey.queueToken, value: $0)] } ?? []
         if rpc.descriptor == AuthService.issueToken.descriptor, let jwt = storedAuthorization.withLock({ $0 }) {
             metadata.append(MetadataEntry(key: MetadataKey.authorization, value: "Bearer \(jwt)"))
         }
         metadata = metadata.overridden(by: options.metadata)
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        var attempt = 1
+        var remaining = timeout
+        while true {
+            do {
+                return try await sendOnce(rpc, request, metadata: metadata, timeout: remaining)
+            } catch {
+                guard configuration.retry.retries(rpc, request, after: error, attempt: attempt), !slot.isShutDown else {
+                    throw error
+                }
+                attempt += 1
+                if let deadline, let timeout {
+                    let left = deadline - .now
+                    guard left > .zero else { throw .deadlineExceeded(after: timeout) }
+                    remaining = left
+                }
+            }
+        }
+    }
+
+    /// Sends one call once over the slot's connection (opening it when needed) and decodes the answer.
+    private func sendOnce<Request, Response>(
+        _ rpc: RPC<Request, Response>,
+        _ request: Request,
+        metadata: [MetadataEntry],
+        timeout: Duration?
+    ) async throws(RPCError) -> Response {
         let connection = try await slot.connection()
         let answer = try await connection.send(
             method: rpc.descriptor.path, metadata: metadata, request: request, timeout: timeout

@@ -4,7 +4,8 @@ import NIOPosix
 import Synchronization
 
 /// The client's one connection, opened on first use and reopened by the first call after
-/// it broke; concurrent callers share a single connection attempt.
+/// it broke, trying again as the configuration's ``ReconnectPolicy`` says; concurrent callers share
+/// a single connection attempt.
 final class ConnectionSlot: Sendable {
     private enum State {
         case idle
@@ -54,7 +55,7 @@ final class ConnectionSlot: Sendable {
             throw .clientClosed
         case .pending(let future, let opening):
             if let opening {
-                Connection.open(host: host, port: port, configuration: configuration).cascade(to: opening)
+                opening.completeWithTask { try await self.openWithBackoff() }
             }
             do {
                 let connection = try await future.get()
@@ -64,6 +65,31 @@ final class ConnectionSlot: Sendable {
                 settle(future, with: nil)
                 throw .connectionFailed("\(host):\(port)", underlying: error)
             }
+        }
+    }
+
+    /// Opens a connection, trying again after each failure as the reconnect policy says (unless the slot
+    /// was shut down meanwhile); throws the last attempt's error.
+    private func openWithBackoff() async throws -> Connection {
+        let policy = configuration.reconnect
+        var generator = SystemRandomNumberGenerator()
+        var failedAttempts = 0
+        while true {
+            do {
+                return try await Connection.open(host: host, port: port, configuration: configuration).get()
+            } catch {
+                failedAttempts += 1
+                guard failedAttempts < policy.maxAttempts, !isShutDown else { throw error }
+                try await Task.sleep(for: policy.backoff(afterFailedAttempts: failedAttempts, using: &generator))
+            }
+        }
+    }
+
+    /// Whether the slot was shut down for good.
+    var isShutDown: Bool {
+        state.withLock { state in
+            if case .shutDown = state { return true }
+            return false
         }
     }
 

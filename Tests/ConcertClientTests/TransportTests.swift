@@ -118,7 +118,8 @@ struct TransportTests {
             }
             return index == calls - 1 ? .close : .silence
         }
-        let client = try await ConcertClient.connect(port: server.port)
+        // Retries off: this is about what the transport does with the calls in flight (RetryTests has retries).
+        let client = try await ConcertClient.connect(port: server.port, configuration: ClientConfiguration(retry: .none))
         let errors = await withTaskGroup(of: RPCError?.self) { group in
             for _ in 0..<calls {
                 group.addTask {
@@ -178,7 +179,9 @@ struct TransportTests {
     func serverRestart() async throws {
         let first = try await LiveServer.start()
         let port = first.port
-        let client = try await ConcertClient.connect(port: port)
+        // One attempt per call: the next call alone reconnects (RetryTests has backoff and retries).
+        let client = try await ConcertClient.connect(
+            port: port, configuration: ClientConfiguration(reconnect: .none, retry: .none))
         #expect(try await client.health(HealthCheckRequest()).status == .serving)
         await first.stop(keepingFiles: true)
         let error = await #expect(throws: RPCError.self) { try await client.health(HealthCheckRequest()) }
