@@ -142,6 +142,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        .executableTarget(
+            name: "concert-example",
+            dependencies: ["ConcertClient", "ConcertProtocol"],
+            path: "Examples/first-purchase"
+        ),
         .testTarget(name: "ConcertProtocolTests", dependencies: ["ConcertProtocol"]),
         .testTarget(name: "ConcertDomainTests", dependencies: ["ConcertDomain"]),
         .testTarget(
