@@ -57,6 +57,7 @@ final class CallSchedule: Sendable {
         return Slot(intended: intended, recorded: recordedIndex >= 0)
     }
 
+    /// The next call of the closed loop: due now, recorded after the warm-up while the count lasts.
     private func nextClosedLoop() -> Slot? {
         let now = ContinuousClock.now
         if let end, now >= end { return nil }

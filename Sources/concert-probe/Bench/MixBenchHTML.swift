@@ -45,6 +45,7 @@ struct MixBenchHTML {
             """
     }
 
+    /// The methods and the total as an HTML table.
     private var methodTable: String {
         let header = ["method", "calls", "ok", "errors", "calls/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs"]
         let rows = (report.methods + [("total", report.total)]).map { name, stats in
@@ -61,6 +62,7 @@ struct MixBenchHTML {
             + "\n</table>"
     }
 
+    /// Each failing method's errors grouped by code, as an HTML list.
     private var errorList: String {
         let failing = report.methods.filter { $0.stats.errors > 0 }
         guard !failing.isEmpty else { return "<p>none</p>" }
@@ -85,6 +87,7 @@ struct MixBenchHTML {
         return SVGBarChart(bars: bars, title: "latency histogram")
     }
 
+    /// The calls answered in each second of the recording, the errors among them highlighted.
     private var throughputChart: SVGBarChart {
         let timeline = report.result.timeline
         let bars = timeline.calls.indices.map { second in

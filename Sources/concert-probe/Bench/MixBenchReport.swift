@@ -140,6 +140,7 @@ struct MixBenchReport {
         String(format: "%g", (value * 1000).rounded() / 1000)
     }
 
+    /// One table row: the first cell left-aligned in 20 columns, the others right-aligned in 10.
     private static func row(_ cells: [String]) -> String {
         let first = cells[0].padding(toLength: 20, withPad: " ", startingAt: 0)
         return first + cells.dropFirst().map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined()

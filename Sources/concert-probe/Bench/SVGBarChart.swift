@@ -18,9 +18,8 @@ struct SVGBarChart {
     /// The chart's accessible title.
     let title: String
 
-    private let width = 760.0
-    private let height = 240.0
-    private let margin = 40.0
+    /// The drawing's width, height and the margin around the plot, in SVG units.
+    private let width = 760.0, height = 240.0, margin = 40.0
 
     /// The `<svg>` element.
     var svg: String {

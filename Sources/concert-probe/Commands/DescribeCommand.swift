@@ -34,6 +34,7 @@ struct DescribeCommand: ParsableCommand {
         }
     }
 
+    /// Prints a service's name and each of its methods' signature.
     private func describe(service methods: [ProtoMethod]) {
         Console.line("service \(methods[0].service)")
         for method in methods {
@@ -42,6 +43,7 @@ struct DescribeCommand: ParsableCommand {
         }
     }
 
+    /// Prints a method's path and its request and response fields.
     private func describe(method: ProtoMethod) {
         Console.line("rpc \(method.name) (\(method.path))")
         Console.line()
