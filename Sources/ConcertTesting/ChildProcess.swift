@@ -10,8 +10,9 @@ import Glibc
 /// Foundation's `Process` is not used: it learns that a child exited when a socket the child inherits is
 /// closed, so a command that leaves a daemon behind (`pg_ctl start`) never seems to exit; and its `run()`
 /// lists this process's descriptors to close them one by one, which crashed (SIGSEGV in libc) once while
-/// the PostgreSQL pass had some 1,400 descriptors open. Here the child gets standard input from
-/// /dev/null, its output in files, and every descriptor above standard error closed in one action.
+/// the PostgreSQL pass had some 1,400 descriptors open. Here the child gets standard input from a file
+/// (/dev/null unless one is named), its output in files, and every descriptor above standard error closed
+/// in one action.
 public final class ChildProcess: Sendable {
     /// The child's process id.
     public let pid: pid_t
@@ -19,13 +20,16 @@ public final class ChildProcess: Sendable {
     private let reapedStatus = Mutex<Int32?>(nil)
 
     /// Starts `arguments[0]` (an absolute path) with the rest as its arguments, with `environment` added
-    /// to this process's, writing standard output to the file `output` (discarded when `nil`) and
-    /// standard error to the file `errors`.
-    public init(_ arguments: [String], environment: [String: String] = [:], output: String?, errors: String) throws {
+    /// to this process's, reading standard input from the file `input` (empty when `nil`), writing standard
+    /// output to the file `output` (discarded when `nil`) and standard error to the file `errors`.
+    public init(
+        _ arguments: [String], environment: [String: String] = [:], input: String? = nil, output: String?,
+        errors: String
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }

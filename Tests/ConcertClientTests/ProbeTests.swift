@@ -7,7 +7,7 @@ import Testing
 
 @Suite("concert-probe against a live server")
 struct ProbeTests {
-    private static func probe(_ arguments: [String], port: Int) async throws -> ProbeRun {
+    static func probe(_ arguments: [String], port: Int) async throws -> ProbeRun {
         try await ProbeProcess.run(arguments + ["--port", String(port)])
     }
 
@@ -44,6 +44,8 @@ struct ProbeTests {
             let token = try #require(json["token"] as? String)
             let status = try #require(json["status"] as? [String: Any])
             #expect(status["state"] as? String == "TOKEN_STATE_ACTIVE")
+            let expiresAt = try #require(status["expires_at_unix_ms"] as? String, "int64 is a JSON string: \(issued.stdout)")
+            #expect((Int64(expiresAt) ?? 0) > 0)
 
             let dates = try await Self.probe(
                 ["call", "ReservationService/ListAvailableDates", "--token", token, "--data", #"{"concertId": "1"}"#],
@@ -74,20 +76,28 @@ struct ProbeTests {
         }
     }
 
-    @Test("a server that is not there exits 4")
+    @Test("a server that is not there exits 4 with a sentence, not the networking library's text")
     func connectionFailure() async throws {
-        let run = try await ProbeProcess.run(["health", "--port", String(try await unusedPort())])
+        let port = try await unusedPort()
+        let run = try await ProbeProcess.run(["health", "--port", String(port)])
         #expect(run.exitCode == 4)
-        #expect(run.stderr.hasPrefix("UNAVAILABLE CONNECTION_FAILED"))
+        #expect(
+            run.stderr == "cannot connect to 127.0.0.1:\(port): connection refused — is concert-server running?\n",
+            "\(run.stderr)")
+        #expect(!run.stderr.contains("NIOConnectionError") && !run.stderr.contains("connectionRefused"))
     }
 
-    @Test("journey ends with a paid seat")
+    @Test("journey ends with a paid seat; piped, it writes no carriage returns and shows ISO 8601 times")
     func journey() async throws {
         try await withLiveServer { server in
             let run = try await Self.probe(["journey", "--concert", "1"], port: server.port)
             #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
             #expect(run.stdout.contains("paid: Midnight Aurora World Tour"))
             #expect(run.stdout.contains("balance: 0"))
+            #expect(!run.stdout.contains("\r") && !run.stderr.contains("\r"))
+            #expect(
+                run.stdout.range(of: #"ACTIVE until \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"#, options: .regularExpression)
+                    != nil, "\(run.stdout)")
         }
     }
 
@@ -152,10 +162,12 @@ struct ProbeTests {
 
             #expect(waited, "\(run.stdout)")
             #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
-            #expect(run.stdout.contains("\r\u{1B}[2K   waiting in line: position 1 (0 ahead)"))
-            let waitingLines = run.stdout.split(separator: "\n").filter { $0.contains("waiting in line") }
-            #expect(waitingLines.count == 1, "the waiting line is rewritten in place with carriage returns")
-            #expect(waitingLines.first?.contains("WaitUntilActive") == true)
+            #expect(!run.stdout.contains("\r"), "piped, no line is rewritten in place")
+            let lines = run.stdout.split(separator: "\n")
+            #expect(
+                lines.contains { $0.hasPrefix("   waiting in line: position 1 (0 ahead), ") },
+                "each update is a line of its own: \(run.stdout)")
+            #expect(lines.contains { $0.contains("WaitUntilActive") && !$0.contains("waiting in line") })
             #expect(run.stdout.contains("paid: "))
         }
     }

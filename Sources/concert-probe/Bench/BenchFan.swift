@@ -17,12 +17,13 @@ struct BenchFan {
     }
 
     /// Makes one call for `operation` (or its fallback) and returns the method called, the
-    /// latency and the error, if any.
-    mutating func perform(_ operation: BenchOperation) async -> (method: String, latency: Duration, error: RPCError?) {
+    /// latency counted from `due` (when the call was meant to be sent) and the error, if any.
+    mutating func perform(
+        _ operation: BenchOperation, dueAt due: ContinuousClock.Instant
+    ) async -> (method: String, latency: Duration, error: RPCError?) {
         let resolved = resolve(operation)
-        let stopwatch = Stopwatch()
         let error = await call(resolved, identity.caller)
-        let latency = stopwatch.elapsed
+        let latency = ContinuousClock.now - due
         if let error { learn(from: error) }
         return (Self.method(of: resolved), latency, error)
     }

@@ -79,7 +79,11 @@ struct FanPollBench {
             } catch {
                 failure = error
             }
-            if started >= recordFrom { recorder.record("status", latency: clock.now - started, error: failure) }
+            if started >= recordFrom {
+                recorder.record(
+                    "status", latency: clock.now - started, error: failure,
+                    second: Int((started - recordFrom).milliseconds / 1000))
+            }
             next += plan.period
         }
     }

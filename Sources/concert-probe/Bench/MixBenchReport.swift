@@ -1,29 +1,62 @@
 import Foundation
 
-/// The mixed benchmark's results as a table or as JSON.
+/// The mixed benchmark's results as a table or as JSON (``MixBenchCSV`` and ``MixBenchHTML`` write the
+/// other formats from the same figures).
 struct MixBenchReport {
     /// The results to show.
     let result: MixBench.Result
 
-    private var seconds: Double { result.plan.duration.milliseconds / 1000 }
+    /// The recording's length in seconds, for throughput: the time from the end of the warm-up to the
+    /// last answer.
+    var seconds: Double { max(0.001, result.elapsed.milliseconds / 1000) }
 
     /// The methods that were called, in protocol order.
-    private var methods: [(name: String, stats: MethodStats)] {
+    var methods: [(name: String, stats: MethodStats)] {
         BenchOperation.allCases.map(BenchFan.method(of:)).compactMap { name in
             result.methods[name].map { (name, $0) }
         }
     }
 
-    private var total: MethodStats {
+    /// Every method's statistics added up.
+    var total: MethodStats {
         result.methods.values.reduce(into: MethodStats()) { $0.merge($1) }
+    }
+
+    /// The methods called at least once whose calls all failed.
+    var methodsNeverOK: [String] {
+        methods.filter { $0.stats.calls > 0 && $0.stats.ok == 0 }.map(\.name)
+    }
+
+    /// The warning about ``methodsNeverOK``, or nil when every method had an OK call.
+    var neverOKWarning: String? {
+        let names = methodsNeverOK
+        guard !names.isEmpty else { return nil }
+        return "warning: no call of \(names.joined(separator: ", ")) was answered OK; its figures measure errors only"
+    }
+
+    /// One line describing the plan: its shape, pace, length and mix.
+    var planSummary: String {
+        let plan = result.plan
+        let pace = plan.rate.map { "open loop at \(Self.number($0)) calls/s" } ?? "closed loop"
+        var length: [String] = []
+        if let requests = plan.requests { length.append("\(requests) calls") }
+        if let duration = plan.duration { length.append("at most \(Self.number(duration.milliseconds / 1000)) s") }
+        return "bench: \(plan.connections) connections × \(plan.inFlight) in flight, \(pace), "
+            + "\(length.joined(separator: " or ")) after \(Self.number(plan.warmup.milliseconds / 1000)) s warm-up, "
+            + "mix \(plan.mix); recorded \(Self.number(seconds)) s"
+    }
+
+    /// A method's failures as `CODE n (REASON n, …)` groups, each reason under the code it was answered with.
+    static func errorGroups(_ stats: MethodStats) -> String {
+        stats.groupedErrors.map { group in
+            "\(group.code) \(group.count) (\(group.reasons.map { "\($0.reason) \($0.count)" }.joined(separator: ", ")))"
+        }.joined(separator: ", ")
     }
 
     /// The report as an aligned text table followed by the errors by status.
     var table: String {
-        let plan = result.plan
         var lines = [
-            "bench: \(plan.connections) connections × \(plan.inFlight) in flight, \(Self.seconds(plan.duration)) s "
-                + "after \(Self.seconds(plan.warmup)) s warm-up, mix \(plan.mix)",
+            planSummary,
             "fans: \(result.fans) (\(result.activeFans) active at start), concert dates with free seats: \(result.targets)",
             "",
             Self.row(["method", "calls", "ok", "errors", "calls/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs"]),
@@ -43,16 +76,8 @@ struct MixBenchReport {
             lines.append("")
             lines.append("errors by status (reasons):")
             for (name, stats) in errors {
-                let statuses = stats.errorsByStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                let reasons = stats.errorsByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                lines.append(
-                    "  \(name): \(statuses.joined(separator: ", ")) (\(reasons.joined(separator: ", ")))")
+                lines.append("  \(name): \(Self.errorGroups(stats))")
             }
-        }
-        let neverOK = methods.filter { $0.stats.calls > 0 && $0.stats.ok == 0 }.map(\.name)
-        if !neverOK.isEmpty {
-            lines.append("")
-            lines.append("warning: no call of \(neverOK.joined(separator: ", ")) was answered OK; its figures measure errors only")
         }
         lines.append("")
         lines.append("the \(result.fans) fans left the line (LeaveQueue) when the run ended")
@@ -66,14 +91,20 @@ struct MixBenchReport {
             ("scenario", .string("mix")),
             ("connections", .int(plan.connections)),
             ("in_flight", .int(plan.inFlight)),
-            ("duration_s", .double(plan.duration.milliseconds / 1000)),
+            ("duration_s", plan.duration.map { .double($0.milliseconds / 1000) } ?? .null),
+            ("requests", plan.requests.map { .int($0) } ?? .null),
+            ("rate_per_s", plan.rate.map(JSONValue.double) ?? .null),
             ("warmup_s", .double(plan.warmup.milliseconds / 1000)),
+            ("elapsed_s", .double((seconds * 1000).rounded() / 1000)),
             ("mix", .object(plan.mix.weights.map { ($0.operation.rawValue, .int($0.weight)) })),
             ("fans", .int(result.fans)),
             ("fans_active_at_start", .int(result.activeFans)),
             ("targets", .int(result.targets)),
+            ("methods_never_ok", .array(methodsNeverOK.map(JSONValue.string))),
             ("total", Self.json(total, seconds: seconds)),
             ("methods", .object(methods.map { ($0.name, Self.json($0.stats, seconds: seconds)) })),
+            ("calls_per_second", .array(result.timeline.calls.map { .int($0) })),
+            ("errors_per_second", .array(result.timeline.errors.map { .int($0) })),
         ])
     }
 
@@ -95,13 +126,21 @@ struct MixBenchReport {
             ),
             ("errors_by_status", .object(stats.errorsByStatus.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("errors_by_reason", .object(stats.errorsByReason.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            (
+                "errors_by_code",
+                .object(stats.groupedErrors.map { group in
+                    (group.code, .object(group.reasons.map { ($0.reason, .int($0.count)) }))
+                })
+            ),
         ])
     }
 
-    private static func seconds(_ duration: Duration) -> String {
-        String(format: "%g", duration.milliseconds / 1000)
+    /// `value` with at most three decimals and no trailing zeros, e.g. `2`, `0.5`.
+    static func number(_ value: Double) -> String {
+        String(format: "%g", (value * 1000).rounded() / 1000)
     }
 
+    /// One table row: the first cell left-aligned in 20 columns, the others right-aligned in 10.
     private static func row(_ cells: [String]) -> String {
         let first = cells[0].padding(toLength: 20, withPad: " ", startingAt: 0)
         return first + cells.dropFirst().map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined()

@@ -13,7 +13,13 @@ struct BenchCommand: AsyncParsableCommand {
             of C connections for the warm-up and the duration, drawing each fan's next call from --mix \
             (operations: issue, status, concerts, dates, seats, reserve, reservation, balance, charge, pay). \
             It reports per method the calls, errors, throughput and latency percentiles (HDR histogram, µs), \
-            and the errors by status.
+            and the errors by status code with the reasons each code was answered with. -n N records exactly N \
+            calls (with no --duration, for as long as they take); --rps R runs an open loop: the calls are due \
+            R a second whichever fan is free, and each latency counts from the instant its call was due, so a \
+            stall delays and shows in every call queued behind it (coordinated omission corrected). \
+            --format csv writes one row per method, --format html one self-contained page with the latency \
+            histogram and the throughput over time. A method with no OK call is warned about on standard \
+            error and listed in methods_never_ok. On a terminal a progress line runs on standard error.
 
             Reserving and paying need ACTIVE tokens, and the server keeps at most --max-active tokens active \
             (default 100): start it with --max-active of at least C × K (and F for the contention scenario), \
@@ -61,8 +67,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("in-flight"), help: "K: how many calls each connection keeps in flight.")
     var inFlight = 16
 
-    @Option(help: "D: how long to record, in seconds.")
-    var duration: Double = 10
+    @Option(help: "D: how long to record, in seconds (default 10 unless -n is given).")
+    var duration: Double?
+
+    @Option(name: [.customShort("n"), .customLong("requests")], help: "N: how many calls to record (mix scenario).")
+    var requests: Int?
+
+    @Option(help: "R: the target calls a second, open loop (mix scenario); by default each fan calls again at once.")
+    var rps: Double?
 
     @Option(help: "W: how long to run before recording, in seconds.")
     var warmup: Double = 2
@@ -88,12 +100,30 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The concert whose sale the fans queue and buy in; the first open sale's by default.")
     var concert: Int64?
 
-    @Flag(help: "Print the results as JSON.")
+    @Option(help: "table, json, csv or html (csv and html for the mix scenario).")
+    var format = BenchFormat.table
+
+    @Flag(help: "Print the results as JSON (the same as --format json).")
     var json = false
+
+    /// The output format in force: `--json` means `--format json`.
+    private var output: BenchFormat { json ? .json : format }
+
+    /// How long to record: --duration, else 10 s unless a count was given.
+    private var recordFor: Duration? {
+        (duration ?? (requests == nil ? 10 : nil)).map { .milliseconds(Int64($0 * 1000)) }
+    }
 
     func validate() throws {
         guard connections > 0, inFlight > 0 else { throw ValidationError("--connections and --in-flight must be positive.") }
-        guard duration > 0, warmup >= 0 else { throw ValidationError("--duration must be positive, --warmup not negative.") }
+        guard duration ?? 1 > 0, warmup >= 0 else { throw ValidationError("--duration must be positive, --warmup not negative.") }
+        guard requests ?? 1 > 0, rps ?? 1 > 0 else { throw ValidationError("-n and --rps must be positive.") }
+        guard scenario == .mix || (requests == nil && rps == nil) else {
+            throw ValidationError("-n and --rps apply to the mix scenario.")
+        }
+        guard scenario == .mix || output == .table || output == .json else {
+            throw ValidationError("--format csv and html apply to the mix scenario.")
+        }
         guard fans > 0 else { throw ValidationError("--fans must be positive.") }
         guard period > 0 else { throw ValidationError("--period must be positive.") }
         guard watchers > 0, rate > 0 else { throw ValidationError("--watchers and --rate must be positive.") }
@@ -123,17 +153,23 @@ struct BenchCommand: AsyncParsableCommand {
         case .mix:
             let chosen = try await SaleChoice.concert(concert, with: clients[0])
             let plan = MixBench.Plan(
-                connections: connections, inFlight: inFlight, duration: .milliseconds(Int64(duration * 1000)),
+                connections: connections, inFlight: inFlight, duration: recordFor, requests: requests, rate: rps,
                 warmup: .milliseconds(Int64(warmup * 1000)), mix: mix, concertID: chosen.id)
             let result = try await answer { () throws(RPCError) in try await MixBench(plan: plan).run(clients: clients) }
             let report = MixBenchReport(result: result)
-            Console.line(json ? report.json.prettyPrinted : report.table)
+            if let warning = report.neverOKWarning { Console.error(warning) }
+            switch output {
+            case .table: Console.line(report.table)
+            case .json: Console.line(report.json.prettyPrinted)
+            case .csv: Console.write(MixBenchCSV(report: report).text)
+            case .html: Console.write(MixBenchHTML(report: report).text)
+            }
         case .fans, .watch:
             preconditionFailure("the fans and watch scenarios connect their own clients")
         case .contention:
             let result = try await ContentionBench(fans: fans, concertID: concert).run(clients: clients)
             let report = ContentionReport(result: result)
-            Console.line(json ? report.json.prettyPrinted : report.text)
+            Console.line(output == .json ? report.json.prettyPrinted : report.text)
             guard result.verification.violations.isEmpty else {
                 throw .checkFailed("\(result.verification.violations.count) violations")
             }
@@ -145,12 +181,12 @@ struct BenchCommand: AsyncParsableCommand {
             try await SaleChoice.concert(concert, with: client)
         }
         let plan = FanPollBench.Plan(
-            fans: fans, period: .milliseconds(Int64(period * 1000)), duration: .milliseconds(Int64(duration * 1000)),
+            fans: fans, period: .milliseconds(Int64(period * 1000)), duration: recordFor ?? .seconds(10),
             warmup: .milliseconds(Int64(warmup * 1000)), concertID: chosen.id, serverPID: serverPID)
         let options = connection
         let result = try await FanPollBench(plan: plan, connect: { () throws(ProbeFailure) in try await options.connect() }).run()
         let report = FanPollReport(result: result)
-        Console.line(json ? report.json.prettyPrinted : report.text)
+        Console.line(output == .json ? report.json.prettyPrinted : report.text)
     }
 
     private func runWatch() async throws(ProbeFailure) {
@@ -158,12 +194,12 @@ struct BenchCommand: AsyncParsableCommand {
             try await SaleChoice.concert(concert, with: client)
         }
         let plan = WatchBench.Plan(
-            watchers: watchers, rate: rate, duration: .milliseconds(Int64(duration * 1000)), concertID: chosen.id,
+            watchers: watchers, rate: rate, duration: recordFor ?? .seconds(10), concertID: chosen.id,
             serverPID: serverPID)
         let options = connection
         let result = try await WatchBench(plan: plan, connect: { () throws(ProbeFailure) in try await options.connect() }).run()
         let report = WatchReport(result: result)
-        Console.line(json ? report.json.prettyPrinted : report.text)
+        Console.line(output == .json ? report.json.prettyPrinted : report.text)
     }
 
     private func connectAll() async throws(ProbeFailure) -> [ConcertClient] {

@@ -1,20 +1,50 @@
 import Foundation
 import ArgumentParser
 
-/// `concert-probe describe METHOD`: a method's request and response fields, from the
-/// protobuf-c descriptors compiled into the probe (no server needed).
+/// `concert-probe describe SYMBOL`: a service's methods, a method's request and response fields, a
+/// message's fields or an enum's values, from the protobuf-c descriptors compiled into the probe (no
+/// server needed).
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
-        abstract: "Show a method's request and response message fields with their types.",
+        abstract: "Show a service's methods, a method's or message's fields with their types, or an enum's values.",
         discussion: ProbeFailure.discussion(
-            "METHOD is ReserveSeat, ReservationService/ReserveSeat or /concert.v1.ReservationService/ReserveSeat."))
+            """
+            SYMBOL is a service (ReservationService or concert.v1.ReservationService), a method (ReserveSeat, \
+            ReservationService/ReserveSeat or /concert.v1.ReservationService/ReserveSeat), a message \
+            (ReserveSeatRequest, concert.v1.Seat) or an enum (TokenState, ErrorReason).
+            """))
 
-    @Argument(help: "The method to describe.")
-    var method: String
+    @Argument(help: "The service, method, message or enum to describe.")
+    var symbol: String
 
     func run() throws {
-        let method = try ProtoMethod.named(method)
+        if let methods = ProtoCatalog.service(named: symbol) {
+            describe(service: methods)
+        } else if let method = try? ProtoMethod.named(symbol) {
+            describe(method: method)
+        } else if let message = ProtoCatalog.message(named: symbol) {
+            Console.line("message \(message.name)")
+            Console.write(MessageLayout(message).text)
+        } else if let enumType = ProtoCatalog.enumType(named: symbol) {
+            Console.line("enum \(enumType.name)")
+            for value in enumType.values { Console.line("  \(value.name) = \(value.number)") }
+        } else {
+            throw ProbeFailure.badInput("no service, method, message or enum \(symbol); `concert-probe list` shows them")
+        }
+    }
+
+    /// Prints a service's name and each of its methods' signature.
+    private func describe(service methods: [ProtoMethod]) {
+        Console.line("service \(methods[0].service)")
+        for method in methods {
+            let stream = method.serverStreaming ? "stream " : ""
+            Console.line("  rpc \(method.name)(\(method.input.name)) returns (\(stream)\(method.output.name))")
+        }
+    }
+
+    /// Prints a method's path and its request and response fields.
+    private func describe(method: ProtoMethod) {
         Console.line("rpc \(method.name) (\(method.path))")
         Console.line()
         Console.line("request \(method.input.name)")

@@ -7,8 +7,9 @@ struct JourneyCommand: AsyncParsableCommand {
         commandName: "journey",
         abstract: "Walk a fan's path: token, waiting line, concerts, dates, seats, reserve, charge, pay.",
         discussion: ProbeFailure.discussion(
-            "Each step prints its latency; the waiting line (watched with WatchQueue, no polling) updates one "
-                + "line in place. Exits 0 only when the seat is paid."))
+            "Each step prints its latency; times are ISO 8601 UTC. The waiting line (watched with WatchQueue, no "
+                + "polling) updates one line in place on a terminal; piped, each update is a line of its own. "
+                + "Exits 0 only when the seat is paid."))
 
     @OptionGroup var connection: ConnectionOptions
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConcertProtocol
 import Foundation
 
 /// `concert-probe`: talks to a concert-ticketing server from the command line.
@@ -8,6 +9,7 @@ struct Probe: AsyncParsableCommand {
         commandName: "concert-probe",
         abstract: "Calls, inspects and load-tests a concert-ticketing server (protocol concert.v1).",
         discussion: ProbeFailure.exitCodes,
+        version: "concert-probe \(ConcertVersion.current)",
         subcommands: [
             ListCommand.self, DescribeCommand.self, CallCommand.self, HealthCommand.self, PingCommand.self,
             JourneyCommand.self, WatchCommand.self, BenchCommand.self, QueueCommand.self,

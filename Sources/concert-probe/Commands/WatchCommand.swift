@@ -10,35 +10,40 @@ struct WatchCommand: AsyncParsableCommand {
         abstract: "Watch a queue token's place in line as the server pushes it, without polling.",
         discussion: ProbeFailure.discussion(
             """
-            Watches --token, or, with --concert and no token, a new fan who queues for that sale first. On a \
+            Watches --token (or -H queue-token=T), or, with --concert and no token, a new fan who queues for that sale first. On a \
             terminal the status updates one line in place; piped, each update is one line of JSON. Ends when \
             the token can change no more (expired or dropped); interrupting the probe cancels the watch.
             """))
 
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup var metadata: MetadataOptions
+
     @Option(help: "Without --token: queue a new fan for this concert's sale and watch its token.")
     var concert: Int64?
 
     func validate() throws {
-        guard connection.token != nil || concert != nil else {
+        guard metadata.effectiveToken != nil || concert != nil else {
             throw ValidationError("Give --token, or --concert to queue a new fan.")
         }
     }
 
     func run() async throws {
-        let interactive = isatty(STDOUT_FILENO) != 0
+        let interactive = Console.outputIsTerminal
+        let metadata = self.metadata
         try await connection.withClient { client throws(ProbeFailure) in
-            if client.token == nil, let concert {
+            var token = metadata.effectiveToken
+            if token == nil, let concert {
                 let issued = try await answer { () throws(RPCError) in
                     try await client.issueToken(userID: UUID().uuidString.lowercased(), concertID: concert)
                 }
+                token = issued.token
                 if interactive { Console.line("token \(issued.token)") }
             }
             var last: QueueStatus?
             let decoder = ProtoJSONDecoder(type: try ProtoMethod.named("WatchQueue").output)
             do {
-                for try await update in client.watchQueue() {
+                for try await update in metadata.caller(client, token: token).watchQueue() {
                     guard let status = update.status else { continue }
                     last = status
                     if interactive {

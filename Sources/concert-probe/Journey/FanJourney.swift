@@ -15,7 +15,7 @@ struct FanJourney {
         let concert = try await chooseConcert(client)
         let issued = try await step("IssueToken") { () throws(RPCError) in
             try await client.issueToken(userID: userID, concertID: concert.id)
-        } summary: { "token \($0.token), \($0.status?.state.name ?? "?")" }
+        } summary: { "token \($0.token), \($0.status.map(Self.stateAndTime) ?? "?")" }
         if issued.status?.state != .active {
             try await waitInLine(client)
         }
@@ -54,6 +54,16 @@ struct FanJourney {
         report("WaitUntilActive", stopwatch.elapsed, "\(status.state.name) until \(Self.time(status.expiresAtUnixMs))")
     }
 
+    /// The token's state and the instant that matters in it: when an active token expires, when a
+    /// pre-queued sale opens.
+    static func stateAndTime(_ status: QueueStatus) -> String {
+        switch status.state {
+        case .active: "\(status.state.name) until \(time(status.expiresAtUnixMs))"
+        case .preQueue: "\(status.state.name), the sale opens at \(time(status.opensAtUnixMs))"
+        default: status.state.name
+        }
+    }
+
     /// One line for a status while waiting: the pre-queue's countdown, the position and estimate, or the admission.
     static func describe(_ status: QueueStatus) -> String {
         if status.state == .active {
@@ -69,12 +79,9 @@ struct FanJourney {
         return "   waiting in line: position \(status.position) (\(status.ahead) ahead), \(estimate)"
     }
 
-    /// `unixMs` as a UTC date and time of day.
+    /// `unixMs` as an ISO 8601 UTC date and time, e.g. `2027-03-06T19:00:00Z`.
     static func time(_ unixMs: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: Double(unixMs) / 1000))
+        Date(timeIntervalSince1970: Double(unixMs) / 1000).formatted(.iso8601)
     }
 
     private func chooseConcert(_ client: ConcertClient) async throws(ProbeFailure) -> Concert {

@@ -5,7 +5,8 @@ import Foundation
 
 /// Decodes protobuf bytes of a message type known only at run time into JSON, through the
 /// protobuf-c descriptors: .proto field names, every field present (defaults included),
-/// enums by name, bytes as base64; an absent sub-message is left out.
+/// enums by name, 64-bit integers as strings (proto3's JSON mapping: a JavaScript number cannot hold
+/// every 64-bit value), bytes as base64; an absent sub-message is left out.
 struct ProtoJSONDecoder {
     /// The message type the bytes encode.
     let type: ProtoMessageType
@@ -52,11 +53,11 @@ struct ProtoJSONDecoder {
         case PROTOBUF_C_TYPE_INT32, PROTOBUF_C_TYPE_SINT32, PROTOBUF_C_TYPE_SFIXED32:
             return .int(slot.load(as: Int32.self))
         case PROTOBUF_C_TYPE_INT64, PROTOBUF_C_TYPE_SINT64, PROTOBUF_C_TYPE_SFIXED64:
-            return .int(slot.load(as: Int64.self))
+            return .string(String(slot.load(as: Int64.self)))
         case PROTOBUF_C_TYPE_UINT32, PROTOBUF_C_TYPE_FIXED32:
             return .int(slot.load(as: UInt32.self))
         case PROTOBUF_C_TYPE_UINT64, PROTOBUF_C_TYPE_FIXED64:
-            return .int(slot.load(as: UInt64.self))
+            return .string(String(slot.load(as: UInt64.self)))
         case PROTOBUF_C_TYPE_FLOAT:
             return .double(Double(slot.load(as: Float.self)))
         case PROTOBUF_C_TYPE_DOUBLE:

@@ -2,16 +2,13 @@ import ArgumentParser
 import ConcertClient
 import ConcertProtocol
 
-/// The options every subcommand shares: where the server is, the token, the timeout.
+/// The options every subcommand that talks to a server shares: where the server is and the timeout.
 struct ConnectionOptions: ParsableArguments {
     @Option(help: "The server's host name or address.")
     var host = "127.0.0.1"
 
     @Option(help: "The server's TCP port.")
     var port = 50051
-
-    @Option(help: "A queue token to send as queue-token metadata.")
-    var token: String?
 
     @Option(help: "How long each call may take, in seconds.")
     var timeout: Double = 10
@@ -24,17 +21,14 @@ struct ConnectionOptions: ParsableArguments {
     /// The per-call timeout.
     var callTimeout: Duration { .milliseconds(Int64(timeout * 1000)) }
 
-    /// Connects a client with these options, carrying `--token` when given.
+    /// Connects a client with these options.
     func connect() async throws(ProbeFailure) -> ConcertClient {
-        let client: ConcertClient
         do {
-            client = try await ConcertClient.connect(
+            return try await ConcertClient.connect(
                 host: host, port: port, configuration: ClientConfiguration(defaultTimeout: callTimeout))
         } catch {
             throw ProbeFailure(error)
         }
-        client.setToken(token)
-        return client
     }
 }
 

@@ -39,11 +39,13 @@ enum ProbeFailure: Error, CustomStringConvertible {
         }
     }
 
-    /// The line printed on standard error: `CODE REASON: message` for a status.
+    /// The line printed on standard error: `CODE REASON: message` for a status, a sentence for a server
+    /// that could not be reached.
     var description: String {
         switch self {
         case .checkFailed(let message): "check failed: \(message)"
         case .badInput(let message): "error: \(message)"
+        case .connection(let error) where error.knownReason == .connectionFailed: UnreachableServer.message(for: error)
         case .status(let error), .connection(let error): error.description
         }
     }
