@@ -2,11 +2,11 @@ import ConcertProtocol
 
 /// The errors the client raises itself, with the client-side reasons of the catalogue.
 extension RPCError {
-    /// The connection to `address` could not be opened.
+    /// The connection to `address` could not be opened: `Could not connect to HOST:PORT: connection refused.`
     static func connectionFailed(_ address: String, underlying: any Error) -> RPCError {
         RPCError(
             code: .unavailable, reason: .connectionFailed,
-            message: "Could not connect to \(address): \(underlying).")
+            message: "Could not connect to \(address): \(ConnectFailure.words(for: underlying)).")
     }
 
     /// The connection closed before the answer arrived.

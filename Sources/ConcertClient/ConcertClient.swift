@@ -231,6 +231,7 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
             do {
                 return try await sendOnce(rpc, request, metadata: metadata, timeout: remaining)
             } catch {
+                if error.knownReason == .deadlineExceeded, let timeout { throw .deadlineExceeded(after: timeout) }
                 guard configuration.retry.retries(rpc, request, after: error, attempt: attempt), !slot.isShutDown else {
                     throw error
                 }
@@ -244,16 +245,19 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
         }
     }
 
-    /// Sends one call once over the slot's connection (opening it when needed) and decodes the answer.
+    /// Sends one call once over the slot's connection (opening it when needed) and decodes the answer;
+    /// waiting for the connection and for the answer together take at most `timeout`.
     private func sendOnce<Request, Response>(
         _ rpc: RPC<Request, Response>,
         _ request: Request,
         metadata: [MetadataEntry],
         timeout: Duration?
     ) async throws(RPCError) -> Response {
-        let connection = try await slot.connection()
+        let start = ContinuousClock.now
+        let connection = try await slot.connection(waitingAtMost: timeout)
         let answer = try await connection.send(
-            method: rpc.descriptor.path, metadata: metadata, request: request, timeout: timeout
+            method: rpc.descriptor.path, metadata: metadata, request: request,
+            timeout: timeout.map { $0 - (ContinuousClock.now - start) }
         ).get()
         guard answer.code == .ok else {
             throw RPCError(code: answer.code, reason: answer.reason, message: answer.message)

@@ -32,8 +32,10 @@ final class ConnectionSlot: Sendable {
         case closed
     }
 
-    /// The open connection, connecting first when there is none or it broke.
-    func connection() async throws(RPCError) -> Connection {
+    /// The open connection, connecting first when there is none or it broke. A caller waits at most
+    /// `limit` for the connection (nil: until the attempts end) and then throws DEADLINE_EXCEEDED; the
+    /// attempt goes on for the callers after it.
+    func connection(waitingAtMost limit: Duration? = nil) async throws(RPCError) -> Connection {
         let lookup = state.withLock { state -> Lookup in
             switch state {
             case .connected(let connection) where !connection.isClosed:
@@ -58,9 +60,11 @@ final class ConnectionSlot: Sendable {
                 opening.completeWithTask { try await self.openWithBackoff() }
             }
             do {
-                let connection = try await future.get()
+                let connection = try await (limit.map { Self.bounded(future, by: $0) } ?? future).get()
                 settle(future, with: connection)
                 return connection
+            } catch let expired as ConnectionWaitExpired {
+                throw .deadlineExceeded(after: expired.limit)
             } catch {
                 settle(future, with: nil)
                 throw .connectionFailed("\(host):\(port)", underlying: error)
@@ -83,6 +87,17 @@ final class ConnectionSlot: Sendable {
                 try await Task.sleep(for: policy.backoff(afterFailedAttempts: failedAttempts, using: &generator))
             }
         }
+    }
+
+    /// `future`, or when it has not completed within `limit`, a failure with ``ConnectionWaitExpired``.
+    private static func bounded(_ future: EventLoopFuture<Connection>, by limit: Duration) -> EventLoopFuture<Connection> {
+        let promise = future.eventLoop.makePromise(of: Connection.self)
+        let timer = future.eventLoop.scheduleTask(in: limit.timeAmount) {
+            promise.fail(ConnectionWaitExpired(limit: limit))
+        }
+        future.whenComplete { _ in timer.cancel() }
+        future.cascade(to: promise)
+        return promise.futureResult
     }
 
     /// Whether the slot was shut down for good.
@@ -116,4 +131,10 @@ final class ConnectionSlot: Sendable {
             break
         }
     }
+}
+
+/// A caller's wait for a connection outlasted its limit.
+private struct ConnectionWaitExpired: Error {
+    /// How long the caller was willing to wait.
+    let limit: Duration
 }

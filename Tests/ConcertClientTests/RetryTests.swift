@@ -129,6 +129,27 @@ struct RetryTests {
         await second.stop()
     }
 
+    @Test("Waiting for reconnection counts toward a call's deadline: it fails DEADLINE_EXCEEDED, not later")
+    func reconnectionWithinDeadline() async throws {
+        let server = try await LiveServer.start()
+        let patient = ClientConfiguration(
+            reconnect: ReconnectPolicy(initialBackoff: .milliseconds(200), maxBackoff: .seconds(2), maxAttempts: 100),
+            retry: .none)
+        let client = try await ConcertClient.connect(port: server.port, configuration: patient)
+        await server.stop()
+        let clock = ContinuousClock()
+        var error: RPCError?
+        let start = clock.now
+        for _ in 0..<3 where error?.knownReason != .deadlineExceeded {
+            do { _ = try await client.call(SystemService.health, HealthCheckRequest(), timeout: .milliseconds(500)) } catch let failure {
+                error = failure
+            }
+        }
+        #expect(error?.code == .deadlineExceeded)
+        #expect(clock.now - start < .seconds(10), "100 attempts with backoff would take minutes")
+        await client.close(immediately: true)
+    }
+
     @Test("Without reconnection a call made while the server is down fails UNAVAILABLE / CONNECTION_FAILED")
     func reconnectOff() async throws {
         let server = try await LiveServer.start()

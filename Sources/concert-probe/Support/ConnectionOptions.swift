@@ -21,11 +21,14 @@ struct ConnectionOptions: ParsableArguments {
     /// The per-call timeout.
     var callTimeout: Duration { .milliseconds(Int64(timeout * 1000)) }
 
-    /// Connects a client with these options.
+    /// Connects a client with these options. The probe shows what the server does, so it neither
+    /// reconnects with backoff nor sends a call twice: a connection failure is reported at once, and
+    /// every call a bench counts was sent once.
     func connect() async throws(ProbeFailure) -> ConcertClient {
         do {
             return try await ConcertClient.connect(
-                host: host, port: port, configuration: ClientConfiguration(defaultTimeout: callTimeout))
+                host: host, port: port,
+                configuration: ClientConfiguration(defaultTimeout: callTimeout, reconnect: .none, retry: .none))
         } catch {
             throw ProbeFailure(error)
         }

@@ -4,8 +4,8 @@ import Foundation
 /// A human sentence for a connection that could not be opened, in place of the networking library's
 /// own text: `cannot connect to 127.0.0.1:50051: connection refused — is concert-server running?`.
 enum UnreachableServer {
-    /// The sentence for `error` (UNAVAILABLE / `CONNECTION_FAILED`), whose message names the address
-    /// and the underlying failure.
+    /// The sentence for `error` (UNAVAILABLE / `CONNECTION_FAILED`), whose message is the client's
+    /// `Could not connect to HOST:PORT: WORDS.`
     static func message(for error: RPCError) -> String {
         let address = Self.address(in: error.message) ?? "the server"
         return "cannot connect to \(address): \(cause(in: error.message)) — is concert-server running?"
@@ -20,15 +20,10 @@ enum UnreachableServer {
         return String(rest[..<end.lowerBound])
     }
 
-    /// The failure in a few words, recognised from the underlying error's text.
+    /// The failure in the client's words (`connection refused`, `timed out`, …), after the address.
     private static func cause(in message: String) -> String {
-        let text = message.lowercased()
-        let causes: [(needles: [String], words: String)] = [
-            (["refused"], "connection refused"),
-            (["timed out", "timeout"], "no answer (timed out)"),
-            (["unreachable"], "network unreachable"),
-            (["resolve", "dns", "name or service not known", "nodename"], "the host name does not resolve"),
-        ]
-        return causes.first { $0.needles.contains(where: text.contains) }?.words ?? "the connection could not be opened"
+        guard let start = message.range(of: ": ") else { return "the connection could not be opened" }
+        let words = message[start.upperBound...]
+        return String(words.hasSuffix(".") ? words.dropLast() : words)
     }
 }
