@@ -10,9 +10,12 @@ try await withConcertClient(host: host, port: port) { client in
     let concert = try await client.listConcerts().concerts[0]   // needs no token
     _ = try await client.issueToken(userID: UUID().uuidString, concertID: concert.id)   // the client keeps the token
     _ = try await client.waitUntilActive { status in print("\(status.state.name), position \(status.position)") }
-    let date = try await client.listAvailableDates(concertID: concert.id).dates[0]   // dates with a free seat
-    let seats = try await client.listAvailableSeats(concertID: concert.id, date: date.date).seats
-    let seat = seats.first(where: \.free)!   // not a fixed number: a second run buys another seat
+    guard let date = try await client.listAvailableDates(concertID: concert.id).dates.first,   // dates with a free seat
+        let seat = try await client.listAvailableSeats(concertID: concert.id, date: date.date).seats.first(where: \.free)
+    else {   // not a fixed seat number: a second run buys another seat
+        print("\(concert.title) has no free seat right now")
+        return
+    }
     let hold = try await client.reserveSeat(concertID: concert.id, date: date.date, seatNumber: seat.number)
     _ = try await client.chargeBalance(amount: seat.price, idempotencyKey: UUID().uuidString)   // safe to retry
     let paid = try await client.pay(reservationID: hold.reservation!.id)

@@ -39,6 +39,10 @@ struct MetricsTests {
         #expect(after[#"concert_store_writes_total{outcome="committed"}"#, default: 0] >= 3)
         #expect(after["concert_store_batch_size_count", default: 0] >= 1)
         #expect(after["concert_store_commit_seconds_count", default: 0] >= 1)
+        let body = try await Scrape.get("/metrics", port: metricsPort)
+        let fastBucket = #"concert_rpc_call_duration_seconds_bucket{method="/concert.v1.QueueService/GetQueueStatus",le="0.0001"}"#
+        #expect(body.contains(fastBucket), "latency buckets must resolve calls answered in microseconds")
+        #expect(body.contains(#"concert_store_batch_size_bucket{le="1.0"}"#), "batch sizes counted from one")
 
         // The sale gauges are refreshed every 5 seconds.
         for _ in 0..<60 where after[#"concert_queue_active{concert="1"}"#, default: 0] < 2 {
