@@ -17,13 +17,26 @@ public func withConcertClient<Result>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (ConcertClient) async throws -> Result
 ) async throws -> Result {
-    let client = try await ConcertClient.connect(host: host, port: port, configuration: configuration)
-    do {
-        let result = try await body(client)
-        await client.close()
-        return result
-    } catch {
-        await client.close()
-        throw error
+    try await ConcertClient.connect(host: host, port: port, configuration: configuration).closing(after: body)
+}
+
+extension ConcertClient {
+    /// Runs `body` with this client, then closes it gracefully (``close(immediately:)``) whether `body`
+    /// returns or throws.
+    ///
+    /// - Returns: What `body` returns.
+    /// - Throws: Whatever `body` throws.
+    public func closing<Result, Failure: Error>(
+        isolation: isolated (any Actor)? = #isolation,
+        after body: (ConcertClient) async throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
+        do {
+            let result = try await body(self)
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
     }
 }

@@ -38,15 +38,7 @@ struct ConnectionOptions: ParsableArguments {
 extension ConnectionOptions {
     /// Connects, runs `body` with the client, and closes the client whatever happens.
     func withClient<T>(_ body: (ConcertClient) async throws(ProbeFailure) -> T) async throws(ProbeFailure) -> T {
-        let client = try await connect()
-        do {
-            let result = try await body(client)
-            await client.close()
-            return result
-        } catch {
-            await client.close()
-            throw error
-        }
+        try await connect().closing(after: body)
     }
 }
 
