@@ -13,7 +13,10 @@ struct MultiProcessTests {
     @Test("three processes on one database: 1,000 racers for one seat, exactly one wins")
     func seatRaceAcrossProcesses() async throws {
         try await withDatabase { path in
-            let servers = try await threeServers(path, arguments: ["--max-active", "2000"])
+            // Issuing 1,000 tokens on a loaded PostgreSQL can outlast the default idle and presence
+            // limits; the race, not expiry, is under test.
+            let patient = ["--active-idle-seconds", "3600", "--presence-grace-seconds", "3600"]
+            let servers = try await threeServers(path, arguments: ["--max-active", "2000"] + patient)
             var issued: [[String]] = []
             for (index, server) in servers.enumerated() {
                 issued.append(try await issueTokens(port: server.port, count: index == 0 ? 334 : 333))
