@@ -61,10 +61,13 @@ struct PostgresClusterTests {
             #expect(outcome.charges.count + outcome.payments.count >= 100)
             #expect(outcome.unavailable > 0, "no call was answered UNAVAILABLE while PostgreSQL restarted")
 
+            // Recovered means writes commit again: reads reconnect on their own connections, and the
+            // writer may still be between its reconnection attempts when the first read succeeds.
             let caller = WireCaller(port: port, token: chargers[0])
+            let recovery = ChargeBalanceRequest(amount: 100, idempotencyKey: "after-restart")
             var recovered = false
             for _ in 0..<120 where !recovered {
-                recovered = (try? await caller.getBalance(GetBalanceRequest())) != nil
+                recovered = (try? await caller.chargeBalance(recovery)) != nil
                 if !recovered { try await Task.sleep(for: .milliseconds(500)) }
             }
             #expect(recovered, "the server did not recover after PostgreSQL came back")
