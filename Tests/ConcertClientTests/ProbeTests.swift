@@ -106,7 +106,8 @@ struct ProbeTests {
         let soon = Catalog.ConcertEntry(
             id: 50, title: "Opening Night", artist: "The Early Birds", venue: "Hall",
             dates: [Catalog.DateEntry(date: "2027-10-01", startsAt: "2027-10-01T19:00:00Z", price: 5_000)],
-            sale: Catalog.SaleEntry(opensInSeconds: 5, preQueueSeconds: 600))
+            // 20 s out: on a loaded machine the probe took over 5 s to reach IssueToken, after opening.
+            sale: Catalog.SaleEntry(opensInSeconds: 20, preQueueSeconds: 600))
         try await withLiveServer(catalog: Catalog(concerts: [soon])) { server in
             let run = try await Self.probe(["journey", "--concert", "50"], port: server.port)
             #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")

@@ -117,7 +117,7 @@ struct MultiProcessTests {
             let sale = Catalog.ConcertEntry(
                 id: 60, title: "Shared Opening", artist: "Two Servers", venue: "Hall",
                 dates: [Catalog.DateEntry(date: "2027-10-01", startsAt: "2027-10-01T19:00:00Z", price: 1_000)],
-                sale: Catalog.SaleEntry(opensInSeconds: 10, maxActive: 3, preQueueSeconds: 600))
+                sale: Catalog.SaleEntry(opensInSeconds: 20, maxActive: 3, preQueueSeconds: 600))
             try JSONEncoder().encode(Catalog(concerts: [sale])).write(to: URL(fileURLWithPath: catalogPath))
             let first = try await ServerProcess(database: path, arguments: ["--catalog", catalogPath])
             let second = try await ServerProcess(database: path, arguments: ["--catalog", catalogPath])
@@ -133,7 +133,7 @@ struct MultiProcessTests {
                 try await WireCaller(port: port, token: token).getQueueStatus(GetQueueStatusRequest()).status
             }
             var placed = false
-            for _ in 0..<300 where !placed {
+            for _ in 0..<600 where !placed {
                 try await Task.sleep(for: .milliseconds(50))
                 let last = try await status(early[19], via: first.port)?.state
                 let firstArrival = try await status(early[0], via: second.port)?.state
