@@ -86,6 +86,7 @@ extension ConcertError.Reason {
         case .storageFull: "The server's storage is full; try again later."
         case .storageUnavailable: "The server's storage cannot be written now; try again later."
         case .databaseUnreachable: "The database cannot be reached now; try again shortly."
+        case .lineViewBehind: "This server's view of the line is behind the database; try again shortly."
         }
     }
 }

@@ -40,7 +40,10 @@ extension ConcertStore {
                 }
             }
         }
-        round.dropped += try await write { session in try session.settleDeadListeners() }
+        round.dropped += try await write { session in
+            try session.pruneTokenChanges(retentionMs: LineView.feedRetentionMs, keep: LineView.feedRetainedEntries)
+            return try session.settleDeadListeners()
+        }
         return round
     }
 

@@ -34,18 +34,22 @@ extension ConcertStore {
         }
 
         /// Where the token stands now (indexed lookups and this process's index of dropped places, no scan
-        /// of the line), in any state; TOKEN_MISSING / TOKEN_UNKNOWN for a missing or unknown token.
+        /// of the line; from this server's view of the line where the engine keeps one), in any state;
+        /// TOKEN_MISSING / TOKEN_UNKNOWN for a missing or unknown token.
         public func queueStatus(token: String) -> StoreRead<QueueStatus> {
             StoreRead(validating: {
                 try AccessToken.validate(token)
+                if let lines = store.lines { return lines.queueStatus(token: token) }
                 return store.reading { session in try session.status(of: session.token(token)) }
             })
         }
 
-        /// One sale's line now; INVALID_CONCERT_ID, CONCERT_NOT_FOUND.
+        /// One sale's line now (from this server's view of the line where the engine keeps one);
+        /// INVALID_CONCERT_ID, CONCERT_NOT_FOUND.
         public func saleLine(concertID: Int64) -> StoreRead<SaleLine> {
             StoreRead(validating: {
                 try Validation.concertID(concertID)
+                if let lines = store.lines { return lines.saleLine(concertID: concertID) }
                 return store.reading { session in try session.saleLine(concertID: concertID) }
             })
         }

@@ -14,6 +14,10 @@ public final class ConcertStore: Sendable {
     private let admissionRate = AdmissionRate()
     private let droppedPlaces = DroppedPlaces()
     let presence = PresenceTracker(serverID: UUID().uuidString.lowercased())
+    /// Builds the session of one unit of work on a connection, at the clock's instant when it starts.
+    private let makeSession: @Sendable (any SQLDatabase) -> Session
+    /// This server's view of the lines, where the engine keeps one (``StorageEngine/keepsLineViews``).
+    let lines: LineReader?
 
     /// Opens the SQLite database file `configuration.database` (see ``init(engine:configuration:clock:)``).
     /// A database that cannot be written (a read-only file, folder or mount, a full disk) is refused with
@@ -32,6 +36,20 @@ public final class ConcertStore: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.engine = engine
+        let makeSession = Self.sessionMaker(
+            configuration: configuration, clock: clock, admissionRate: admissionRate, droppedPlaces: droppedPlaces,
+            presence: presence, logsTokenChanges: engine.keepsLineViews)
+        self.makeSession = makeSession
+        lines = engine.keepsLineViews
+            ? LineReader(
+                clock: clock, presence: presence, graceMs: configuration.presence.graceMs, droppedPlaces: droppedPlaces
+            ) { light, position, tokens, generation, beganNs in
+                engine.read(fresh: true) { connection in
+                    try makeSession(connection).lineRefresh(
+                        light: light, after: position, tokens: tokens, generation: generation, beganNs: beganNs)
+                }
+            }
+            : nil
         let serverID = presence.serverID
         let now = clock.now()
         let heartbeat = writing { session in
@@ -46,6 +64,7 @@ public final class ConcertStore: Sendable {
             engine.close()
             throw error
         }
+        lines?.start()
     }
 
     /// Why writes fail now (STORAGE_FULL or STORAGE_UNAVAILABLE), or nil while they commit. Set by a write
@@ -64,6 +83,7 @@ public final class ConcertStore: Sendable {
     /// Commits every queued write, stops the writer and closes all connections; idempotent. Requests made
     /// afterwards fail with STORE_BUSY.
     public func close() {
+        lines?.stop()
         engine.close()
     }
 
@@ -77,7 +97,7 @@ public final class ConcertStore: Sendable {
 
     /// The write that runs `body` as one job of the writer's next batch.
     func writing<Value: Sendable>(_ body: @escaping @Sendable (Session) throws -> Value) -> StoreWrite<Value> {
-        let makeSession = sessionMaker()
+        let makeSession = self.makeSession
         let engine = self.engine
         return StoreWrite { completion in
             engine.submit(WriteJob.make({ connection in try body(makeSession(connection)) }, completion: completion))
@@ -89,24 +109,23 @@ public final class ConcertStore: Sendable {
     func reading<Value: Sendable>(
         fresh: Bool = false, _ body: @escaping @Sendable (Session) throws -> Value
     ) -> StoreRead<Value> {
-        let makeSession = sessionMaker()
+        let makeSession = self.makeSession
         return engine.read(fresh: fresh) { connection in try body(makeSession(connection)) }
     }
 
-    /// Builds the session of one unit of work on a connection, at the clock's instant when it starts.
-    private func sessionMaker() -> @Sendable (any SQLDatabase) -> Session {
-        let clock = self.clock
+    /// The builder of the sessions of one store's units of work, each at the clock's instant when it starts.
+    private static func sessionMaker(
+        configuration: StoreConfiguration, clock: any ConcertClock, admissionRate: AdmissionRate,
+        droppedPlaces: DroppedPlaces, presence: PresenceTracker, logsTokenChanges: Bool
+    ) -> @Sendable (any SQLDatabase) -> Session {
         let queuePolicy = configuration.queue
         let holdPolicy = configuration.hold
-        let admissionRate = self.admissionRate
-        let droppedPlaces = self.droppedPlaces
-        let presence = self.presence
         let presencePolicy = configuration.presence
         return { connection in
             Session(
                 db: connection, now: clock.now(), queuePolicy: queuePolicy, holdPolicy: holdPolicy,
                 admissionRate: admissionRate, droppedPlaces: droppedPlaces, presence: presence,
-                presencePolicy: presencePolicy)
+                presencePolicy: presencePolicy, logsTokenChanges: logsTokenChanges)
         }
     }
 

@@ -75,6 +75,10 @@ public final class PostgresEngine: StorageEngine {
     /// Why writes fail now, or nil while they commit.
     public var storageProblem: ConcertError.Reason? { health.problem }
 
+    /// True: every server keeps its lines in memory, following the change feed, since each read here is a
+    /// round trip to the database.
+    public var keepsLineViews: Bool { true }
+
     /// Nothing to do: every read takes a fresh snapshot.
     public func endIdleSnapshots() {}
 

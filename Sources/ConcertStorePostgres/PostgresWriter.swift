@@ -93,6 +93,7 @@ final class PostgresWriter: Sendable {
             }
             return
         }
+        CommitGeneration.advance()
         if outcomes.contains(where: \.succeeded) { health.recordCommit() }
         metrics.committed(outcomes, since: start)
         for outcome in outcomes {

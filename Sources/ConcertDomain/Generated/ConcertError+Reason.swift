@@ -78,6 +78,11 @@ extension ConcertError {
         /// not have been made (retry a charge with the same idempotency key to learn
         /// which). The server reconnects by itself; retry shortly. UNAVAILABLE.
         case databaseUnreachable = "DATABASE_UNREACHABLE"
+        /// This server answers the line from its memory (on PostgreSQL), and that
+        /// view has fallen more than a second behind the database (the database is
+        /// slow or unreachable): rather than a stale answer, none. The server catches
+        /// up by itself; retry shortly, or on another server. UNAVAILABLE.
+        case lineViewBehind = "LINE_VIEW_BEHIND"
 
         /// The category this reason belongs to.
         public var kind: Kind {
@@ -113,6 +118,7 @@ extension ConcertError {
             case .invalidConcertID: .invalidArgument
             case .invalidCatalog: .invalidArgument
             case .databaseUnreachable: .unavailable
+            case .lineViewBehind: .unavailable
             }
         }
     }

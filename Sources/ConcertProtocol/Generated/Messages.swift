@@ -270,6 +270,11 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     /// not have been made (retry a charge with the same idempotency key to learn
     /// which). The server reconnects by itself; retry shortly. UNAVAILABLE.
     case databaseUnreachable
+    /// This server answers the line from its memory (on PostgreSQL), and that
+    /// view has fallen more than a second behind the database (the database is
+    /// slow or unreachable): rather than a stale answer, none. The server catches
+    /// up by itself; retry shortly, or on another server. UNAVAILABLE.
+    case lineViewBehind
     /// Client side, never sent: the connection could not be opened.
     case connectionFailed
     /// Client side, never sent: the connection closed before the answer arrived.
@@ -282,7 +287,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .invalidCatalog, .databaseUnreachable, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
+    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .invalidCatalog, .databaseUnreachable, .lineViewBehind, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -337,6 +342,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 50: self = .invalidConcertID
         case 51: self = .invalidCatalog
         case 52: self = .databaseUnreachable
+        case 53: self = .lineViewBehind
         case 60: self = .connectionFailed
         case 61: self = .connectionClosed
         case 62: self = .malformedResponse
@@ -398,6 +404,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .invalidConcertID: 50
         case .invalidCatalog: 51
         case .databaseUnreachable: 52
+        case .lineViewBehind: 53
         case .connectionFailed: 60
         case .connectionClosed: 61
         case .malformedResponse: 62
@@ -459,6 +466,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .invalidConcertID: "INVALID_CONCERT_ID"
         case .invalidCatalog: "INVALID_CATALOG"
         case .databaseUnreachable: "DATABASE_UNREACHABLE"
+        case .lineViewBehind: "LINE_VIEW_BEHIND"
         case .connectionFailed: "CONNECTION_FAILED"
         case .connectionClosed: "CONNECTION_CLOSED"
         case .malformedResponse: "MALFORMED_RESPONSE"
@@ -520,6 +528,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .invalidConcertID: .invalidArgument
         case .invalidCatalog: .invalidArgument
         case .databaseUnreachable: .unavailable
+        case .lineViewBehind: .unavailable
         case .connectionFailed: .unavailable
         case .connectionClosed: .unavailable
         case .malformedResponse: .internal
@@ -581,6 +590,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "INVALID_CONCERT_ID": self = .invalidConcertID
         case "INVALID_CATALOG": self = .invalidCatalog
         case "DATABASE_UNREACHABLE": self = .databaseUnreachable
+        case "LINE_VIEW_BEHIND": self = .lineViewBehind
         case "CONNECTION_FAILED": self = .connectionFailed
         case "CONNECTION_CLOSED": self = .connectionClosed
         case "MALFORMED_RESPONSE": self = .malformedResponse

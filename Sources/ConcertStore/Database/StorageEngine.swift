@@ -24,4 +24,14 @@ public protocol StorageEngine: Sendable {
 
     /// Commits every queued write, stops the writer and closes every connection; idempotent.
     func close()
+
+    /// Whether each store on this engine answers statuses and lines from a ``LineView`` in memory that follows
+    /// the database's change feed, instead of a read per question: worth it where a read is a network round
+    /// trip (PostgreSQL). The rules then log every token they change in `token_changes`.
+    var keepsLineViews: Bool { get }
+}
+
+extension StorageEngine {
+    /// False: reads of the line go to the database.
+    public var keepsLineViews: Bool { false }
 }

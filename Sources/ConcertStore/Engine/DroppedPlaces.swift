@@ -25,16 +25,30 @@ final class DroppedPlaces: Sendable {
     ) rethrows -> Int64 {
         guard dropped > 0, before - 1 > after else { return 0 }
         return try lines.withLock { lines in
-            var line = lines[concertID] ?? Line()
-            if line.applied < dropped {
-                for row in try load(line.lastID) {
-                    line.tree.mark(row.place)
-                    line.lastID = row.id
-                    line.applied += 1
-                }
-                lines[concertID] = line
-            }
-            return line.tree.marks(through: before - 1) - line.tree.marks(through: after)
+            try Self.catchUp(&lines[concertID, default: Line()], dropped: dropped, load: load)
+            let tree = lines[concertID]!.tree
+            return tree.marks(through: before - 1) - tree.marks(through: after)
+        }
+    }
+
+    /// Brings the index of sale `concertID` up to its first `dropped` drops (see ``count``).
+    func catchUp(
+        concertID: Int64, dropped: Int64, load: (_ afterID: Int64) throws -> [(id: Int64, place: Int64)]
+    ) rethrows {
+        guard dropped > 0 else { return }
+        try lines.withLock { lines in
+            try Self.catchUp(&lines[concertID, default: Line()], dropped: dropped, load: load)
+        }
+    }
+
+    private static func catchUp(
+        _ line: inout Line, dropped: Int64, load: (_ afterID: Int64) throws -> [(id: Int64, place: Int64)]
+    ) rethrows {
+        guard line.applied < dropped else { return }
+        for row in try load(line.lastID) {
+            line.tree.mark(row.place)
+            line.lastID = row.id
+            line.applied += 1
         }
     }
 }

@@ -58,6 +58,15 @@ final class PresenceTracker: Sendable {
         }
     }
 
+    /// Records a call from the holder of the token `record` at `now`, when the token is live: its silence
+    /// limit is the sale's active idle limit while active, else the presence grace `graceMs`.
+    func heard(_ record: TokenRecord, heardBy: String, graceMs: Int64, now: Int64) {
+        let state = record.state(now: now)
+        guard state.isLive else { return }
+        let limit = state == .active ? record.sale.sale.policy.activeIdleMs : graceMs
+        heard(seq: record.ticket.seq, concertID: record.ticket.concertID, heardBy: heardBy, silenceLimitMs: limit, now: now)
+    }
+
     /// Takes the queued claims (token seq → when heard).
     func takeClaims() -> [Int64: Int64] {
         var claims: [Int64: Int64] = [:]

@@ -44,6 +44,7 @@ extension Session {
             "UPDATE sales SET admitted_through = ?1 WHERE concert_id = ?2 AND admitted_through = ?3",
             last.place, concertID, record.admittedThrough)
         guard moved == 1 else { throw StorageError.inconsistency("sale \(concertID) changed during admission") }
+        try logTokenChanges(concertID: concertID, placesAfter: record.admittedThrough, through: last.place)
         try db.execute(
             "INSERT INTO admissions (concert_id, admitted_ms, count, max_active) VALUES (?1, ?2, ?3, ?4)",
             concertID, now, plan.count, record.sale.policy.maxActive)
@@ -74,6 +75,7 @@ extension Session {
             if token.dropped { try recordDrop(concertID: concertID, place: place) }
         }
         try db.execute("UPDATE sales SET pre_queue_placed = ?1 WHERE concert_id = ?2", place, concertID)
+        try logTokenChanges(concertID: concertID, placesAfter: record.preQueuePlaced, through: place)
         return next.count
     }
 
@@ -88,6 +90,7 @@ extension Session {
             try drop(seq: record.ticket.seq, concertID: concertID, place: record.ticket.place)
         case .active:
             try db.execute("UPDATE tokens SET closed_ms = ?1 WHERE seq = ?2", now, record.ticket.seq)
+            try logTokenChange(seq: record.ticket.seq)
             try admit(concertID: concertID)
         case .expired, .abandoned:
             break
@@ -99,7 +102,9 @@ extension Session {
     func drop(seq: Int64, concertID: Int64, place: Int64?) throws {
         let marked = try db.execute(
             "UPDATE tokens SET abandoned_ms = ?1 WHERE seq = ?2 AND abandoned_ms IS NULL", now, seq)
-        if marked == 1, let place { try recordDrop(concertID: concertID, place: place) }
+        guard marked == 1 else { return }
+        try logTokenChange(seq: seq)
+        if let place { try recordDrop(concertID: concertID, place: place) }
     }
 
     /// Write: records the probe instant, which commits one real page write; the storage probe.

@@ -89,6 +89,7 @@ extension Session {
                 """, reservationID, reservation.concertID, reservation.date, reservation.seatNumber),
             "seat of reservation \(reservationID) was not held by it")
         try db.execute("UPDATE tokens SET closed_ms = ?1 WHERE seq = ?2", now, holder.ticket.seq)
+        try logTokenChange(seq: holder.ticket.seq)
         try admit(concertID: holder.ticket.concertID)
         var paid = reservation
         paid.state = .paid

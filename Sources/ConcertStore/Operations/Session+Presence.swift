@@ -20,6 +20,7 @@ extension Session {
                   AND abandoned_ms IS NULL AND closed_ms IS NULL
                 """, presence.serverID, chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6],
                 chunk[7], chunk[8], chunk[9], chunk[10], chunk[11], chunk[12], chunk[13], chunk[14], chunk[15])
+            try logClaims(chunk, serverID: presence.serverID)
         }
     }
 
@@ -57,6 +58,7 @@ extension Session {
         guard let expires = row.expires, expires > now else { return .gone }
         guard now - lastHeardMs >= row.idle else { return .stillActive(silenceLimitMs: row.idle) }
         try db.execute("UPDATE tokens SET expires_ms = ?1 WHERE seq = ?2", now, seq)
+        try logTokenChange(seq: seq)
         try admit(concertID: row.concertID)
         return .expired
     }
@@ -78,8 +80,9 @@ extension Session {
                 """, server, read: { (seq: $0.int64(0), concertID: $0.int64(1), place: $0.optionalInt64(2), admitted: $0.bool(3)) })
             for token in tokens {
                 if token.admitted {
-                    try db.execute(
+                    let expired = try db.execute(
                         "UPDATE tokens SET expires_ms = ?1 WHERE seq = ?2 AND expires_ms > ?1", now, token.seq)
+                    if expired == 1 { try logTokenChange(seq: token.seq) }
                 } else {
                     try drop(seq: token.seq, concertID: token.concertID, place: token.place)
                 }

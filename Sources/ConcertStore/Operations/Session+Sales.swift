@@ -91,6 +91,16 @@ extension Session {
         }
     }
 
+    /// Brings this process's index of the sale's dropped places up to the snapshot of `record`.
+    func catchUpDroppedPlaces(of record: SaleRecord) throws {
+        let concertID = record.sale.concertID
+        try droppedPlaces.catchUp(concertID: concertID, dropped: record.dropped) { lastID in
+            try db.all(
+                "SELECT id, place FROM abandonments WHERE concert_id = ?1 AND id > ?2 ORDER BY id",
+                concertID, lastID, read: { (id: $0.int64(0), place: $0.int64(1)) })
+        }
+    }
+
     /// Write: drops `place` of the sale (a token that left or went silent before admission) in the log that
     /// positions are counted from.
     func recordDrop(concertID: Int64, place: Int64) throws {

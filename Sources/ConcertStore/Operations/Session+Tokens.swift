@@ -32,11 +32,7 @@ extension Session {
 
     /// Records in this process's memory that the holder of a live token called now.
     private func heard(_ record: TokenRecord, heardBy: String) {
-        let state = record.state(now: now)
-        guard state.isLive else { return }
-        let limit = state == .active ? record.sale.sale.policy.activeIdleMs : presencePolicy.graceMs
-        presence.heard(
-            seq: record.ticket.seq, concertID: record.ticket.concertID, heardBy: heardBy, silenceLimitMs: limit, now: now)
+        presence.heard(record, heardBy: heardBy, graceMs: presencePolicy.graceMs, now: now)
     }
 
     /// The token `token` if it is live (pre-queued, waiting or active); TOKEN_EXPIRED or TOKEN_ABANDONED otherwise.
@@ -67,27 +63,10 @@ extension Session {
     /// The queue status of `record` at `now`: its position (present fans ahead plus one, counted with this
     /// process's index of dropped places) and estimated wait when waiting.
     func status(of record: TokenRecord) throws -> QueueStatus {
-        let concertID = record.ticket.concertID
-        switch record.state(now: now) {
-        case .preQueue:
-            return QueueStatus(state: .preQueue, opensAtMs: record.sale.sale.opensAtMs, concertID: concertID)
-        case .waiting:
-            let place = record.ticket.place ?? 0
-            let head = record.sale.admittedThrough
-            let position = place - head - (try droppedPlaces(in: record.sale, after: head, before: place))
-            let observed = try observedAdmissions(concertID: concertID)
-            let estimate = WaitEstimate.milliseconds(
-                position: position, admittedInShortWindow: observed.short, admittedInLongWindow: observed.long)
-            return QueueStatus(
-                state: .waiting, position: position, ahead: position - 1, estimatedWaitMs: estimate,
-                concertID: concertID)
-        case .active:
-            return QueueStatus(state: .active, expiresAtMs: record.ticket.expiresAtMs, concertID: concertID)
-        case .expired:
-            return QueueStatus(state: .expired, concertID: concertID)
-        case .abandoned:
-            return QueueStatus(state: .abandoned, concertID: concertID)
-        }
+        try record.status(
+            now: now,
+            droppedPlaces: { after, before in try droppedPlaces(in: record.sale, after: after, before: before) },
+            observed: { try observedAdmissions(concertID: record.ticket.concertID) })
     }
 
     /// Write: the user's live token for the sale if there is one; else, while the sale takes tokens, a new one

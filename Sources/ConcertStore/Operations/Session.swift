@@ -20,4 +20,6 @@ struct Session {
     let presence: PresenceTracker
     /// How long a waiting fan may stay silent.
     let presencePolicy: PresencePolicy
+    /// Whether writes log the tokens they change in the change feed that line views follow.
+    let logsTokenChanges: Bool
 }

@@ -14,4 +14,34 @@ struct TokenRecord {
     func state(now: Int64) -> TokenState {
         ticket.state(admittedThrough: sale.admittedThrough, now: now)
     }
+
+    /// The queue status at `now`. A waiting token's position is its place minus the head minus the dropped
+    /// places between them (`droppedPlaces(after, before)` counts those in `after + 1 ..< before`), and its
+    /// wait is estimated from the sale's recent admissions (`observed`); neither is asked otherwise.
+    func status(
+        now: Int64, droppedPlaces: (_ after: Int64, _ before: Int64) throws -> Int64,
+        observed: () throws -> AdmissionRate.Observed
+    ) rethrows -> QueueStatus {
+        let concertID = ticket.concertID
+        switch state(now: now) {
+        case .preQueue:
+            return QueueStatus(state: .preQueue, opensAtMs: sale.sale.opensAtMs, concertID: concertID)
+        case .waiting:
+            let place = ticket.place ?? 0
+            let head = sale.admittedThrough
+            let position = place - head - (try droppedPlaces(head, place))
+            let observed = try observed()
+            let estimate = WaitEstimate.milliseconds(
+                position: position, admittedInShortWindow: observed.short, admittedInLongWindow: observed.long)
+            return QueueStatus(
+                state: .waiting, position: position, ahead: position - 1, estimatedWaitMs: estimate,
+                concertID: concertID)
+        case .active:
+            return QueueStatus(state: .active, expiresAtMs: ticket.expiresAtMs, concertID: concertID)
+        case .expired:
+            return QueueStatus(state: .expired, concertID: concertID)
+        case .abandoned:
+            return QueueStatus(state: .abandoned, concertID: concertID)
+        }
+    }
 }

@@ -4334,7 +4334,7 @@ const ProtobufCEnumDescriptor concert__v1__status_code__descriptor =
   concert__v1__status_code__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[54] =
+static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[55] =
 {
   { "ERROR_REASON_UNSPECIFIED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED", 0 },
   { "ERROR_REASON_FRAME_TOO_LARGE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_FRAME_TOO_LARGE", 1 },
@@ -4386,15 +4386,16 @@ static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number
   { "ERROR_REASON_INVALID_CONCERT_ID", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CONCERT_ID", 50 },
   { "ERROR_REASON_INVALID_CATALOG", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CATALOG", 51 },
   { "ERROR_REASON_DATABASE_UNREACHABLE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_DATABASE_UNREACHABLE", 52 },
+  { "ERROR_REASON_LINE_VIEW_BEHIND", "CONCERT__V1__ERROR_REASON__ERROR_REASON_LINE_VIEW_BEHIND", 53 },
   { "ERROR_REASON_CONNECTION_FAILED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_FAILED", 60 },
   { "ERROR_REASON_CONNECTION_CLOSED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_CLOSED", 61 },
   { "ERROR_REASON_MALFORMED_RESPONSE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_RESPONSE", 62 },
   { "ERROR_REASON_CANCELLED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CANCELLED", 63 },
 };
 static const ProtobufCIntRange concert__v1__error_reason__value_ranges[] = {
-{0, 0},{20, 17},{60, 50},{0, 54}
+{0, 0},{20, 17},{60, 51},{0, 55}
 };
-static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[54] =
+static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[55] =
 {
   { "ERROR_REASON_AMOUNT_TOO_LARGE", 39 },
   { "ERROR_REASON_AUTHORIZATION_EXPIRED", 24 },
@@ -4402,10 +4403,10 @@ static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_n
   { "ERROR_REASON_AUTHORIZATION_MISSING", 22 },
   { "ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH", 25 },
   { "ERROR_REASON_BALANCE_LIMIT_EXCEEDED", 40 },
-  { "ERROR_REASON_CANCELLED", 53 },
+  { "ERROR_REASON_CANCELLED", 54 },
   { "ERROR_REASON_CONCERT_NOT_FOUND", 29 },
-  { "ERROR_REASON_CONNECTION_CLOSED", 51 },
-  { "ERROR_REASON_CONNECTION_FAILED", 50 },
+  { "ERROR_REASON_CONNECTION_CLOSED", 52 },
+  { "ERROR_REASON_CONNECTION_FAILED", 51 },
   { "ERROR_REASON_DATABASE_UNREACHABLE", 49 },
   { "ERROR_REASON_DATE_NOT_FOUND", 30 },
   { "ERROR_REASON_DEADLINE_EXCEEDED", 6 },
@@ -4423,9 +4424,10 @@ static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_n
   { "ERROR_REASON_INVALID_SEAT_NUMBER", 27 },
   { "ERROR_REASON_INVALID_STRING", 10 },
   { "ERROR_REASON_INVALID_USER_ID", 17 },
+  { "ERROR_REASON_LINE_VIEW_BEHIND", 50 },
   { "ERROR_REASON_MALFORMED_ENVELOPE", 2 },
   { "ERROR_REASON_MALFORMED_PAYLOAD", 3 },
-  { "ERROR_REASON_MALFORMED_RESPONSE", 52 },
+  { "ERROR_REASON_MALFORMED_RESPONSE", 53 },
   { "ERROR_REASON_METADATA_TOO_LARGE", 11 },
   { "ERROR_REASON_REQUEST_TOO_COMPLEX", 12 },
   { "ERROR_REASON_RESERVATION_ALREADY_PAID", 36 },
@@ -4458,9 +4460,9 @@ const ProtobufCEnumDescriptor concert__v1__error_reason__descriptor =
   "ErrorReason",
   "Concert__V1__ErrorReason",
   "concert.v1",
-  54,
+  55,
   concert__v1__error_reason__enum_values_by_number,
-  54,
+  55,
   concert__v1__error_reason__enum_values_by_name,
   3,
   concert__v1__error_reason__value_ranges,

@@ -414,6 +414,14 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_DATABASE_UNREACHABLE = 52,
   /*
+   * This server answers the line from its memory (on PostgreSQL), and that
+   * view has fallen more than a second behind the database (the database is
+   * slow or unreachable): rather than a stale answer, none. The server catches
+   * up by itself; retry shortly, or on another server. UNAVAILABLE.
+   * @code UNAVAILABLE @domain
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_LINE_VIEW_BEHIND = 53,
+  /*
    * Client side, never sent: the connection could not be opened.
    * @code UNAVAILABLE
    */

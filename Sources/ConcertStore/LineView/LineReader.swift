@@ -1,0 +1,100 @@
+import ConcertDomain
+import Foundation
+
+/// Answers statuses and line reports from this server's ``LineView``: at once when the view is fresh, else
+/// after the next refresh of its ``LineFollower``. Hearing a fan is recorded as when the database answers.
+final class LineReader: Sendable {
+    private let view = LineView()
+    private let follower: LineFollower
+    private let clock: any ConcertClock
+    private let presence: PresenceTracker
+    private let graceMs: Int64
+    private let droppedPlaces: DroppedPlaces
+
+    /// A reader whose view is refreshed with `reader`, that records hearings in `presence` (`graceMs` the silence
+    /// limit of a fan not active) and counts positions with `droppedPlaces` (which each refresh brings up to its
+    /// snapshot).
+    init(
+        clock: any ConcertClock, presence: PresenceTracker, graceMs: Int64, droppedPlaces: DroppedPlaces,
+        reader: @escaping LineFollower.Reader
+    ) {
+        self.clock = clock
+        self.presence = presence
+        self.graceMs = graceMs
+        self.droppedPlaces = droppedPlaces
+        follower = LineFollower(view: view, reader: reader)
+    }
+
+    /// Starts following the database.
+    func start() {
+        follower.start()
+    }
+
+    /// Stops following; questions still waiting fail with STORE_BUSY.
+    func stop() {
+        follower.stop()
+    }
+
+    /// How old the view's snapshot is now (nil before its first refresh).
+    var ageNs: UInt64? { view.ageNs(at: DispatchTime.now().uptimeNanoseconds) }
+
+    /// How many tokens the view holds.
+    var tokenCount: Int { view.tokenCount }
+
+    /// Where the token (already validated) stands now, as of the view; TOKEN_UNKNOWN when no such token was
+    /// issued.
+    func queueStatus(token: String) -> StoreRead<QueueStatus> {
+        let generation = CommitGeneration.current
+        let now = DispatchTime.now().uptimeNanoseconds
+        if case .found(let cached, let sale) = view.token(token, generation: generation, nowNs: now) {
+            return StoreRead(ready: .success(status(of: cached, in: sale)))
+        }
+        return StoreRead { [self] completion in
+            follower.whenFresh(generation: generation, token: token) { [self] refreshed in
+                completion(refreshed.flatMap { _ in
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    switch view.token(token, generation: generation, nowNs: now, anyAge: true) {
+                    case .found(let cached, let sale): return .success(status(of: cached, in: sale))
+                    case .notHeld: return .failure(ConcertError(.tokenUnknown))
+                    case .stale: return .failure(Self.behind)
+                    }
+                })
+            }
+        }
+    }
+
+    /// The sale's line now, as of the view; CONCERT_NOT_FOUND.
+    func saleLine(concertID: Int64) -> StoreRead<SaleLine> {
+        let generation = CommitGeneration.current
+        let answer: @Sendable (Bool) -> Result<SaleLine, any Error>? = { [view] anyAge in
+            switch view.sale(concertID, generation: generation, nowNs: DispatchTime.now().uptimeNanoseconds, anyAge: anyAge) {
+            case .found(let sale): .success(sale.line)
+            case .unknown: .failure(ConcertError(.concertNotFound, "Concert \(concertID) does not exist."))
+            case .stale: anyAge ? .failure(Self.behind) : nil
+            }
+        }
+        if let ready = answer(false) { return StoreRead(ready: ready) }
+        return StoreRead { [follower] completion in
+            follower.whenFresh(generation: generation, token: nil) { refreshed in
+                completion(refreshed.flatMap { _ in answer(true)! })
+            }
+        }
+    }
+
+    private static let behind = ConcertError(.lineViewBehind)
+
+    /// The status of `cached` in `sale` at the clock's now, recording that its holder called.
+    private func status(of cached: LineView.CachedToken, in sale: LineView.SaleEntry) -> QueueStatus {
+        let now = clock.now()
+        let record = TokenRecord(userID: cached.userID, ticket: cached.ticket, sale: sale.record)
+        presence.heard(record, heardBy: cached.heardBy, graceMs: graceMs, now: now)
+        let concertID = cached.ticket.concertID
+        let dropped = sale.record.dropped
+        return record.status(
+            now: now,
+            droppedPlaces: { after, before in
+                droppedPlaces.count(concertID: concertID, after: after, before: before, dropped: dropped) { _ in [] }
+            },
+            observed: { sale.observed })
+    }
+}
