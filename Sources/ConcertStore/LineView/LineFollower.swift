@@ -43,13 +43,15 @@ final class LineFollower: Sendable {
     }
 
     private let view: LineView
+    private let clock: any ConcertClock
     private let reader: Reader
     private let state = Mutex(State())
     private let ended = DispatchSemaphore(value: 0)
 
-    /// A follower that refreshes `view` with `reader`; call ``start()``.
-    init(view: LineView, reader: @escaping Reader) {
+    /// A follower that refreshes `view` with `reader`, whose figures are for `clock`'s time; call ``start()``.
+    init(view: LineView, clock: any ConcertClock, reader: @escaping Reader) {
         self.view = view
+        self.clock = clock
         self.reader = reader
     }
 
@@ -114,16 +116,18 @@ final class LineFollower: Sendable {
 
     /// Starts a refresh unless one runs: when questions wait (`due` or any queued), or the period has passed.
     /// It is light (the feed and the tokens asked for, no sales) when the questions only need tokens the view
-    /// does not hold and the view is otherwise fresh: the first question about each token costs that much.
+    /// does not hold and the view is otherwise fresh, by the real clock and the store's: the first question
+    /// about each token costs that much.
     private func startIfIdle(due: Bool) {
         let nowNs = DispatchTime.now().uptimeNanoseconds
         let viewGeneration = view.generation
         let viewAge = view.ageNs(at: nowNs) ?? .max
+        let clockAge = view.clockAgeMs(at: clock.now())
         let started = state.withLock { state -> Running? in
             guard !state.stopped, state.running == nil else { return nil }
             let periodPassed = nowNs &- state.lastFullNs >= Self.periodNs
             guard due || !state.waiting.isEmpty || periodPassed else { return nil }
-            let light = !periodPassed && viewAge < LineView.boundNs / 2
+            let light = !periodPassed && viewAge < LineView.boundNs / 2 && (0..<AdmissionRate.maxAgeMs / 2).contains(clockAge)
                 && state.waiting.allSatisfy { $0.generation <= viewGeneration }
             let running = Running(
                 light: light, beganNs: nowNs, generation: CommitGeneration.current,

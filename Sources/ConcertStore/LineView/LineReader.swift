@@ -22,7 +22,7 @@ final class LineReader: Sendable {
         self.presence = presence
         self.graceMs = graceMs
         self.droppedPlaces = droppedPlaces
-        follower = LineFollower(view: view, reader: reader)
+        follower = LineFollower(view: view, clock: clock, reader: reader)
     }
 
     /// Starts following the database.
@@ -46,14 +46,14 @@ final class LineReader: Sendable {
     func queueStatus(token: String) -> StoreRead<QueueStatus> {
         let generation = CommitGeneration.current
         let now = DispatchTime.now().uptimeNanoseconds
-        if case .found(let cached, let sale) = view.token(token, generation: generation, nowNs: now) {
+        if case .found(let cached, let sale) = view.token(token, generation: generation, nowNs: now, clockMs: clock.now()) {
             return StoreRead(ready: .success(status(of: cached, in: sale)))
         }
         return StoreRead { [self] completion in
             follower.whenFresh(generation: generation, token: token) { [self] refreshed in
                 completion(refreshed.flatMap { _ in
                     let now = DispatchTime.now().uptimeNanoseconds
-                    switch view.token(token, generation: generation, nowNs: now, anyAge: true) {
+                    switch view.token(token, generation: generation, nowNs: now, clockMs: clock.now(), anyAge: true) {
                     case .found(let cached, let sale): return .success(status(of: cached, in: sale))
                     case .notHeld: return .failure(ConcertError(.tokenUnknown))
                     case .stale: return .failure(Self.behind)
@@ -66,11 +66,12 @@ final class LineReader: Sendable {
     /// The sale's line now, as of the view; CONCERT_NOT_FOUND.
     func saleLine(concertID: Int64) -> StoreRead<SaleLine> {
         let generation = CommitGeneration.current
-        let answer: @Sendable (Bool) -> Result<SaleLine, any Error>? = { [view] anyAge in
-            switch view.sale(concertID, generation: generation, nowNs: DispatchTime.now().uptimeNanoseconds, anyAge: anyAge) {
-            case .found(let sale): .success(sale.line)
-            case .unknown: .failure(ConcertError(.concertNotFound, "Concert \(concertID) does not exist."))
-            case .stale: anyAge ? .failure(Self.behind) : nil
+        let answer: @Sendable (Bool) -> Result<SaleLine, any Error>? = { [view, clock] anyAge in
+            let nowNs = DispatchTime.now().uptimeNanoseconds
+            switch view.sale(concertID, generation: generation, nowNs: nowNs, clockMs: clock.now(), anyAge: anyAge) {
+            case .found(let sale): return .success(sale.line)
+            case .unknown: return .failure(ConcertError(.concertNotFound, "Concert \(concertID) does not exist."))
+            case .stale: return anyAge ? .failure(Self.behind) : nil
             }
         }
         if let ready = answer(false) { return StoreRead(ready: ready) }

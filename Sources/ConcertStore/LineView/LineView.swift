@@ -53,6 +53,8 @@ final class LineView: Sendable {
         var generation: UInt64
         /// When the snapshot began at the latest (uptime ns).
         var beganNs: UInt64
+        /// The store clock's instant the figures were computed at (Unix ms).
+        var clockMs: Int64
         /// Every sale; nil for a light refresh, which reads only the feed and the tokens asked for (the view
         /// keeps its sales, its generation and its age).
         var sales: [SaleEntry]?
@@ -98,6 +100,7 @@ final class LineView: Sendable {
         var feedPosition: Int64?
         var generation: UInt64 = 0
         var refreshedNs: UInt64?
+        var refreshedClockMs: Int64 = 0
         var lastEvictionNs: UInt64 = 0
     }
 
@@ -132,16 +135,24 @@ final class LineView: Sendable {
     /// The local commits the view includes.
     var generation: UInt64 { state.withLock { $0.generation } }
 
+    /// How long before the store clock's `clockMs` the view's figures were computed.
+    func clockAgeMs(at clockMs: Int64) -> Int64 {
+        state.withLock { clockMs - $0.refreshedClockMs }
+    }
+
     /// How old the view's snapshot is at `nowNs` (uptime ns), or nil before its first refresh.
     func ageNs(at nowNs: UInt64) -> UInt64? {
         state.withLock { state in state.refreshedNs.map { nowNs &- $0 } }
     }
 
     /// The token `token` and its sale, when the view includes local commit `generation` and is fresh at `nowNs`
-    /// (or `anyAge`, right after a refresh that the question waited for).
-    func token(_ token: String, generation: UInt64, nowNs: UInt64, anyAge: Bool = false) -> TokenAnswer {
+    /// (or `anyAge`, right after a refresh that the question waited for), its figures computed less than
+    /// ``AdmissionRate/maxAgeMs`` before the store clock's `clockMs` (a clock moved by a test forces a refresh).
+    func token(_ token: String, generation: UInt64, nowNs: UInt64, clockMs: Int64, anyAge: Bool = false) -> TokenAnswer {
         state.withLock { state in
-            guard Self.isFresh(state, generation: generation, nowNs: nowNs, anyAge: anyAge) else { return .stale }
+            guard Self.isFresh(state, generation: generation, nowNs: nowNs, clockMs: clockMs, anyAge: anyAge) else {
+                return .stale
+            }
             guard let held = state.tokens[token] else { return .notHeld }
             state.tokens[token]?.usedNs = nowNs
             guard let sale = state.sales[held.token.ticket.concertID] else { return .notHeld }
@@ -149,10 +160,13 @@ final class LineView: Sendable {
         }
     }
 
-    /// The sale of `concertID` as of the view, under the same conditions as ``token(_:generation:nowNs:anyAge:)``.
-    func sale(_ concertID: Int64, generation: UInt64, nowNs: UInt64, anyAge: Bool = false) -> SaleAnswer {
+    /// The sale of `concertID` as of the view, under the same conditions as
+    /// ``token(_:generation:nowNs:clockMs:anyAge:)``.
+    func sale(_ concertID: Int64, generation: UInt64, nowNs: UInt64, clockMs: Int64, anyAge: Bool = false) -> SaleAnswer {
         state.withLock { state in
-            guard Self.isFresh(state, generation: generation, nowNs: nowNs, anyAge: anyAge) else { return .stale }
+            guard Self.isFresh(state, generation: generation, nowNs: nowNs, clockMs: clockMs, anyAge: anyAge) else {
+                return .stale
+            }
             return state.sales[concertID].map(SaleAnswer.found) ?? .unknown
         }
     }
@@ -165,6 +179,7 @@ final class LineView: Sendable {
                 state.sales = Dictionary(uniqueKeysWithValues: sales.map { ($0.record.sale.concertID, $0) })
                 state.generation = max(state.generation, refresh.generation)
                 state.refreshedNs = refresh.beganNs
+                state.refreshedClockMs = refresh.clockMs
             }
             if refresh.rebuilds {
                 state.tokens = [:]
@@ -190,9 +205,11 @@ final class LineView: Sendable {
         state.withLock { $0.feedPosition = nil }
     }
 
-    private static func isFresh(_ state: State, generation: UInt64, nowNs: UInt64, anyAge: Bool) -> Bool {
+    private static func isFresh(_ state: State, generation: UInt64, nowNs: UInt64, clockMs: Int64, anyAge: Bool) -> Bool {
         guard state.generation >= generation, let refreshed = state.refreshedNs else { return false }
-        return anyAge || nowNs &- refreshed <= boundNs
+        if anyAge { return true }
+        let clockAge = clockMs - state.refreshedClockMs
+        return nowNs &- refreshed <= boundNs && clockAge >= 0 && clockAge < AdmissionRate.maxAgeMs
     }
 
     private static func evictIdle(_ state: inout State, nowNs: UInt64) {

@@ -66,7 +66,7 @@ extension Session {
             loaded[token] = .some(try cachedToken(token))
         }
         return LineView.Refresh(
-            generation: generation, beganNs: beganNs, sales: sales, feedEnd: end, rebuilds: position == nil,
+            generation: generation, beganNs: beganNs, clockMs: now, sales: sales, feedEnd: end, rebuilds: position == nil,
             changed: changed, loaded: loaded)
     }
 
