@@ -78,6 +78,47 @@ struct PostgresClusterTests {
         }
     }
 
+    @Test("PostgreSQL stopped (SIGSTOP) for 4 s: statuses are refused LINE_VIEW_BEHIND rather than answered from a stale view, Health says NOT_SERVING, and the view catches up after")
+    func stalledDatabase() async throws {
+        let cluster = try #require(ProcessInfo.processInfo.environment["CONCERT_TEST_POSTGRES_CLUSTER"])
+        try await withServers(count: 1, arguments: ["--max-active", "1"]) { servers, _ in
+            let port = servers[0].port
+            let first = try await issueTokens(port: port, count: 1)[0]
+            let second = try await issueTokens(port: port, count: 1)[0]
+            let waiting = WireCaller(port: port, token: second)
+            #expect(try await waiting.getQueueStatus().status?.position == 1)
+
+            let stall = try ClusterStall(cluster: cluster)
+            stall.stop()
+            defer { stall.resume() }
+            var refused = 0
+            let end = ContinuousClock.now + .seconds(4)
+            while ContinuousClock.now < end {
+                do {
+                    _ = try await waiting.getQueueStatus(timeout: .seconds(20))
+                } catch let error as RPCError {
+                    #expect(error.reason == "LINE_VIEW_BEHIND", "\(error)")
+                    refused += 1
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let health = try await WireCaller(port: port).health()
+            stall.resume()
+            #expect(refused > 0, "no status was refused while PostgreSQL was stopped")
+            #expect(health.status == .notServing)
+
+            var caughtUp = false
+            for _ in 0..<100 where !caughtUp {
+                caughtUp = (try? await waiting.getQueueStatus())?.status?.position == 1
+                if !caughtUp { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(caughtUp, "the view did not catch up after PostgreSQL continued")
+            _ = try await WireCaller(port: port, token: first).leaveQueue()
+            #expect(try await waiting.getQueueStatus().status?.state == .active)
+            #expect(try await WireCaller(port: port).health().status == .serving)
+        }
+    }
+
     /// Runs `body` with `count` servers started one after another on a new PostgreSQL database.
     private func withServers(
         count: Int, arguments: [String], _ body: ([ServerProcess], String) async throws -> Void
@@ -128,5 +169,29 @@ private final class ClusterRestart: Sendable {
         guard started.withLock({ $0 }) else { throw CocoaError(.executableNotLoadable) }
         done.wait()
         guard status.withLock({ $0 }) == 0 else { throw CocoaError(.executableLoad) }
+    }
+}
+
+/// Stops every process of the test cluster with SIGSTOP and continues them with SIGCONT: PostgreSQL
+/// neither answers nor closes its connections meanwhile, as when its host stalls.
+private struct ClusterStall {
+    private let pids: [pid_t]
+
+    /// The postmaster of the cluster in folder `cluster` and its children, as they run now.
+    init(cluster: String) throws {
+        let lines = try String(contentsOfFile: cluster + "/data/postmaster.pid", encoding: .utf8).split(separator: "\n")
+        let postmaster = try #require(lines.first.flatMap { pid_t(String($0)) })
+        let children = try Command.run(["/usr/bin/pgrep", "-P", "\(postmaster)"]).split(separator: "\n")
+        pids = [postmaster] + children.compactMap { pid_t(String($0)) }
+    }
+
+    /// Stops them all.
+    func stop() {
+        for pid in pids { kill(pid, SIGSTOP) }
+    }
+
+    /// Continues them all; idempotent.
+    func resume() {
+        for pid in pids { kill(pid, SIGCONT) }
     }
 }

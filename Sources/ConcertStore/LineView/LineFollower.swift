@@ -46,6 +46,7 @@ final class LineFollower: Sendable {
     private let clock: any ConcertClock
     private let reader: Reader
     private let state = Mutex(State())
+    private let metrics = LineViewMetrics()
     private let ended = DispatchSemaphore(value: 0)
 
     /// A follower that refreshes `view` with `reader`, whose figures are for `clock`'s time; call ``start()``.
@@ -59,9 +60,13 @@ final class LineFollower: Sendable {
     func start() {
         state.withLock { $0.started = true }
         let thread = Thread { [self] in
+            var ticks = 0
             while !state.withLock({ $0.stopped }) {
                 Thread.sleep(forTimeInterval: 0.02)
-                tick(nowNs: DispatchTime.now().uptimeNanoseconds)
+                let nowNs = DispatchTime.now().uptimeNanoseconds
+                tick(nowNs: nowNs)
+                ticks += 1
+                if ticks % 10 == 0, let age = view.ageNs(at: nowNs) { metrics.recordAge(ns: age) }
             }
             ended.signal()
         }
@@ -143,6 +148,7 @@ final class LineFollower: Sendable {
     }
 
     private func finish(_ running: Running, _ result: Result<LineView.Refresh, any Error>) {
+        metrics.refreshed(light: running.light, failed: (try? result.get()) == nil)
         switch result {
         case .success(let refresh): view.apply(refresh)
         case .failure: view.mustRebuild()

@@ -30,6 +30,19 @@ final class LineReader: Sendable {
         follower.start()
     }
 
+    /// Blocks until the first refresh has read the view (a server answers from it only then); throws what
+    /// made it fail.
+    func waitForFirstRefresh() throws {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = ResultBox<Void>()
+        follower.whenFresh(generation: CommitGeneration.current, token: nil) { result in
+            outcome.result = result
+            done.signal()
+        }
+        done.wait()
+        try outcome.take()
+    }
+
     /// Stops following; questions still waiting fail with STORE_BUSY.
     func stop() {
         follower.stop()
