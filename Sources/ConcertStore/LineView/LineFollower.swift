@@ -136,7 +136,7 @@ final class LineFollower: Sendable {
                 && state.waiting.allSatisfy { $0.generation <= viewGeneration }
             let running = Running(
                 light: light, beganNs: nowNs, generation: CommitGeneration.current,
-                tokens: Set(state.waiting.compactMap(\.token)))
+                tokens: Set(state.waiting.compactMap { waiter in waiter.token.flatMap { view.holds($0) ? nil : $0 } }))
             state.running = running
             if !light { state.lastFullNs = nowNs }
             return running
