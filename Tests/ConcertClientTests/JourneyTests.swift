@@ -190,6 +190,28 @@ struct JourneyTests {
         await server.stop()
     }
 
+    @Test("the watch of an active token that leaves ends with EXPIRED within a second of server time")
+    func activeWatchEndsPromptly() async throws {
+        let clock = ManualClock(now: 1_800_000_000_000)
+        let server = try await LiveServer.start(backgroundJobs: false, queue: QueuePolicy(maxActive: 10), clock: clock)
+        let fan = try await ConcertClient.connect(port: server.port)
+        #expect(try await fan.issueToken(userID: Self.newUser(), concertID: 1).status?.state == .active)
+        let watch = Task {
+            var states: [ConcertProtocol.TokenState] = []
+            for try await update in fan.watchQueue() { states.append(update.status?.state ?? .unspecified) }
+            return states
+        }
+        for _ in 0..<1000 where server.application.watchingFans == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try await fan.caller(token: fan.token).leaveQueue()
+        clock.advance(byMilliseconds: 1_000)
+        await server.application.lookAtWatchers()
+        for _ in 0..<1000 where server.application.watchingFans > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(server.application.watchingFans == 0, "the watch was not looked at within a second")
+        #expect(try await watch.value == [.active, .expired])
+        await fan.close()
+        await server.stop()
+    }
+
     @Test("cancelling the task that consumes watchQueue() cancels the watch on the server")
     func watchCancellation() async throws {
         try await withLiveServer(queue: QueuePolicy(maxActive: 0)) { server in

@@ -31,6 +31,23 @@ extension ProbeTests {
         }
     }
 
+    @Test("bench --scenario join has N new fans take N distinct places, and reports them")
+    func benchJoin() async throws {
+        try await withLiveServer(queue: QueuePolicy(maxActive: 0)) { server in
+            let run = try await Self.probe(
+                ["bench", "--scenario", "join", "--joins", "300", "--connections", "3", "--in-flight", "8", "--json"],
+                port: server.port)
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            let json = try Self.jsonObject(run)
+            #expect(json["scenario"] as? String == "join")
+            #expect((json["calls"] as? [String: Any])?["ok"] as? Int == 300)
+            #expect(json["waiting"] as? Int == 300)
+            #expect(json["distinct_positions"] as? Int == 300)
+            let line = try await WireCaller(port: server.port).getSaleLine(concertID: 1)
+            #expect(line.waiting == 300)
+        }
+    }
+
     @Test("bench --rps R -n N sends N calls at about R a second (open loop)")
     func benchRate() async throws {
         try await withLiveServer(queue: QueuePolicy(maxActive: 10_000)) { server in

@@ -85,10 +85,11 @@ final class QueueWatchers: Sendable {
     private func start(token: String, stream: ServerStream<WatchQueueResponse>, status: ConcertDomain.QueueStatus) {
         let now = clock.now()
         stream.send(WatchQueueResponse(status: status.wire))
-        guard let next = WatchCadence.nextLook(after: status, now: now) else {
+        guard let look = WatchCadence.nextLook(after: status, now: now) else {
             stream.finish()
             return
         }
+        let next = min(look, now + heartbeatMs)
         let id = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
@@ -119,7 +120,8 @@ final class QueueWatchers: Sendable {
             if watcher.last.state == .waiting, version != nil, version == watcher.lineVersion,
                 now - watcher.lastSentMs < heartbeatMs
             {
-                reschedule(id, at: WatchCadence.nextLook(after: watcher.last, now: now) ?? now + heartbeatMs)
+                let look = WatchCadence.nextLook(after: watcher.last, now: now) ?? now + heartbeatMs
+                reschedule(id, at: min(look, watcher.lastSentMs + heartbeatMs))
                 continue
             }
             await look(at: watcher, id: id, version: version, now: now)
@@ -145,11 +147,12 @@ final class QueueWatchers: Sendable {
         }
         let send = status != watcher.last || now - watcher.lastSentMs >= heartbeatMs
         if send { watcher.stream.send(WatchQueueResponse(status: status.wire)) }
-        guard let next = WatchCadence.nextLook(after: status, now: now) else {
+        guard let look = WatchCadence.nextLook(after: status, now: now) else {
             forget(id)
             watcher.stream.finish()
             return
         }
+        let next = min(look, (send ? now : watcher.lastSentMs) + heartbeatMs)
         state.withLock { state in
             guard state.watchers[id] != nil else { return }
             state.watchers[id]?.last = status

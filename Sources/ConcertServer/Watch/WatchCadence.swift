@@ -1,7 +1,8 @@
 import ConcertDomain
 
 /// How often a watched token's status is looked at again: often near the front of the line or when the
-/// estimated wait is short, rarely far back, at its known instants (opening, expiry) otherwise. Each
+/// estimated wait is short, rarely far back, twice a second while active (so a watch ends within a second of
+/// its token's payment, leaving or expiry), at the opening instant while pre-queued. Each
 /// watcher is visited at its own cadence, so the work per second grows with the watchers about to be
 /// admitted, not with the length of the line.
 enum WatchCadence {
@@ -28,7 +29,7 @@ enum WatchCadence {
         case .preQueue:
             return min(now + 5_000, max(now + 250, status.opensAtMs ?? now + 5_000))
         case .active:
-            return min(now + 5_000, max(now + 250, status.expiresAtMs ?? now + 5_000))
+            return min(now + 500, max(now + 250, status.expiresAtMs ?? now + 500))
         }
     }
 }

@@ -42,6 +42,11 @@ struct BenchCommand: AsyncParsableCommand {
             admitted in turn; it reports the delay from each admission to the pushed ACTIVE (p50/p99), the \
             pushes a second and, with --server-pid, the server's memory per watcher. Start the server with a \
             small --max-active (say 100) so most watchers wait.
+
+            --scenario join has N new fans (--joins, each with a fresh user id) take a place in one sale, K \
+            calls in flight on each of C connections, as fast as the server takes them: the opening rush. It \
+            reports joins a second, their latency, how many distinct positions the WAITING answers gave (all \
+            of them on a fresh sale with --max-active 0) and, with --server-pid, the server's CPU per join.
             """))
 
     /// The benchmark to run.
@@ -54,11 +59,13 @@ struct BenchCommand: AsyncParsableCommand {
         case fans
         /// Many fans watching their place while admissions are driven.
         case watch
+        /// Many new fans taking places in one sale.
+        case join
     }
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "mix, contention, fans or watch.")
+    @Option(help: "mix, contention, fans, watch or join.")
     var scenario = Scenario.mix
 
     @Option(help: "C: how many connections.")
@@ -94,7 +101,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "How many active fans leave a second in the watch scenario.")
     var rate: Double = 100
 
-    @Option(name: .customLong("server-pid"), help: "The server's process id, to report its CPU and memory (fans scenario).")
+    @Option(help: "N: how many new fans join in the join scenario.")
+    var joins = 10_000
+
+    @Option(name: .customLong("server-pid"), help: "The server's process id, to report its CPU and memory (fans, watch and join scenarios).")
     var serverPID: Int32?
 
     @Option(help: "The concert whose sale the fans queue and buy in; the first open sale's by default.")
@@ -127,13 +137,14 @@ struct BenchCommand: AsyncParsableCommand {
         guard fans > 0 else { throw ValidationError("--fans must be positive.") }
         guard period > 0 else { throw ValidationError("--period must be positive.") }
         guard watchers > 0, rate > 0 else { throw ValidationError("--watchers and --rate must be positive.") }
+        guard joins > 0 else { throw ValidationError("--joins must be positive.") }
     }
 
     func run() async throws {
         switch scenario {
         case .fans: try await runFans()
         case .watch: try await runWatch()
-        case .mix, .contention: try await runOnSharedClients()
+        case .mix, .contention, .join: try await runOnSharedClients()
         }
     }
 
@@ -166,6 +177,11 @@ struct BenchCommand: AsyncParsableCommand {
             }
         case .fans, .watch:
             preconditionFailure("the fans and watch scenarios connect their own clients")
+        case .join:
+            let chosen = try await SaleChoice.concert(concert, with: clients[0])
+            let plan = JoinBench.Plan(joins: joins, inFlight: inFlight, concertID: chosen.id, serverPID: serverPID)
+            let report = JoinReport(result: await JoinBench(plan: plan).run(clients: clients))
+            Console.line(output == .json ? report.json.prettyPrinted : report.text)
         case .contention:
             let result = try await ContentionBench(fans: fans, concertID: concert).run(clients: clients)
             let report = ContentionReport(result: result)
