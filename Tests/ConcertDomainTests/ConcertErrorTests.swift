@@ -15,7 +15,7 @@ import Testing
             .amountTooLarge: "AMOUNT_TOO_LARGE", .balanceLimitExceeded: "BALANCE_LIMIT_EXCEEDED",
             .idempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED", .invalidIdempotencyKey: "INVALID_IDEMPOTENCY_KEY",
             .invalidCatalog: "INVALID_CATALOG", .storeBusy: "STORE_BUSY", .storageFull: "STORAGE_FULL",
-            .storageUnavailable: "STORAGE_UNAVAILABLE", .databaseUnreachable: "DATABASE_UNREACHABLE", .tokenAbandoned: "TOKEN_ABANDONED",
+            .storageUnavailable: "STORAGE_UNAVAILABLE", .databaseUnreachable: "DATABASE_UNREACHABLE", .lineViewBehind: "LINE_VIEW_BEHIND", .tokenAbandoned: "TOKEN_ABANDONED",
             .tokenWrongConcert: "TOKEN_WRONG_CONCERT", .invalidConcertID: "INVALID_CONCERT_ID",
             .saleNotOpen: "SALE_NOT_OPEN", .saleClosed: "SALE_CLOSED",
         ]
@@ -37,7 +37,7 @@ import Testing
             .invalidAmount: .invalidArgument, .amountTooLarge: .invalidArgument,
             .balanceLimitExceeded: .failedPrecondition, .idempotencyKeyReused: .failedPrecondition,
             .invalidIdempotencyKey: .invalidArgument, .invalidCatalog: .invalidArgument, .storeBusy: .unavailable,
-            .storageFull: .unavailable, .storageUnavailable: .unavailable, .databaseUnreachable: .unavailable, .tokenAbandoned: .unauthenticated,
+            .storageFull: .unavailable, .storageUnavailable: .unavailable, .databaseUnreachable: .unavailable, .lineViewBehind: .unavailable, .tokenAbandoned: .unauthenticated,
             .tokenWrongConcert: .permissionDenied, .invalidConcertID: .invalidArgument,
             .saleNotOpen: .failedPrecondition, .saleClosed: .failedPrecondition,
         ]
