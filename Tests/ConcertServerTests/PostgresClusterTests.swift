@@ -78,6 +78,32 @@ struct PostgresClusterTests {
         }
     }
 
+    @Test("a watcher on one server sees its position fall, never rise, as the fans ahead leave through another, down to 1")
+    func positionsFallAcrossServers() async throws {
+        try await withServers(count: 2, arguments: ["--max-active", "0"]) { servers, _ in
+            var ahead: [String] = []
+            for _ in 0..<20 { ahead += try await issueTokens(port: servers[0].port, count: 1) }
+            let watcher = try await issueTokens(port: servers[1].port, count: 1)[0]
+            let connection = try RawConnection(port: servers[1].port)
+            let watch = RequestEnvelope(
+                id: 1, method: QueueService.watchQueue.descriptor.path,
+                metadata: [MetadataEntry(key: MetadataKey.queueToken, value: watcher)], payload: [])
+            try await onThread { try connection.sendFrame(watch) }
+            for token in ahead.shuffled() {
+                _ = try await WireCaller(port: servers[0].port, token: token).leaveQueue()
+            }
+            var positions: [UInt64] = []
+            while positions.last != 1 {
+                let frame = try #require(try await onThread { try connection.readResponse() }, "the watch ended")
+                #expect(frame.streamMessage, "\(frame)")
+                guard frame.streamMessage else { break }
+                positions.append(try #require(try WatchQueueResponse(serializedBytes: frame.payload).status?.position))
+            }
+            #expect(positions.first == 21)
+            #expect(positions == positions.sorted(by: >), "a position rose: \(positions)")
+        }
+    }
+
     @Test("PostgreSQL stopped (SIGSTOP) for 4 s: statuses are refused LINE_VIEW_BEHIND rather than answered from a stale view, Health says NOT_SERVING, and the view catches up after")
     func stalledDatabase() async throws {
         let cluster = try #require(ProcessInfo.processInfo.environment["CONCERT_TEST_POSTGRES_CLUSTER"])
