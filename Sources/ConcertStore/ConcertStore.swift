@@ -76,18 +76,10 @@ public final class ConcertStore: Sendable {
         }
     }
 
-    /// How far this server's view of the lines is behind the database (the age of its last refresh), in
-    /// seconds; nil where the engine keeps no view (SQLite reads the database itself).
-    public var lineViewLagSeconds: Double? {
-        lines.map { lines in Double(lines.ageNs ?? .max) / 1e9 }
-    }
-
-    /// Whether this server's view of the lines is more than its bound (1 s) behind, so that statuses and line
-    /// reports are answered LINE_VIEW_BEHIND; false where the engine keeps no view.
-    public var lineViewIsBehind: Bool {
-        guard let age = lines?.ageNs else { return lines != nil }
-        return age > LineView.boundNs
-    }
+    /// Whether this server's view of the lines is behind the database (its last refresh failed, or the one
+    /// running has taken more than its bound of 1 s), so that statuses and line reports are answered
+    /// LINE_VIEW_BEHIND; false where the engine keeps no view.
+    public var lineViewIsBehind: Bool { lines?.isBehind ?? false }
 
     /// Why writes fail now (STORAGE_FULL or STORAGE_UNAVAILABLE), or nil while they commit. Set by a write
     /// that failed that way, cleared by the next commit that changed something.

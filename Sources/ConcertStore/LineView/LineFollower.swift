@@ -17,8 +17,11 @@ final class LineFollower: Sendable {
         _ light: Bool, _ position: Int64?, _ tokens: [String], _ generation: UInt64, _ beganNs: UInt64
     ) -> StoreRead<LineView.Refresh>
 
-    /// How often the view is refreshed when nobody waits: every 200 ms.
+    /// How often the view is refreshed when nobody waits: every 200 ms, while it is asked.
     static let periodNs: UInt64 = 200_000_000
+    /// How long after the last question the view keeps refreshing every period: 2 s. A server nobody asks
+    /// sends the database nothing; the first question after such a pause waits for one refresh.
+    static let keepWarmNs: UInt64 = 2_000_000_000
 
     private struct Waiter {
         let generation: UInt64
@@ -38,6 +41,7 @@ final class LineFollower: Sendable {
         var waiting: [Waiter] = []
         var running: Running?
         var lastFullNs: UInt64 = 0
+        var lastFailed = false
         var started = false
         var stopped = false
     }
@@ -47,6 +51,7 @@ final class LineFollower: Sendable {
     private let reader: Reader
     private let state = Mutex(State())
     private let metrics = LineViewMetrics()
+    private let lastAskedNs = Atomic<UInt64>(0)
     private let ended = DispatchSemaphore(value: 0)
 
     /// A follower that refreshes `view` with `reader`, whose figures are for `clock`'s time; call ``start()``.
@@ -90,6 +95,20 @@ final class LineFollower: Sendable {
         }
     }
 
+    /// Whether the view is behind: its last refresh failed, or the one running began more than
+    /// ``LineView/boundNs`` ago. A view nobody asked lately is not behind, only asleep.
+    var isBehind: Bool {
+        let nowNs = DispatchTime.now().uptimeNanoseconds
+        return state.withLock { state in
+            state.lastFailed || state.running.map { nowNs &- $0.beganNs > LineView.boundNs } ?? false
+        }
+    }
+
+    /// Records that the view was asked a question at `nowNs` (uptime ns), which keeps it refreshing.
+    func noteAsked(at nowNs: UInt64) {
+        lastAskedNs.store(nowNs, ordering: .relaxed)
+    }
+
     /// Calls `done` once a refresh has brought the view up to local commit `generation` (and has read `token`
     /// when given), or with the reason it could not.
     func whenFresh(generation: UInt64, token: String?, done: @escaping @Sendable (Result<Void, any Error>) -> Void) {
@@ -131,7 +150,8 @@ final class LineFollower: Sendable {
         let started = state.withLock { state -> Running? in
             guard !state.stopped, state.running == nil else { return nil }
             let periodPassed = nowNs &- state.lastFullNs >= Self.periodNs
-            guard due || !state.waiting.isEmpty || periodPassed else { return nil }
+            let warm = nowNs &- lastAskedNs.load(ordering: .relaxed) < Self.keepWarmNs
+            guard due || !state.waiting.isEmpty || (periodPassed && warm) else { return nil }
             let light = !periodPassed && viewAge < LineView.boundNs / 2 && (0..<AdmissionRate.maxAgeMs / 2).contains(clockAge)
                 && state.waiting.allSatisfy { $0.generation <= viewGeneration }
             let running = Running(
@@ -155,6 +175,7 @@ final class LineFollower: Sendable {
         }
         let answered = state.withLock { state -> [Waiter] in
             state.running = nil
+            state.lastFailed = (try? result.get()) == nil
             let (answered, rest) = state.waiting.partitioned { waiter in
                 switch result {
                 case .success:

@@ -48,6 +48,9 @@ final class LineReader: Sendable {
         follower.stop()
     }
 
+    /// Whether the view is behind the database (see ``LineFollower/isBehind``).
+    var isBehind: Bool { follower.isBehind }
+
     /// How old the view's snapshot is now (nil before its first refresh).
     var ageNs: UInt64? { view.ageNs(at: DispatchTime.now().uptimeNanoseconds) }
 
@@ -59,6 +62,7 @@ final class LineReader: Sendable {
     func queueStatus(token: String) -> StoreRead<QueueStatus> {
         let generation = CommitGeneration.current
         let now = DispatchTime.now().uptimeNanoseconds
+        follower.noteAsked(at: now)
         if case .found(let cached, let sale) = view.token(token, generation: generation, nowNs: now, clockMs: clock.now()) {
             return StoreRead(ready: .success(status(of: cached, in: sale)))
         }
@@ -79,6 +83,7 @@ final class LineReader: Sendable {
     /// The sale's line now, as of the view; CONCERT_NOT_FOUND.
     func saleLine(concertID: Int64) -> StoreRead<SaleLine> {
         let generation = CommitGeneration.current
+        follower.noteAsked(at: DispatchTime.now().uptimeNanoseconds)
         let answer: @Sendable (Bool) -> Result<SaleLine, any Error>? = { [view, clock] anyAge in
             let nowNs = DispatchTime.now().uptimeNanoseconds
             switch view.sale(concertID, generation: generation, nowNs: nowNs, clockMs: clock.now(), anyAge: anyAge) {

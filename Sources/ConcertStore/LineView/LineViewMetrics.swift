@@ -1,7 +1,8 @@
 import CoreMetrics
 
-/// A line view's health through swift-metrics: how old its snapshot is (`concert_line_view_age_seconds`,
-/// above 1 s the view refuses to answer) and its refreshes by kind (`concert_line_view_refreshes_total{kind}`:
+/// A line view's health through swift-metrics: how old its snapshot is (`concert_line_view_age_seconds`:
+/// above 1 s the view refuses to answer without a refresh; it grows while nobody asks, since an unasked view
+/// is not refreshed) and its refreshes by kind (`concert_line_view_refreshes_total{kind}`:
 /// `full`, `light` for the first reads of tokens, `failed`).
 struct LineViewMetrics: Sendable {
     private let age = Gauge(label: "concert_line_view_age_seconds")
