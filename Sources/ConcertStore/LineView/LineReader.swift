@@ -51,12 +51,6 @@ final class LineReader: Sendable {
     /// Whether the view is behind the database (see ``LineFollower/isBehind``).
     var isBehind: Bool { follower.isBehind }
 
-    /// How old the view's snapshot is now (nil before its first refresh).
-    var ageNs: UInt64? { view.ageNs(at: DispatchTime.now().uptimeNanoseconds) }
-
-    /// How many tokens the view holds.
-    var tokenCount: Int { view.tokenCount }
-
     /// Where the token (already validated) stands now, as of the view; TOKEN_UNKNOWN when no such token was
     /// issued.
     func queueStatus(token: String) -> StoreRead<QueueStatus> {

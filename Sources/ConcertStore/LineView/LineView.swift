@@ -124,9 +124,6 @@ final class LineView: Sendable {
     /// refresh: a server that lost the database rebuilds).
     var feedPosition: Int64? { state.withLock { $0.feedPosition } }
 
-    /// How many tokens the view holds.
-    var tokenCount: Int { state.withLock { $0.tokens.count } }
-
     /// Whether the view holds the token `token`.
     func holds(_ token: String) -> Bool {
         state.withLock { $0.tokens[token] != nil }
