@@ -51,7 +51,9 @@ extension ConcertStore {
                 try Validation.chargeAmount(amount)
                 let key = try Validation.idempotencyKey(idempotencyKey)
                 try AccessToken.validate(token)
-                return store.writing { session in try session.charge(token: token, amount: amount, idempotencyKey: key) }
+                return StoreWrite { completion in
+                    store.chargeGatherer.add(ChargeRequest(token: token, amount: amount, idempotencyKey: key), completion: completion)
+                }
             }
         }
 

@@ -18,6 +18,8 @@ public final class ConcertStore: Sendable {
     private let makeSession: @Sendable (any SQLDatabase) -> Session
     /// This server's view of the lines, where the engine keeps one (``StorageEngine/keepsLineViews``).
     let lines: LineReader?
+    /// Gathers concurrent charges into one write job (see ``Session/charges(_:)``).
+    let chargeGatherer: WriteGatherer<ChargeRequest, ChargeReceipt>
 
     /// Opens the SQLite database file `configuration.database` (see ``init(engine:configuration:clock:)``).
     /// A database that cannot be written (a read-only file, folder or mount, a full disk) is refused with
@@ -40,6 +42,9 @@ public final class ConcertStore: Sendable {
             configuration: configuration, clock: clock, admissionRate: admissionRate, droppedPlaces: droppedPlaces,
             presence: presence, logsTokenChanges: engine.keepsLineViews)
         self.makeSession = makeSession
+        chargeGatherer = WriteGatherer(limit: Self.gatheredRequestLimit, submit: engine.submit) { connection, requests in
+            try makeSession(connection).charges(requests)
+        }
         lines = engine.keepsLineViews
             ? LineReader(
                 clock: clock, presence: presence, graceMs: configuration.presence.graceMs, droppedPlaces: droppedPlaces
@@ -100,6 +105,9 @@ public final class ConcertStore: Sendable {
         lines?.stop()
         engine.close()
     }
+
+    /// The most requests one gathered write job runs.
+    private static let gatheredRequestLimit = 256
 
     /// The store clock's current instant (Unix ms).
     var clockNow: Int64 { clock.now() }

@@ -15,7 +15,7 @@ import PostgresNIO
 /// ``confirmSent()`` (COMMIT does it), so it costs no wake-up of the waiting thread. A statement that gets
 /// no answer within the timeout closes the connection (a network that stopped answering) and fails with
 /// DATABASE_UNREACHABLE.
-final class BlockingPostgresConnection: SQLDatabase {
+final class BlockingPostgresConnection: BulkSQLDatabase {
     private let connection: PostgresConnection
     private let logger: Logger
     private let timeout: DispatchTimeInterval
@@ -174,6 +174,9 @@ final class BlockingPostgresConnection: SQLDatabase {
             case .text(let text): binds.append(text)
             case .uuid(let uuid): binds.append(uuid)
             case .null: binds.appendNull()
+            case .list(.integers(let integers)): binds.append(integers)
+            case .list(.texts(let texts)): binds.append(texts)
+            case .list(.uuids(let uuids)): binds.append(uuids)
             }
         }
         return binds

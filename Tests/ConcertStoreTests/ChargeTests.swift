@@ -92,4 +92,56 @@ import Testing
             #expect(try store.balance(token: token) == MoneyPolicy.maxBalance)
         }
     }
+
+    @Test func concurrentChargesAreAnsweredAsIfOneAtATime() async throws {
+        try await withStore { store, _ in
+            let user = UUID()
+            let token = try await store.activeToken(user: user)
+            let largest = MoneyPolicy.maxChargeAmount
+            let earlierCharges = MoneyPolicy.maxBalance / largest - 3
+            try await store.write { session in
+                try session.db.execute(
+                    "INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)", user, earlierCharges * largest)
+                try session.db.execute(
+                    """
+                    WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+                    INSERT INTO charges (user_id, amount, balance_after, charged_ms) SELECT ?2, ?3, i * ?3, 0 FROM n
+                    """, earlierCharges, user, largest)
+            }
+            let keys = (0..<12).map { "key-\($0)" }
+            let answers = await withTaskGroup(of: (String, Result<ChargeReceipt, any Error>).self) { group in
+                for key in keys + keys {
+                    group.addTask {
+                        do {
+                            return (key, .success(try await store.charge(token: token, amount: largest, idempotencyKey: key)))
+                        } catch {
+                            return (key, .failure(error))
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            var firsts: [String: ChargeReceipt] = [:]
+            for case (let key, .success(let receipt)) in answers where !receipt.replayed {
+                #expect(firsts[key] == nil, "key \(key) was applied twice")
+                firsts[key] = receipt
+            }
+            #expect(firsts.count == 3)
+            #expect(Set(firsts.values.map(\.chargeID)).count == 3)
+            #expect(Set(firsts.values.map(\.balance)) == Set((1...3).map { MoneyPolicy.maxBalance - Int64(3 - $0) * largest }))
+            for (key, answer) in answers {
+                switch answer {
+                case .success(let receipt) where receipt.replayed:
+                    var original = try #require(firsts[key], "a replay of key \(key), which was never applied")
+                    original.replayed = true
+                    #expect(receipt == original)
+                case .success:
+                    break
+                case .failure(let error):
+                    #expect((error as? ConcertError)?.reason == .balanceLimitExceeded && firsts[key] == nil)
+                }
+            }
+            #expect(try store.balance(token: token) == MoneyPolicy.maxBalance)
+        }
+    }
 }

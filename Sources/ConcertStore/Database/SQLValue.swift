@@ -10,6 +10,22 @@ public enum SQLValue: Sendable, Equatable {
     case uuid(UUID)
     /// SQL NULL.
     case null
+    /// A list bound as one parameter (see ``SQLList``).
+    case list(SQLList)
+}
+
+/// A list bound as one parameter: a PostgreSQL array, read with `= ANY(?1)` or `unnest(?1)` by the bulk
+/// statements of a ``BulkSQLDatabase``. SQLite binds no lists.
+public enum SQLList: SQLBindable, Sendable, Equatable {
+    /// 64-bit integers (`bigint[]`).
+    case integers([Int64])
+    /// Texts (`text[]`).
+    case texts([String])
+    /// UUIDs (`uuid[]`).
+    case uuids([UUID])
+
+    /// The list.
+    public var sqlValue: SQLValue { .list(self) }
 }
 
 /// A value that can be bound to a statement parameter.

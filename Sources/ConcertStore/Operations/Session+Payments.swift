@@ -21,15 +21,13 @@ extension Session {
     /// the token expired (for example by paying) still gets the first charge's answer.
     func charge(token: String, amount: Int64, idempotencyKey: String?) throws -> ChargeReceipt {
         let holder = try self.token(token)
-        if let idempotencyKey, let earlier = try db.first(
-            "SELECT id, amount, balance_after FROM charges WHERE user_id = ?1 AND idempotency_key = ?2",
-            holder.userID, idempotencyKey,
-            read: { ChargeReceipt(chargeID: $0.int64(0), amount: $0.int64(1), balance: $0.int64(2), replayed: true) })
-        {
-            guard earlier.amount == amount else { throw ConcertError(.idempotencyKeyReused) }
-            return earlier
+        let earlier = try idempotencyKey.flatMap { key in
+            try db.first(
+                "SELECT id, amount, balance_after FROM charges WHERE user_id = ?1 AND idempotency_key = ?2",
+                holder.userID, key,
+                read: { ChargeReceipt(chargeID: $0.int64(0), amount: $0.int64(1), balance: $0.int64(2), replayed: true) })
         }
-        try Self.requireLive(holder.state(now: now))
+        if let replay = try chargeReplay(holder: holder, amount: amount, earlier: earlier) { return replay }
         guard
             try db.execute(
                 """
@@ -45,6 +43,18 @@ extension Session {
             VALUES (?1, ?2, ?3, ?4, ?5)
             """, holder.userID, amount, balance, idempotencyKey, now)
         return ChargeReceipt(chargeID: chargeID, amount: amount, balance: balance, replayed: false)
+    }
+
+    /// The checks a charge passes before its balance moves, shared by both forms (``charge(token:amount:idempotencyKey:)``
+    /// and the bulk ``charges(_:)``): the first charge's answer when `earlier` used the same key (replayed,
+    /// IDEMPOTENCY_KEY_REUSED for another amount), then TOKEN_EXPIRED / TOKEN_ABANDONED; nil to go on.
+    func chargeReplay(holder: TokenRecord, amount: Int64, earlier: ChargeReceipt?) throws -> ChargeReceipt? {
+        if let earlier {
+            guard earlier.amount == amount else { throw ConcertError(.idempotencyKeyReused) }
+            return earlier
+        }
+        try Self.requireLive(holder.state(now: now))
+        return nil
     }
 
     /// Write: pays for a held reservation with the token's ACTIVE user's balance, in this order of checks:

@@ -15,23 +15,14 @@ extension Session {
                    t.heard_by
             FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
             WHERE t.token = ?1
-            """, token
-        ) { row in
-            (record: TokenRecord(
-                userID: try row.uuid(1),
-                ticket: QueueTicket(
-                    seq: row.int64(0), concertID: row.int64(2), place: row.optionalInt64(3),
-                    expiresAtMs: row.optionalInt64(4), isClosed: row.bool(5), isAbandoned: row.bool(6)),
-                sale: SaleRecord(row: row, offset: 7)),
-             heardBy: row.string(22))
-        }
+            """, token, read: TokenRecord.read)
         guard let record else { throw ConcertError(.tokenUnknown) }
         heard(record.record, heardBy: record.heardBy)
         return record.record
     }
 
     /// Records in this process's memory that the holder of a live token called now.
-    private func heard(_ record: TokenRecord, heardBy: String) {
+    func heard(_ record: TokenRecord, heardBy: String) {
         presence.heard(record, heardBy: heardBy, graceMs: presencePolicy.graceMs, now: now)
     }
 

@@ -10,6 +10,19 @@ struct TokenRecord {
     /// Its sale, with the line's counters at read time.
     let sale: SaleRecord
 
+    /// A token and the server that last heard its holder, from a row of `t.seq, t.user_id, t.concert_id,
+    /// t.place, t.expires_ms, t.closed_ms IS NOT NULL, t.abandoned_ms IS NOT NULL`, the sale's columns (see
+    /// ``SaleRecord``) and `t.heard_by`.
+    static func read(_ row: any SQLRow) throws -> (record: TokenRecord, heardBy: String) {
+        let record = TokenRecord(
+            userID: try row.uuid(1),
+            ticket: QueueTicket(
+                seq: row.int64(0), concertID: row.int64(2), place: row.optionalInt64(3),
+                expiresAtMs: row.optionalInt64(4), isClosed: row.bool(5), isAbandoned: row.bool(6)),
+            sale: SaleRecord(row: row, offset: 7))
+        return (record, row.string(22))
+    }
+
     /// The state at `now`.
     func state(now: Int64) -> TokenState {
         ticket.state(admittedThrough: sale.admittedThrough, now: now)

@@ -6,7 +6,7 @@ let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 extension SQLValue {
     /// Binds the value to parameter `index` (1-based) of `statement`; returns SQLite's result code.
-    /// UUIDs are stored as 16-byte blobs.
+    /// UUIDs are stored as 16-byte blobs; a list is refused (SQLITE_MISMATCH): SQLite runs no bulk statements.
     func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
         switch self {
         case .integer(let value):
@@ -24,6 +24,8 @@ extension SQLValue {
             }
         case .null:
             return sqlite3_bind_null(statement, index)
+        case .list:
+            return SQLITE_MISMATCH
         }
     }
 }

@@ -1,0 +1,196 @@
+import ConcertDomain
+import Foundation
+
+/// One ChargeBalance request whose arguments have been checked.
+struct ChargeRequest: Sendable {
+    /// The caller's queue token.
+    let token: String
+    /// The amount to add.
+    let amount: Int64
+    /// The idempotency key, if any.
+    let idempotencyKey: String?
+}
+
+extension Session {
+    /// Write: the charges `requests`, in order, each answered as ``charge(token:amount:idempotencyKey:)``
+    /// answers it alone (same checks, in the same order, through ``chargeReplay(holder:amount:earlier:)``).
+    ///
+    /// On a ``BulkSQLDatabase`` the whole batch costs seven statements: the tokens, the earlier charges
+    /// under the batch's keys, the accounts (created on first use, then locked in user order), fresh charge
+    /// ids, the new balances and the charges. A request refused by a rule writes nothing; what a statement
+    /// throws fails the batch. Elsewhere each request runs the single form in its own savepoint.
+    func charges(_ requests: [ChargeRequest]) throws -> [Result<ChargeReceipt, any Error>] {
+        guard db is any BulkSQLDatabase else {
+            return try requests.map { request in
+                try inSavepoint {
+                    try charge(token: request.token, amount: request.amount, idempotencyKey: request.idempotencyKey)
+                }
+            }
+        }
+        let holders = try tokenRecords(Set(requests.map(\.token)))
+        let users = Set(holders.values.map(\.userID)).sorted { $0.uuidString < $1.uuidString }
+        var balances = try lockedBalances(users)
+        var earlier = try earlierCharges(requests.compactMap { request in
+            guard let key = request.idempotencyKey, let holder = holders[request.token] else { return nil }
+            return ChargeKey(userID: holder.userID, idempotencyKey: key)
+        })
+        var planned: [PlannedCharge] = []
+        var outcomes: [Result<ChargeReceipt, any Error>] = []
+        var replayOf: [Int: Int] = [:]
+        for request in requests {
+            outcomes.append(Result {
+                guard let holder = holders[request.token] else { throw ConcertError(.tokenUnknown) }
+                let key = request.idempotencyKey.map { ChargeKey(userID: holder.userID, idempotencyKey: $0) }
+                let before = key.flatMap { earlier[$0] }
+                if let replay = try chargeReplay(holder: holder, amount: request.amount, earlier: before?.receipt) {
+                    if let index = before?.plannedIndex { replayOf[outcomes.count] = index }
+                    return replay
+                }
+                let balance = balances[holder.userID] ?? 0
+                guard balance <= MoneyPolicy.maxBalance - request.amount else {
+                    throw ConcertError(.balanceLimitExceeded)
+                }
+                balances[holder.userID] = balance + request.amount
+                let receipt = ChargeReceipt(chargeID: 0, amount: request.amount, balance: balance + request.amount, replayed: false)
+                if let key { earlier[key] = EarlierCharge(receipt: ChargeReceipt(
+                    chargeID: 0, amount: request.amount, balance: receipt.balance, replayed: true), plannedIndex: planned.count) }
+                planned.append(PlannedCharge(outcome: outcomes.count, userID: holder.userID, receipt: receipt, key: request.idempotencyKey))
+                return receipt
+            })
+        }
+        guard !planned.isEmpty else { return outcomes }
+        let ids = try chargeIDs(count: planned.count)
+        for (index, id) in ids.enumerated() {
+            outcomes[planned[index].outcome] = outcomes[planned[index].outcome].map { receipt in
+                var receipt = receipt
+                receipt.chargeID = id
+                return receipt
+            }
+        }
+        for (outcome, index) in replayOf {
+            outcomes[outcome] = outcomes[outcome].map { receipt in
+                var receipt = receipt
+                receipt.chargeID = ids[index]
+                return receipt
+            }
+        }
+        try writeCharges(planned, ids: ids, balances: balances)
+        return outcomes
+    }
+
+    /// Runs `body` in a savepoint: what it throws rolls back what it wrote and becomes its outcome.
+    private func inSavepoint<Value>(_ body: () throws -> Value) throws -> Result<Value, any Error> {
+        try db.execute("SAVEPOINT request")
+        do {
+            let value = try body()
+            try db.execute("RELEASE SAVEPOINT request")
+            return .success(value)
+        } catch {
+            try db.execute("ROLLBACK TO SAVEPOINT request")
+            try db.execute("RELEASE SAVEPOINT request")
+            return .failure(error)
+        }
+    }
+
+    /// The tokens among `tokens` that were issued, with their sales; each live one's holder is heard now.
+    private func tokenRecords(_ tokens: Set<String>) throws -> [String: TokenRecord] {
+        let rows = try db.all(
+            """
+            SELECT t.seq, t.user_id, t.concert_id, t.place, t.expires_ms, t.closed_ms IS NOT NULL,
+                   t.abandoned_ms IS NOT NULL,
+                   s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
+                   s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
+                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped,
+                   t.heard_by, t.token
+            FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
+            WHERE t.token = ANY(?1)
+            """, SQLList.texts(Array(tokens))
+        ) { row in (token: row.string(23), read: try TokenRecord.read(row)) }
+        var records: [String: TokenRecord] = [:]
+        for row in rows {
+            heard(row.read.record, heardBy: row.read.heardBy)
+            records[row.token] = row.read.record
+        }
+        return records
+    }
+
+    /// The balances of `users` (sorted), each account created on first use and locked until the batch
+    /// commits, in that order, so that batches of different servers never wait for each other in a cycle.
+    private func lockedBalances(_ users: [UUID]) throws -> [UUID: Int64] {
+        guard !users.isEmpty else { return [:] }
+        try db.execute(
+            """
+            INSERT INTO accounts (user_id, balance) SELECT user_id, 0 FROM unnest(?1::uuid[]) AS u (user_id)
+            ORDER BY user_id ON CONFLICT (user_id) DO NOTHING
+            """, SQLList.uuids(users))
+        let rows = try db.all(
+            "SELECT user_id, balance FROM accounts WHERE user_id = ANY(?1) ORDER BY user_id FOR UPDATE",
+            SQLList.uuids(users)
+        ) { row in (try row.uuid(0), row.int64(1)) }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The charges already made under `keys`, as their replays.
+    private func earlierCharges(_ keys: [ChargeKey]) throws -> [ChargeKey: EarlierCharge] {
+        guard !keys.isEmpty else { return [:] }
+        let rows = try db.all(
+            """
+            SELECT c.user_id, c.idempotency_key, c.id, c.amount, c.balance_after
+            FROM charges AS c JOIN unnest(?1::uuid[], ?2::text[]) AS k (user_id, idempotency_key)
+              ON c.user_id = k.user_id AND c.idempotency_key = k.idempotency_key
+            """, SQLList.uuids(keys.map(\.userID)), SQLList.texts(keys.map(\.idempotencyKey))
+        ) { row in
+            (ChargeKey(userID: try row.uuid(0), idempotencyKey: row.string(1)),
+             EarlierCharge(
+                receipt: ChargeReceipt(chargeID: row.int64(2), amount: row.int64(3), balance: row.int64(4), replayed: true),
+                plannedIndex: nil))
+        }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `count` new charge ids from the charges' identity sequence.
+    private func chargeIDs(count: Int) throws -> [Int64] {
+        try db.all(
+            "SELECT nextval(pg_get_serial_sequence('charges', 'id')) FROM generate_series(1, ?1)", count,
+            read: { $0.int64(0) })
+    }
+
+    /// Writes the batch's new balances and its charges.
+    private func writeCharges(_ planned: [PlannedCharge], ids: [Int64], balances: [UUID: Int64]) throws {
+        let users = Array(Set(planned.map(\.userID)))
+        try db.execute(
+            """
+            UPDATE accounts SET balance = v.balance FROM unnest(?1::uuid[], ?2::bigint[]) AS v (user_id, balance)
+            WHERE accounts.user_id = v.user_id
+            """, SQLList.uuids(users), SQLList.integers(users.map { balances[$0] ?? 0 }))
+        try db.execute(
+            """
+            INSERT INTO charges (id, user_id, amount, balance_after, idempotency_key, charged_ms)
+            SELECT id, user_id, amount, balance_after, NULLIF(idempotency_key, ''), ?6
+            FROM unnest(?1::bigint[], ?2::uuid[], ?3::bigint[], ?4::bigint[], ?5::text[])
+              AS c (id, user_id, amount, balance_after, idempotency_key)
+            """, SQLList.integers(ids), SQLList.uuids(planned.map(\.userID)),
+            SQLList.integers(planned.map(\.receipt.amount)), SQLList.integers(planned.map(\.receipt.balance)),
+            SQLList.texts(planned.map { $0.key ?? "" }), now)
+    }
+}
+
+/// A user's idempotency key.
+private struct ChargeKey: Hashable {
+    let userID: UUID
+    let idempotencyKey: String
+}
+
+/// A charge a key already made: stored (`plannedIndex` nil) or planned earlier in the same batch.
+private struct EarlierCharge {
+    let receipt: ChargeReceipt
+    let plannedIndex: Int?
+}
+
+/// A charge the batch will write: which outcome it answers, for whom, and what.
+private struct PlannedCharge {
+    let outcome: Int
+    let userID: UUID
+    let receipt: ChargeReceipt
+    let key: String?
+}
