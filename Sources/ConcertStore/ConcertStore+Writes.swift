@@ -16,7 +16,9 @@ extension ConcertStore {
         public func issueToken(userID: UUID, concertID: Int64) -> StoreWrite<IssuedToken> {
             StoreWrite {
                 try Validation.concertID(concertID)
-                return store.writing { session in try session.issueToken(userID: userID, concertID: concertID) }
+                return StoreWrite { completion in
+                    store.joinGatherer.add(JoinRequest(userID: userID, concertID: concertID), completion: completion)
+                }
             }
         }
 

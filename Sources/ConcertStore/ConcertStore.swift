@@ -20,6 +20,8 @@ public final class ConcertStore: Sendable {
     let lines: LineReader?
     /// Gathers concurrent charges into one write job (see ``Session/charges(_:)``).
     let chargeGatherer: WriteGatherer<ChargeRequest, ChargeReceipt>
+    /// Gathers concurrent joins into one write job (see ``Session/issueTokens(_:)``).
+    let joinGatherer: WriteGatherer<JoinRequest, IssuedToken>
 
     /// Opens the SQLite database file `configuration.database` (see ``init(engine:configuration:clock:)``).
     /// A database that cannot be written (a read-only file, folder or mount, a full disk) is refused with
@@ -44,6 +46,9 @@ public final class ConcertStore: Sendable {
         self.makeSession = makeSession
         chargeGatherer = WriteGatherer(limit: Self.gatheredRequestLimit, submit: engine.submit) { connection, requests in
             try makeSession(connection).charges(requests)
+        }
+        joinGatherer = WriteGatherer(limit: Self.gatheredRequestLimit, submit: engine.submit) { connection, requests in
+            try makeSession(connection).issueTokens(requests)
         }
         lines = engine.keepsLineViews
             ? LineReader(

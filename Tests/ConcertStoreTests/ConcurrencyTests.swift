@@ -77,4 +77,21 @@ import Testing
             #expect(zip(positions, issued).allSatisfy { $0 == $1.status.position })
         }
     }
+
+    @Test func aFanJoiningTwiceAtOnceGetsOneTokenAndOnePlace() async throws {
+        try await withStore(queue: QueuePolicy(maxActive: 3)) { store, _ in
+            let users = (0..<300).map { _ in UUID() }
+            let issued = try await concurrently(600) { index in
+                try await store.issueToken(userID: users[index % 300], concertID: Demo.concert)
+            }.successes()
+            #expect(issued.count == 600)
+            let tokensByUser = Dictionary(grouping: issued, by: \.userID).mapValues { Set($0.map(\.token)) }
+            #expect(tokensByUser.count == 300 && tokensByUser.values.allSatisfy { $0.count == 1 })
+            let waiting = issued.filter { $0.status.state == .waiting }
+            let waitingFans = Dictionary(grouping: waiting, by: \.token).compactMap { $0.value.first }
+            #expect(waitingFans.map(\.status.position).isExactly(1...297))
+            #expect(try store.saleLine(concertID: Demo.concert).active == 3)
+        }
+    }
 }
+

@@ -21,10 +21,8 @@ extension Session {
     /// throws fails the batch. Elsewhere each request runs the single form in its own savepoint.
     func charges(_ requests: [ChargeRequest]) throws -> [Result<ChargeReceipt, any Error>] {
         guard db is any BulkSQLDatabase else {
-            return try requests.map { request in
-                try inSavepoint {
-                    try charge(token: request.token, amount: request.amount, idempotencyKey: request.idempotencyKey)
-                }
+            return try eachInSavepoint(requests) { request in
+                try charge(token: request.token, amount: request.amount, idempotencyKey: request.idempotencyKey)
             }
         }
         let holders = try tokenRecords(Set(requests.map(\.token)))
@@ -76,42 +74,6 @@ extension Session {
         }
         try writeCharges(planned, ids: ids, balances: balances)
         return outcomes
-    }
-
-    /// Runs `body` in a savepoint: what it throws rolls back what it wrote and becomes its outcome.
-    private func inSavepoint<Value>(_ body: () throws -> Value) throws -> Result<Value, any Error> {
-        try db.execute("SAVEPOINT request")
-        do {
-            let value = try body()
-            try db.execute("RELEASE SAVEPOINT request")
-            return .success(value)
-        } catch {
-            try db.execute("ROLLBACK TO SAVEPOINT request")
-            try db.execute("RELEASE SAVEPOINT request")
-            return .failure(error)
-        }
-    }
-
-    /// The tokens among `tokens` that were issued, with their sales; each live one's holder is heard now.
-    private func tokenRecords(_ tokens: Set<String>) throws -> [String: TokenRecord] {
-        let rows = try db.all(
-            """
-            SELECT t.seq, t.user_id, t.concert_id, t.place, t.expires_ms, t.closed_ms IS NOT NULL,
-                   t.abandoned_ms IS NOT NULL,
-                   s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
-                   s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
-                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped,
-                   t.heard_by, t.token
-            FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
-            WHERE t.token = ANY(?1)
-            """, SQLList.texts(Array(tokens))
-        ) { row in (token: row.string(23), read: try TokenRecord.read(row)) }
-        var records: [String: TokenRecord] = [:]
-        for row in rows {
-            heard(row.read.record, heardBy: row.read.heardBy)
-            records[row.token] = row.read.record
-        }
-        return records
     }
 
     /// The balances of `users` (sorted), each account created on first use and locked until the batch

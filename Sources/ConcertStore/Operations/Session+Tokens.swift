@@ -68,24 +68,33 @@ extension Session {
         let token: String
         if let live = try liveToken(userID: userID, concertID: concertID) {
             token = live
+        } else if try joinsPreQueue(sale) {
+            token = try joinPreQueue(userID: userID, concertID: concertID) ?? joinLine(userID: userID, concertID: concertID)
         } else {
-            switch sale.sale.state(now: now) {
-            case .upcoming:
-                let opens = ISO8601Instant.string(milliseconds: sale.sale.opensAtMs)
-                let preQueue = ISO8601Instant.string(milliseconds: sale.sale.preQueueOpensAtMs)
-                throw ConcertError(
-                    .saleNotOpen, "The sale of concert \(concertID) opens at \(opens); its line opens at \(preQueue).")
-            case .closed:
-                throw ConcertError(.saleClosed, "The sale of concert \(concertID) has closed.")
-            case .preQueue:
-                token = try joinPreQueue(userID: userID, concertID: concertID) ?? joinLine(userID: userID, concertID: concertID)
-            case .open:
-                token = try joinLine(userID: userID, concertID: concertID)
-            }
+            token = try joinLine(userID: userID, concertID: concertID)
         }
         try admit(concertID: concertID)
         let record = try self.token(token)
         return IssuedToken(token: token, userID: userID, status: try status(of: record))
+    }
+
+    /// Whether a new fan joins the sale's pre-queue now (else the back of its line); SALE_NOT_OPEN before
+    /// the pre-queue window, SALE_CLOSED after closing. Shared by both forms of joining.
+    func joinsPreQueue(_ sale: SaleRecord) throws -> Bool {
+        let concertID = sale.sale.concertID
+        switch sale.sale.state(now: now) {
+        case .upcoming:
+            let opens = ISO8601Instant.string(milliseconds: sale.sale.opensAtMs)
+            let preQueue = ISO8601Instant.string(milliseconds: sale.sale.preQueueOpensAtMs)
+            throw ConcertError(
+                .saleNotOpen, "The sale of concert \(concertID) opens at \(opens); its line opens at \(preQueue).")
+        case .closed:
+            throw ConcertError(.saleClosed, "The sale of concert \(concertID) has closed.")
+        case .preQueue:
+            return true
+        case .open:
+            return false
+        }
     }
 
     private func liveToken(userID: UUID, concertID: Int64) throws -> String? {

@@ -1,0 +1,120 @@
+import ConcertDomain
+import Foundation
+
+/// One IssueToken request whose arguments have been checked.
+struct JoinRequest: Sendable {
+    /// The fan.
+    let userID: UUID
+    /// The concert whose sale the fan joins.
+    let concertID: Int64
+}
+
+extension Session {
+    /// Write: the tokens `requests` ask for, in order, each answered as ``issueToken(userID:concertID:)``
+    /// answers it alone: a fan's live token if it has one (also a fan asking twice in the batch), else a new
+    /// one behind the fans before it in the batch, then admission from the head of the line.
+    ///
+    /// On a ``BulkSQLDatabase`` each sale in the batch costs a few statements however many fans join it: the
+    /// sale, the fans' latest tokens, the places (or the pre-queue's count), the new tokens in one INSERT, the
+    /// admission, and the answers' tokens. Elsewhere each request runs the single form in its own savepoint.
+    func issueTokens(_ requests: [JoinRequest]) throws -> [Result<IssuedToken, any Error>] {
+        guard db is any BulkSQLDatabase else {
+            return try eachInSavepoint(requests) { request in
+                try issueToken(userID: request.userID, concertID: request.concertID)
+            }
+        }
+        var tokens: [Int: Result<String, any Error>] = [:]
+        let indicesBySale = Dictionary(grouping: requests.indices, by: { requests[$0].concertID })
+        for (concertID, indices) in indicesBySale.sorted(by: { $0.key < $1.key }) {
+            let joined = try join(concertID: concertID, users: indices.map { requests[$0].userID })
+            tokens.merge(zip(indices, joined), uniquingKeysWith: { first, _ in first })
+        }
+        let records = try tokenRecords(Set(tokens.values.compactMap { try? $0.get() }))
+        return requests.indices.map { index in
+            Result {
+                guard let token = try tokens[index]?.get(), let record = records[token] else {
+                    throw StorageError.inconsistency("the token issued to request \(index) of a batch vanished")
+                }
+                return IssuedToken(token: token, userID: requests[index].userID, status: try status(of: record))
+            }
+        }
+    }
+
+    /// Write: the tokens of `users` (in order) in the sale of `concertID`: their live ones, else new ones at
+    /// the back of the line or in the pre-queue; then admits. A rule that refuses the sale (CONCERT_NOT_FOUND,
+    /// SALE_NOT_OPEN, SALE_CLOSED) is every new fan's answer and writes nothing.
+    private func join(concertID: Int64, users: [UUID]) throws -> [Result<String, any Error>] {
+        let sale: SaleRecord
+        do {
+            sale = try saleRecord(concertID)
+        } catch let error as ConcertError where error.reason == .concertNotFound {
+            return users.map { _ in .failure(error) }
+        }
+        var tokens = try liveTokens(users: Array(Set(users)), sale: sale)
+        var newFans: [(user: UUID, token: String)] = []
+        for user in users where tokens[user] == nil {
+            let token = AccessToken.generate()
+            tokens[user] = token
+            newFans.append((user, token))
+        }
+        var refusal: (any Error)?
+        if !newFans.isEmpty {
+            do {
+                let inPreQueue = try joinsPreQueue(sale)
+                let newTokens = newFans.map(\.token), newUsers = newFans.map(\.user)
+                var preQueued = false
+                if inPreQueue {
+                    preQueued = try joinPreQueue(tokens: newTokens, users: newUsers, concertID: concertID)
+                }
+                if !preQueued {
+                    try joinLine(tokens: newTokens, users: newUsers, concertID: concertID)
+                }
+                try admit(concertID: concertID)
+            } catch let error as ConcertError where error.reason == .saleNotOpen || error.reason == .saleClosed {
+                refusal = error
+                for fan in newFans {
+                    tokens[fan.user] = nil
+                }
+            }
+        }
+        return users.map { user in
+            tokens[user].map { .success($0) } ?? .failure(refusal ?? StorageError.inconsistency("no token for a fan"))
+        }
+    }
+
+    /// Write: new PRE_QUEUE tokens `tokens` for `users`, each with a random shuffle key; false (nothing
+    /// written) when the sale's pre-queue is already fixed.
+    private func joinPreQueue(tokens: [String], users: [UUID], concertID: Int64) throws -> Bool {
+        let joined = try db.execute(
+            "UPDATE sales SET pre_queued = pre_queued + ?2 WHERE concert_id = ?1 AND pre_queue_size IS NULL",
+            concertID, tokens.count)
+        guard joined == 1 else { return false }
+        try db.execute(
+            """
+            INSERT INTO tokens (token, user_id, concert_id, issued_ms, shuffle_key, heard_by)
+            SELECT token, user_id, ?4, ?5, shuffle_key, ?6
+            FROM unnest(?1::text[], ?2::uuid[], ?3::bigint[]) AS n (token, user_id, shuffle_key)
+            """, SQLList.texts(tokens), SQLList.uuids(users),
+            SQLList.integers(tokens.map { _ in Int64.random(in: 0...Int64.max) }), concertID, now, presence.serverID)
+        return true
+    }
+
+    /// Write: new tokens `tokens` for `users` at the back of the sale's line, in order, behind the whole
+    /// pre-queue.
+    private func joinLine(tokens: [String], users: [UUID], concertID: Int64) throws {
+        try fixPreQueue(concertID: concertID)
+        guard
+            let last = try db.first(
+                "UPDATE sales SET last_place = last_place + ?2 WHERE concert_id = ?1 RETURNING last_place",
+                concertID, tokens.count, read: { $0.int64(0) })
+        else { throw StorageError.inconsistency("sale \(concertID) vanished") }
+        let first = last - Int64(tokens.count) + 1
+        try db.execute(
+            """
+            INSERT INTO tokens (token, user_id, concert_id, issued_ms, place, heard_by)
+            SELECT token, user_id, ?4, ?5, place, ?6
+            FROM unnest(?1::text[], ?2::uuid[], ?3::bigint[]) AS n (token, user_id, place)
+            """, SQLList.texts(tokens), SQLList.uuids(users), SQLList.integers(Array(first...last)), concertID, now,
+            presence.serverID)
+    }
+}
