@@ -24,12 +24,14 @@ extension Session {
             }
         }
         var tokens: [Int: Result<String, any Error>] = [:]
+        var records: [String: TokenRecord] = [:]
         let indicesBySale = Dictionary(grouping: requests.indices, by: { requests[$0].concertID })
         for (concertID, indices) in indicesBySale.sorted(by: { $0.key < $1.key }) {
-            let joined = try join(concertID: concertID, users: indices.map { requests[$0].userID })
+            let joined = try join(concertID: concertID, users: indices.map { requests[$0].userID }, records: &records)
             tokens.merge(zip(indices, joined), uniquingKeysWith: { first, _ in first })
         }
-        let records = try tokenRecords(Set(tokens.values.compactMap { try? $0.get() }))
+        let unread = Set(tokens.values.compactMap { try? $0.get() }).filter { records[$0] == nil }
+        records.merge(try tokenRecords(unread), uniquingKeysWith: { first, _ in first })
         return requests.indices.map { index in
             Result {
                 guard let token = try tokens[index]?.get(), let record = records[token] else {
@@ -42,8 +44,11 @@ extension Session {
 
     /// Write: the tokens of `users` (in order) in the sale of `concertID`: their live ones, else new ones at
     /// the back of the line or in the pre-queue; then admits. A rule that refuses the sale (CONCERT_NOT_FOUND,
-    /// SALE_NOT_OPEN, SALE_CLOSED) is every new fan's answer and writes nothing.
-    private func join(concertID: Int64, users: [UUID]) throws -> [Result<String, any Error>] {
+    /// SALE_NOT_OPEN, SALE_CLOSED) is every new fan's answer and writes nothing. When nobody was admitted,
+    /// the new tokens' records go to `records` (their holders heard now), so they need not be read back.
+    private func join(
+        concertID: Int64, users: [UUID], records: inout [String: TokenRecord]
+    ) throws -> [Result<String, any Error>] {
         let sale: SaleRecord
         do {
             sale = try saleRecord(concertID)
@@ -62,14 +67,21 @@ extension Session {
             do {
                 let inPreQueue = try joinsPreQueue(sale)
                 let newTokens = newFans.map(\.token), newUsers = newFans.map(\.user)
-                var preQueued = false
+                var tickets: [QueueTicket]?
                 if inPreQueue {
-                    preQueued = try joinPreQueue(tokens: newTokens, users: newUsers, concertID: concertID)
+                    tickets = try joinPreQueue(tokens: newTokens, users: newUsers, concertID: concertID)
                 }
-                if !preQueued {
-                    try joinLine(tokens: newTokens, users: newUsers, concertID: concertID)
+                if tickets == nil {
+                    tickets = try joinLine(tokens: newTokens, users: newUsers, concertID: concertID)
                 }
-                try admit(concertID: concertID)
+                if try admit(concertID: concertID) == 0, let tickets {
+                    let sale = try saleRecord(concertID)
+                    for (fan, ticket) in zip(newFans, tickets) {
+                        let record = TokenRecord(userID: fan.user, ticket: ticket, sale: sale)
+                        heard(record, heardBy: presence.serverID)
+                        records[fan.token] = record
+                    }
+                }
             } catch let error as ConcertError where error.reason == .saleNotOpen || error.reason == .saleClosed {
                 refusal = error
                 for fan in newFans {
@@ -82,26 +94,28 @@ extension Session {
         }
     }
 
-    /// Write: new PRE_QUEUE tokens `tokens` for `users`, each with a random shuffle key; false (nothing
-    /// written) when the sale's pre-queue is already fixed.
-    private func joinPreQueue(tokens: [String], users: [UUID], concertID: Int64) throws -> Bool {
+    /// Write: new PRE_QUEUE tokens `tokens` for `users`, each with a random shuffle key, and their tickets;
+    /// nil (nothing written) when the sale's pre-queue is already fixed.
+    private func joinPreQueue(tokens: [String], users: [UUID], concertID: Int64) throws -> [QueueTicket]? {
         let joined = try db.execute(
             "UPDATE sales SET pre_queued = pre_queued + ?2 WHERE concert_id = ?1 AND pre_queue_size IS NULL",
             concertID, tokens.count)
-        guard joined == 1 else { return false }
-        try db.execute(
+        guard joined == 1 else { return nil }
+        let seqs = try db.all(
             """
             INSERT INTO tokens (token, user_id, concert_id, issued_ms, shuffle_key, heard_by)
             SELECT token, user_id, ?4, ?5, shuffle_key, ?6
             FROM unnest(?1::text[], ?2::uuid[], ?3::bigint[]) AS n (token, user_id, shuffle_key)
+            RETURNING token, seq
             """, SQLList.texts(tokens), SQLList.uuids(users),
-            SQLList.integers(tokens.map { _ in Int64.random(in: 0...Int64.max) }), concertID, now, presence.serverID)
-        return true
+            SQLList.integers(tokens.map { _ in Int64.random(in: 0...Int64.max) }), concertID, now, presence.serverID,
+            read: { (token: $0.string(0), seq: $0.int64(1)) })
+        return try tickets(tokens: tokens, seqs: seqs, places: nil, concertID: concertID)
     }
 
     /// Write: new tokens `tokens` for `users` at the back of the sale's line, in order, behind the whole
-    /// pre-queue.
-    private func joinLine(tokens: [String], users: [UUID], concertID: Int64) throws {
+    /// pre-queue, and their tickets.
+    private func joinLine(tokens: [String], users: [UUID], concertID: Int64) throws -> [QueueTicket] {
         try fixPreQueue(concertID: concertID)
         guard
             let last = try db.first(
@@ -109,12 +123,29 @@ extension Session {
                 concertID, tokens.count, read: { $0.int64(0) })
         else { throw StorageError.inconsistency("sale \(concertID) vanished") }
         let first = last - Int64(tokens.count) + 1
-        try db.execute(
+        let places = Array(first...last)
+        let seqs = try db.all(
             """
             INSERT INTO tokens (token, user_id, concert_id, issued_ms, place, heard_by)
             SELECT token, user_id, ?4, ?5, place, ?6
             FROM unnest(?1::text[], ?2::uuid[], ?3::bigint[]) AS n (token, user_id, place)
-            """, SQLList.texts(tokens), SQLList.uuids(users), SQLList.integers(Array(first...last)), concertID, now,
-            presence.serverID)
+            RETURNING token, seq
+            """, SQLList.texts(tokens), SQLList.uuids(users), SQLList.integers(places), concertID, now,
+            presence.serverID, read: { (token: $0.string(0), seq: $0.int64(1)) })
+        return try tickets(tokens: tokens, seqs: seqs, places: places, concertID: concertID)
+    }
+
+    /// The tickets of the tokens `tokens` just inserted (in order, with `places` when they have places), from
+    /// the seqs the INSERT returned.
+    private func tickets(
+        tokens: [String], seqs: [(token: String, seq: Int64)], places: [Int64]?, concertID: Int64
+    ) throws -> [QueueTicket] {
+        let seqByToken = Dictionary(seqs.map { ($0.token, $0.seq) }, uniquingKeysWith: { first, _ in first })
+        return try tokens.enumerated().map { index, token in
+            guard let seq = seqByToken[token] else { throw StorageError.inconsistency("token \(token) was not inserted") }
+            return QueueTicket(
+                seq: seq, concertID: concertID, place: places?[index], expiresAtMs: nil, isClosed: false,
+                isAbandoned: false)
+        }
     }
 }
