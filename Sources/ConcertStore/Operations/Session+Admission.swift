@@ -57,7 +57,7 @@ extension Session {
     /// Write: gives the next `chunk` tokens of an open sale's pre-queue their places, in the order of their
     /// random shuffle keys (drawn when they joined), after fixing the pre-queue's size if no one has; a
     /// token that was dropped while pre-queued gets its place too, logged as dropped. Returns how many were
-    /// placed (0 when there is nothing to place).
+    /// placed (0 when there is nothing to place). On a ``BulkSQLDatabase`` the chunk's places are one UPDATE.
     @discardableResult
     func placePreQueue(concertID: Int64, chunk: Int) throws -> Int {
         try fixPreQueue(concertID: concertID)
@@ -68,12 +68,22 @@ extension Session {
             SELECT seq, abandoned_ms IS NOT NULL FROM tokens INDEXED BY tokens_pre_queue
             WHERE concert_id = ?1 AND place IS NULL ORDER BY shuffle_key, seq LIMIT ?2
             """, concertID, chunk, read: { (seq: $0.int64(0), dropped: $0.bool(1)) })
-        var place = record.preQueuePlaced
-        for token in next {
-            place += 1
-            try db.execute("UPDATE tokens SET place = ?1 WHERE seq = ?2", place, token.seq)
-            if token.dropped { try recordDrop(concertID: concertID, place: place) }
+        let places = next.indices.map { record.preQueuePlaced + 1 + Int64($0) }
+        if db is any BulkSQLDatabase {
+            try db.execute(
+                """
+                UPDATE tokens SET place = v.place FROM unnest(?1::bigint[], ?2::bigint[]) AS v (seq, place)
+                WHERE tokens.seq = v.seq
+                """, SQLList.integers(next.map(\.seq)), SQLList.integers(places))
+        } else {
+            for (token, place) in zip(next, places) {
+                try db.execute("UPDATE tokens SET place = ?1 WHERE seq = ?2", place, token.seq)
+            }
         }
+        for (token, place) in zip(next, places) where token.dropped {
+            try recordDrop(concertID: concertID, place: place)
+        }
+        let place = places.last ?? record.preQueuePlaced
         try db.execute("UPDATE sales SET pre_queue_placed = ?1 WHERE concert_id = ?2", place, concertID)
         try logTokenChanges(concertID: concertID, placesAfter: record.preQueuePlaced, through: place)
         return next.count
