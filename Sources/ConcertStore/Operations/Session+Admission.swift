@@ -63,11 +63,7 @@ extension Session {
         try fixPreQueue(concertID: concertID)
         let record = try saleRecord(concertID)
         guard let size = record.preQueueSize, record.preQueuePlaced < size else { return 0 }
-        let next = try db.all(
-            """
-            SELECT seq, abandoned_ms IS NOT NULL FROM tokens INDEXED BY tokens_pre_queue
-            WHERE concert_id = ?1 AND place IS NULL ORDER BY shuffle_key, seq LIMIT ?2
-            """, concertID, chunk, read: { (seq: $0.int64(0), dropped: $0.bool(1)) })
+        let next = try unplacedPreQueue(concertID: concertID, placed: record.preQueuePlaced, limit: chunk)
         let places = next.indices.map { record.preQueuePlaced + 1 + Int64($0) }
         if db is any BulkSQLDatabase {
             try db.execute(
@@ -87,6 +83,30 @@ extension Session {
         try db.execute("UPDATE sales SET pre_queue_placed = ?1 WHERE concert_id = ?2", place, concertID)
         try logTokenChanges(concertID: concertID, placesAfter: record.preQueuePlaced, through: place)
         return next.count
+    }
+
+    /// The next `limit` tokens of the sale's pre-queue without a place, in shuffle order, after the `placed`
+    /// already placed. The scan starts after the last one placed (its shuffle key and seq), not at the start
+    /// of the index, whose entries for placed tokens linger until the database cleans them up.
+    private func unplacedPreQueue(concertID: Int64, placed: Int64, limit: Int) throws -> [(seq: Int64, dropped: Bool)] {
+        guard placed > 0 else {
+            return try db.all(
+                """
+                SELECT seq, abandoned_ms IS NOT NULL FROM tokens INDEXED BY tokens_pre_queue
+                WHERE concert_id = ?1 AND place IS NULL ORDER BY shuffle_key, seq LIMIT ?2
+                """, concertID, limit, read: { (seq: $0.int64(0), dropped: $0.bool(1)) })
+        }
+        guard
+            let last = try db.first(
+                "SELECT shuffle_key, seq FROM tokens WHERE concert_id = ?1 AND place = ?2", concertID, placed,
+                read: { (shuffleKey: $0.int64(0), seq: $0.int64(1)) })
+        else { throw StorageError.inconsistency("place \(placed) of sale \(concertID) has no token") }
+        return try db.all(
+            """
+            SELECT seq, abandoned_ms IS NOT NULL FROM tokens INDEXED BY tokens_pre_queue
+            WHERE concert_id = ?1 AND place IS NULL AND (shuffle_key, seq) > (?3, ?4)
+            ORDER BY shuffle_key, seq LIMIT ?2
+            """, concertID, limit, last.shuffleKey, last.seq, read: { (seq: $0.int64(0), dropped: $0.bool(1)) })
     }
 
     /// Write: the token gives up its place. A pre-queued or waiting token is dropped (ABANDONED; its place, if
