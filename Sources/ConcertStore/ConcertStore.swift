@@ -60,6 +60,11 @@ public final class ConcertStore: Sendable {
                 }
             }
             : nil
+        presence.whenClaimsQueued { [presence] in
+            engine.submit(WriteJob.make({ connection in
+                try makeSession(connection).claim(presence.takeClaimsToWrite())
+            }, completion: { _ in }))
+        }
         let serverID = presence.serverID
         let now = clock.now()
         let heartbeat = writing { session in

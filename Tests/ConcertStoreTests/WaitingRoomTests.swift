@@ -269,6 +269,44 @@ import Testing
         #expect(try await first.audit().violations == [])
     }
 
+    @Test func aFanWhoseCallsAlternateBetweenProcessesWithinTheGraceKeepsThePlace() async throws {
+        let harness = try StoreHarness()
+        defer { harness.remove() }
+        let configuration = StoreConfiguration(database: harness.database, presence: PresencePolicy(graceMs: 2_000))
+        let first = try ConcertStore.open(configuration: configuration, clock: harness.clock)
+        defer { first.close() }
+        let second = try ConcertStore.open(configuration: configuration, clock: harness.clock)
+        defer { second.close() }
+        try await first.loadCatalog(Catalog(concerts: [Self.concert(10, sale: .init(maxActive: 1))]))
+        _ = try await first.issueToken(userID: UUID(), concertID: 10)
+        var fans: [IssuedToken] = []
+        for _ in 0..<10 {
+            fans.append(try await first.issueToken(userID: UUID(), concertID: 10))
+        }
+        let stores = [first, second]
+        // Both processes keep presence every second, the first before the second; the fans call every
+        // 1.2 s, alternately through each (each process hears them every 2.4 s, more than G). The one they
+        // left finds them silent for G before the other's next presence round.
+        for elapsed in stride(from: 200, through: 7_200, by: 200) {
+            harness.clock.advance(byMilliseconds: 200)
+            if elapsed % 1_000 == 0 {
+                _ = try await first.keepPresence()
+                _ = try await second.keepPresence()
+            }
+            if elapsed % 1_200 == 0 {
+                let store = stores[(elapsed / 1_200) % 2]
+                for fan in fans {
+                    _ = try store.queueStatus(token: fan.token)
+                }
+                await store.probeStorage()
+            }
+        }
+        let states = try fans.map { try first.queueStatus(token: $0.token) }
+        #expect(states.map(\.state) == Array(repeating: .waiting, count: 10))
+        #expect(states.map(\.position) == Array(1...10))
+        #expect(try await first.audit().violations == [])
+    }
+
     @Test func theFansOfAProcessThatDiedBeforeItsFirstPresenceRoundAreSettled() async throws {
         let harness = try StoreHarness()
         defer { harness.remove() }

@@ -32,6 +32,10 @@ final class PresenceTracker: Sendable {
     }
 
     private static let shardCount = 16
+    /// Whether a write of the claims has been asked for and has not taken them yet.
+    private let claimWriteOwed = Atomic(false)
+    /// Queues a write of the claims (see ``whenClaimsQueued(_:)``).
+    private let writeClaims = Mutex<(@Sendable () -> Void)?>(nil)
     /// The name this process writes in `tokens.heard_by` and `servers`: new at every start.
     let serverID: String
     private let shards: [Shard]
@@ -50,12 +54,33 @@ final class PresenceTracker: Sendable {
     }
 
     /// Records a call from the holder of token `seq`, whose row names `heardBy` as its listener; queues a
-    /// claim when that is not this process.
+    /// claim when that is not this process, and asks for the claims to be written at once (see
+    /// ``whenClaimsQueued(_:)``) unless a write of them is already on its way.
     func heard(seq: Int64, concertID: Int64, heardBy: String, silenceLimitMs: Int64, now: Int64) {
+        let claims = heardBy != serverID
         shards[ThreadOrdinal.current % Self.shardCount].state.withLock { state in
             state.fans[seq] = Fan(concertID: concertID, lastHeardMs: now, silenceLimitMs: silenceLimitMs)
-            if heardBy != serverID { state.claims[seq] = now }
+            if claims { state.claims[seq] = now }
         }
+        if claims, claimWriteOwed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
+            writeClaims.withLock { $0 }?()
+        }
+    }
+
+    /// Has `write` called when a claim is queued and no write of the claims is owed: it should queue a write
+    /// that calls ``takeClaimsToWrite()`` and stores them. A fan whose calls move here is claimed within a
+    /// write batch rather than at the next presence round, so the process it left, which drops it once it
+    /// has been silent there for G, finds it claimed: a fan that calls at least every G keeps its place
+    /// however its calls alternate between processes.
+    func whenClaimsQueued(_ write: @escaping @Sendable () -> Void) {
+        writeClaims.withLock { $0 = write }
+    }
+
+    /// Takes the queued claims for the write that ``whenClaimsQueued(_:)`` asked for; claims queued from
+    /// now on ask for a new one. A claim whose write fails is queued again the next time its fan is heard.
+    func takeClaimsToWrite() -> [Int64: Int64] {
+        claimWriteOwed.store(false, ordering: .releasing)
+        return takeClaims()
     }
 
     /// Records a call from the holder of the token `record` at `now`, when the token is live: its silence
