@@ -47,6 +47,12 @@ extension ConcertStore {
         return round
     }
 
+    /// Makes this store answer without hearing anyone: its calls keep no fan present and claim none, so it
+    /// can watch a line (a test's observer beside the store that serves the fans) without changing it.
+    package func observeOnly() {
+        presence.stopListening()
+    }
+
     /// How many fans this process hears now (kept in its memory).
     public var fansHeard: Int { presence.count }
 }

@@ -205,7 +205,7 @@ private struct Fan {
 /// may come back), polls every present fan that is due (present fans are heard at least every 2 s), then runs
 /// the server's two jobs (`admitWaiting`, `keepPresence`). Every 30–50 steps the serving store is closed in
 /// the middle of a step and a new one opened on the same file. Checked, on every answer and after every step
-/// (statuses read through an observer store that never keeps presence, so checking hears no one):
+/// (statuses read through an observer store that hears no one, so checking keeps no one in line):
 /// - a token only moves forward (pre-queued → waiting → active → expired, or dropped before admission), a
 ///   waiting fan's position never goes up (between polls or between any two reads), the waiting fans of a
 ///   sale hold exactly positions 1...W, and an active token expires exactly T after its admission;
@@ -245,8 +245,8 @@ private final class WaitingRoomSimulation {
     private let sales: [SimulatedSale]
     /// The store serving the fans: the current "process".
     private var store: ConcertStore
-    /// A second store that only reads fans' statuses for the checks. It never keeps presence, so hearing
-    /// fans there writes nothing and keeps no one in line.
+    /// A second store that only reads fans' statuses for the checks. It hears no one (``ConcertStore/observeOnly()``),
+    /// so checking keeps no one in line.
     private let observer: ConcertStore
     /// The serving store's generation (0 for the first process, +1 per restart).
     private var generation = 0
@@ -292,6 +292,7 @@ private final class WaitingRoomSimulation {
         ]
         store = try Self.openStore(harness)
         observer = try Self.openStore(harness)
+        observer.observeOnly()
     }
 
     private static func openStore(_ harness: StoreHarness) throws -> ConcertStore {

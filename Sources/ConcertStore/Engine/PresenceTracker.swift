@@ -32,6 +32,8 @@ final class PresenceTracker: Sendable {
     }
 
     private static let shardCount = 16
+    /// Whether calls answered here count as hearing their fans (see ``stopListening()``).
+    private let listens = Atomic(true)
     /// Whether a write of the claims has been asked for and has not taken them yet.
     private let claimWriteOwed = Atomic(false)
     /// Queues a write of the claims (see ``whenClaimsQueued(_:)``).
@@ -57,6 +59,7 @@ final class PresenceTracker: Sendable {
     /// claim when that is not this process, and asks for the claims to be written at once (see
     /// ``whenClaimsQueued(_:)``) unless a write of them is already on its way.
     func heard(seq: Int64, concertID: Int64, heardBy: String, silenceLimitMs: Int64, now: Int64) {
+        guard listens.load(ordering: .relaxed) else { return }
         let claims = heardBy != serverID
         shards[ThreadOrdinal.current % Self.shardCount].state.withLock { state in
             state.fans[seq] = Fan(concertID: concertID, lastHeardMs: now, silenceLimitMs: silenceLimitMs)
@@ -65,6 +68,11 @@ final class PresenceTracker: Sendable {
         if claims, claimWriteOwed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
             writeClaims.withLock { $0 }?()
         }
+    }
+
+    /// From now on, calls answered here hear no one: they keep no fan present and claim none.
+    func stopListening() {
+        listens.store(false, ordering: .relaxed)
     }
 
     /// Has `write` called when a claim is queued and no write of the claims is owed: it should queue a write
