@@ -17,7 +17,10 @@ extension ConcertStore {
     public func keepPresence() async throws -> PresenceRound {
         closeStaleSnapshots()
         let claims = presence.takeClaims()
-        try await write { session in try session.claim(claims) }
+        try await write { session in
+            try session.beat()
+            try session.claim(claims)
+        }
         let now = clockNow
         let silent = presence.silent(now: now)
         var round = PresenceRound(dropped: 0, expired: 0)

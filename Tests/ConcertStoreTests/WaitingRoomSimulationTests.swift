@@ -6,9 +6,9 @@ import ConcertTesting
 import Testing
 
 /// A seeded simulation of the waiting room in the spirit of TigerBeetle's VOPR: hundreds of simulated fans
-/// arrive, poll, go silent, leave, re-issue and buy seats against the real SQLite store, whose clock only moves
-/// when the simulation moves it, while the store is "restarted" (closed and reopened on the same file as a new
-/// process) now and then. After every step the waiting room's rules are checked against a model of what every
+/// arrive, poll, go silent, leave, re-issue and buy seats against two real stores on one database (two server
+/// processes behind a balancer: every call goes through either), whose clock only moves when the simulation
+/// moves it, while either store is "restarted" (closed and reopened as a new process) now and then. After every step the waiting room's rules are checked against a model of what every
 /// fan did. A failure names its seed; `WAITING_ROOM_SEEDS=7,42 swift test --filter WaitingRoomSimulation`
 /// replays chosen seeds (the fans' actions replay exactly; the store draws the pre-queue's shuffle with the
 /// system generator, so the order at sale C's opening may differ).
@@ -20,7 +20,7 @@ import Testing
         return listed.isEmpty ? [1, 2, 3, 4, 5, 1_337, 0x5EED, 0xC0FFEE] : listed
     }()
 
-    @Test("a seeded run of fans keeps every waiting-room rule across restarts", arguments: seeds)
+    @Test("a seeded run of fans through two processes keeps every waiting-room rule across restarts", arguments: seeds)
     func simulation(seed: UInt64) async throws {
         let simulation = try WaitingRoomSimulation(seed: seed)
         defer { simulation.tearDown() }
@@ -130,7 +130,7 @@ private struct UserSale: Hashable {
 private enum Behaviour: Equatable, CustomStringConvertible {
     /// Polls at least every 2 s and may act.
     case present
-    /// Stopped calling for good after the store last heard it at `sinceMs`, in store generation `heardBy`.
+    /// Stopped calling for good after a store last heard it at `sinceMs`, in process `heardBy`.
     case silent(sinceMs: Int64, heardBy: Int)
     /// Left the line (the token must be final).
     case left
@@ -141,7 +141,7 @@ private enum Behaviour: Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .present: "present"
-        case .silent(let since, let listener): "silent since t = +\(since - StoreHarness.start) ms (heard by generation \(listener))"
+        case .silent(let since, let listener): "silent since t = +\(since - StoreHarness.start) ms (heard by process \(listener))"
         case .left: "left"
         case .paid: "paid"
         }
@@ -182,10 +182,14 @@ private struct Fan {
     let token: String
     /// What it does now.
     var behaviour: Behaviour = .present
-    /// When a store last heard it (any call with its token through the serving store).
+    /// When a store last heard it (any call with its token through a serving store).
     var lastHeardMs: Int64
-    /// The store generation that heard it last.
+    /// The process that heard it last.
     var heardBy: Int
+    /// The place (0 or 1) its calls go through.
+    var place: Int
+    /// When its calls last moved to the other place.
+    var movedAtMs: Int64
     /// When it polls next at the latest.
     var nextPollMs: Int64
     /// What its previous poll answered.
@@ -203,13 +207,15 @@ private struct Fan {
 /// A step moves the clock 500 ms, runs 20 random fan actions (a new or returning user arrives at a random sale;
 /// a present fan polls, goes silent for good, leaves, buys a seat or asks for its token again; a silent fan
 /// may come back), polls every present fan that is due (present fans are heard at least every 2 s), then runs
-/// the server's two jobs (`admitWaiting`, `keepPresence`). Every 30–50 steps the serving store is closed in
-/// the middle of a step and a new one opened on the same file. Checked, on every answer and after every step
+/// the server's two jobs (`admitWaiting`, `keepPresence`) on both stores. A new fan arrives through either
+/// store; its calls then move to the other now and then (each process claims the fans it hears, in its next
+/// write batch, which the step's end flushes before the jobs run). Every 30–50 steps one of the stores is
+/// closed in the middle of a step and a new process opened on the same database. Checked, on every answer and after every step
 /// (statuses read through an observer store that hears no one, so checking keeps no one in line):
 /// - a token only moves forward (pre-queued → waiting → active → expired, or dropped before admission), a
 ///   waiting fan's position never goes up (between polls or between any two reads), the waiting fans of a
 ///   sale hold exactly positions 1...W, and an active token expires exactly T after its admission;
-/// - present fans are never dropped and never expire early, across restarts;
+/// - present fans are never dropped and never expire early, across restarts and moves between processes;
 /// - a silent fan is dropped (waiting) or expired (active) exactly when the rules say (G or the idle limit
 ///   after it was last heard, or — when the process that heard it died first — once that process's last
 ///   heartbeat is more than G old), never before and never later, and never admitted after that instant;
@@ -243,16 +249,22 @@ private final class WaitingRoomSimulation {
     private var rng: SplitMix64
     private let harness: StoreHarness
     private let sales: [SimulatedSale]
-    /// The store serving the fans: the current "process".
-    private var store: ConcertStore
+    /// The two stores serving the fans: the current process in each of two places.
+    private var stores: [ConcertStore]
+    /// The process serving in each place (0 and 1 first, then a new number per restart).
+    private var processes = [0, 1]
+    /// The place whose store the current call goes through.
+    private var place = 0
+    /// The store the current call goes through.
+    private var store: ConcertStore { stores[place] }
+    /// The process the current call goes through.
+    private var process: Int { processes[place] }
     /// A second store that only reads fans' statuses for the checks. It hears no one (``ConcertStore/observeOnly()``),
     /// so checking keeps no one in line.
     private let observer: ConcertStore
-    /// The serving store's generation (0 for the first process, +1 per restart).
-    private var generation = 0
-    /// When each generation last kept presence (its heartbeat).
+    /// When each process last kept presence (its heartbeat).
     private var lastBeatMs: [Int: Int64] = [:]
-    private var closedGenerations: Set<Int> = []
+    private var closedProcesses: Set<Int> = []
     private var fans: [Fan] = []
     /// The fans whose token was not final at the last observation, in arrival order.
     private var live: [Int] = []
@@ -272,7 +284,7 @@ private final class WaitingRoomSimulation {
     private var nextRestartStep = 0
 
     /// Where the run is, for failure messages.
-    var here: String { "step \(step) (t = +\(now - StoreHarness.start) ms, store generation \(generation))" }
+    var here: String { "step \(step) (t = +\(now - StoreHarness.start) ms, processes \(processes))" }
     private var now: Int64 { harness.clock.now() }
 
     init(seed: UInt64) throws {
@@ -290,7 +302,7 @@ private final class WaitingRoomSimulation {
             SimulatedSale(id: 4, maxActive: 2, opensIn: -60, closesIn: 45, weight: 10, start: start),
             SimulatedSale(id: 5, maxActive: 2, opensIn: 3_600, preQueue: 600, weight: 5, start: start),
         ]
-        store = try Self.openStore(harness)
+        stores = [try Self.openStore(harness), try Self.openStore(harness)]
         observer = try Self.openStore(harness)
         observer.observeOnly()
     }
@@ -304,9 +316,11 @@ private final class WaitingRoomSimulation {
             clock: harness.clock)
     }
 
-    /// Closes both stores and removes the files.
+    /// Closes the stores and removes the database.
     func tearDown() {
-        store.close()
+        for store in stores {
+            store.close()
+        }
         observer.close()
         harness.remove()
     }
@@ -320,15 +334,21 @@ private final class WaitingRoomSimulation {
             harness.clock.advance(byMilliseconds: Self.stepMs)
             let restartAt = step == nextRestartStep ? Int.random(in: 0..<Self.actionsPerStep, using: &rng) : nil
             for action in 0..<Self.actionsPerStep {
+                place = Int.random(in: 0..<stores.count, using: &rng)
                 if action == restartAt { try restart() }
                 try await randomAction()
             }
             for index in live where fans[index].behaviour == .present && fans[index].nextPollMs <= now {
                 try await poll(index)
             }
-            _ = try await store.admitWaiting()
-            _ = try await store.keepPresence()
-            lastBeatMs[generation] = now
+            for store in stores {
+                await store.probeStorage()
+            }
+            for (place, store) in stores.enumerated() {
+                _ = try await store.admitWaiting()
+                _ = try await store.keepPresence()
+                lastBeatMs[processes[place]] = now
+            }
             try await check()
             if failures > 0 { return }
         }
@@ -385,13 +405,26 @@ private final class WaitingRoomSimulation {
         }
     }
 
+    /// Sends fan `index`'s next call through its place, moving it to the other place now and then (a client
+    /// reconnecting through the balancer), at most once a second: a call that lands within a snapshot's life
+    /// of another process's claim may not claim the fan back (README, presence), and this model's exact drop
+    /// instants assume it does.
+    private func route(_ index: Int) {
+        if now - fans[index].movedAtMs >= 1_000, Int.random(in: 0..<8, using: &rng) == 0 {
+            fans[index].place = 1 - fans[index].place
+            fans[index].movedAtMs = now
+        }
+        place = fans[index].place
+    }
+
     private func heard(_ index: Int) {
         fans[index].lastHeardMs = now
-        fans[index].heardBy = generation
+        fans[index].heardBy = process
     }
 
     private func arrive(user: UUID, sale: SimulatedSale) async throws {
         let existing = latestFan[UserSale(user: user, concertID: sale.id)].map { fans[$0] }
+        if let existing { route(existing.id) }
         let result = try await attempt { [store] in try await store.issueToken(userID: user, concertID: sale.id) }
         if let existing, isLive(existing) {
             guard case .success(let issued) = result, issued.token == existing.token else {
@@ -417,7 +450,7 @@ private final class WaitingRoomSimulation {
             }
             let fan = Fan(
                 id: fans.count, user: user, concertID: sale.id, token: issued.token, lastHeardMs: now,
-                heardBy: generation, nextPollMs: now + Self.stepMs * Int64.random(in: 1...4, using: &rng),
+                heardBy: process, place: place, movedAtMs: now, nextPollMs: now + Self.stepMs * Int64.random(in: 1...4, using: &rng),
                 known: QueueStatus(state: .preQueue, concertID: sale.id))
             fans.append(fan)
             live.append(fan.id)
@@ -430,6 +463,7 @@ private final class WaitingRoomSimulation {
     }
 
     private func poll(_ index: Int) async throws {
+        route(index)
         let status = try store.queueStatus(token: fans[index].token)
         heard(index)
         if let last = fans[index].lastPoll, last.state == .waiting, status.state == .waiting, status.position > last.position {
@@ -445,6 +479,7 @@ private final class WaitingRoomSimulation {
     }
 
     private func leave(_ index: Int) async throws {
+        route(index)
         let wasLive = isLive(fans[index])
         fans[index].behaviour = .left
         let result = try await attempt { [store, token = fans[index].token] in try await store.leave(token: token) }
@@ -463,6 +498,7 @@ private final class WaitingRoomSimulation {
     /// An active fan pays for the seat it holds, or reserves one (mostly a seat the model knows is free; a sold
     /// or held one sends it to another seat, up to three tries) and pays for it now or at a later step.
     private func buy(_ index: Int) async throws {
+        route(index)
         if let hold = fans[index].hold { return try await pay(index, hold) }
         let fan = fans[index]
         guard let sale = sales.first(where: { $0.id == fan.concertID }) else { return }
@@ -554,12 +590,12 @@ private final class WaitingRoomSimulation {
         }
     }
 
-    /// Closes the serving store (a process ending) and opens a new one on the same file.
+    /// Closes the store of the current place (a process ending) and opens a new process there.
     private func restart() throws {
         store.close()
-        closedGenerations.insert(generation)
-        generation += 1
-        store = try Self.openStore(harness)
+        closedProcesses.insert(process)
+        processes[place] = (processes.max() ?? 0) + 1
+        stores[place] = try Self.openStore(harness)
         nextRestartStep = step + Int.random(in: 30...50, using: &rng)
     }
 
@@ -632,13 +668,13 @@ private final class WaitingRoomSimulation {
     }
 
     /// The step at which the store settles silent `fan` (drops it if waiting, expires it if active), neither
-    /// before nor after: `limitMs` after it was last heard if the store that heard it kept presence that long;
-    /// else the first step at which that store's last heartbeat is more than G old, when the next process
+    /// before nor after: `limitMs` after it was last heard if the process that heard it kept presence that
+    /// long; else the first step at which that process's last heartbeat is more than G old, when a live process
     /// settles the fans of the dead one. (So a fan heard last by a process that then stopped is dropped up to
     /// G + G + one step after it went silent, not within G + 2 s: only that process knew when it last called.)
     private func settleInstant(_ fan: Fan, limitMs: Int64) -> Int64 {
         guard case .silent(let since, let listener) = fan.behaviour else { return .max }
-        if closedGenerations.contains(listener), let beat = lastBeatMs[listener], beat < since + limitMs {
+        if closedProcesses.contains(listener), let beat = lastBeatMs[listener], beat < since + limitMs {
             return beat + Self.graceMs + Self.stepMs
         }
         return since + limitMs

@@ -1,15 +1,20 @@
 import ConcertDomain
 
 extension Session {
-    /// Write: records this process's heartbeat, and that it now hears the fans of `claims` (token seq → when
-    /// heard), so no other process drops them for silence: one statement per 16 fans (padded with seq 0,
-    /// which no token has), so claims cost few round trips on PostgreSQL too.
-    func claim(_ claims: [Int64: Int64]) throws {
+    /// Write: records this process's heartbeat (the presence round's alone: a process whose heartbeat is G old
+    /// is dead, and its fans are settled by the others).
+    func beat() throws {
         try db.execute(
             """
             INSERT INTO servers (id, heartbeat_ms) VALUES (?1, ?2)
             ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms
             """, presence.serverID, now)
+    }
+
+    /// Write: records that this process now hears the fans of `claims` (token seq → when heard), so no other
+    /// process drops them for silence: one statement per 16 fans (padded with seq 0, which no token has), so
+    /// claims cost few round trips on PostgreSQL too.
+    func claim(_ claims: [Int64: Int64]) throws {
         let seqs = Array(claims.keys)
         for start in stride(from: 0, to: seqs.count, by: 16) {
             let chunk = (start..<start + 16).map { index in index < seqs.count ? seqs[index] : 0 }
