@@ -104,6 +104,32 @@ struct PostgresClusterTests {
         }
     }
 
+    @Test("a watcher on one server is told ACTIVE, without asking, when its fan is admitted by a leave through another")
+    func activeReachesAWatcherAcrossServers() async throws {
+        try await withServers(count: 2, arguments: ["--max-active", "1"]) { servers, _ in
+            let blocker = try await issueTokens(port: servers[0].port, count: 1)[0]
+            let watcher = try await issueTokens(port: servers[1].port, count: 1)[0]
+            let connection = try RawConnection(port: servers[1].port)
+            let watch = RequestEnvelope(
+                id: 1, method: QueueService.watchQueue.descriptor.path,
+                metadata: [MetadataEntry(key: MetadataKey.queueToken, value: watcher)], payload: [])
+            try await onThread { try connection.sendFrame(watch) }
+            let first = try #require(try await onThread { try connection.readResponse() }, "the watch ended")
+            #expect(try WatchQueueResponse(serializedBytes: first.payload).status?.position == 1)
+            let left = ContinuousClock.now
+            _ = try await WireCaller(port: servers[0].port, token: blocker).leaveQueue()
+            var state: ConcertProtocol.TokenState?
+            while state != .active, ContinuousClock.now - left < .seconds(10) {
+                let frame = try #require(try await onThread { try connection.readResponse() }, "the watch ended")
+                #expect(frame.streamMessage, "\(frame)")
+                guard frame.streamMessage else { break }
+                state = try WatchQueueResponse(serializedBytes: frame.payload).status?.state
+            }
+            #expect(state == .active, "no ACTIVE within 10 s of the leave")
+            print("ACTIVE reached the watcher on the other server \(ContinuousClock.now - left) after the leave")
+        }
+    }
+
     @Test("PostgreSQL stopped (SIGSTOP) for 4 s: statuses are refused LINE_VIEW_BEHIND rather than answered from a stale view, Health says NOT_SERVING, and the view catches up after")
     func stalledDatabase() async throws {
         let cluster = try #require(ProcessInfo.processInfo.environment["CONCERT_TEST_POSTGRES_CLUSTER"])

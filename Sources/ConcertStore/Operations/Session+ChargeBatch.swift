@@ -18,9 +18,10 @@ extension Session {
     /// On a ``BulkSQLDatabase`` the whole batch costs seven statements: the tokens, the earlier charges
     /// under the batch's keys, the accounts (created on first use, then locked in user order), fresh charge
     /// ids, the new balances and the charges. A request refused by a rule writes nothing; what a statement
-    /// throws fails the batch. Elsewhere each request runs the single form in its own savepoint.
+    /// throws fails the batch. A lone request, and every request elsewhere, runs the single form (see
+    /// ``eachInSavepoint(_:_:)``).
     func charges(_ requests: [ChargeRequest]) throws -> [Result<ChargeReceipt, any Error>] {
-        guard db is any BulkSQLDatabase else {
+        guard db is any BulkSQLDatabase, requests.count > 1 else {
             return try eachInSavepoint(requests) { request in
                 try charge(token: request.token, amount: request.amount, idempotencyKey: request.idempotencyKey)
             }

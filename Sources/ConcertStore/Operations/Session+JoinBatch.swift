@@ -16,9 +16,10 @@ extension Session {
     ///
     /// On a ``BulkSQLDatabase`` each sale in the batch costs a few statements however many fans join it: the
     /// sale, the fans' latest tokens, the places (or the pre-queue's count), the new tokens in one INSERT, the
-    /// admission, and the answers' tokens. Elsewhere each request runs the single form in its own savepoint.
+    /// admission, and the answers' tokens. A lone request, and every request elsewhere, runs the single form
+    /// (see ``eachInSavepoint(_:_:)``).
     func issueTokens(_ requests: [JoinRequest]) throws -> [Result<IssuedToken, any Error>] {
-        guard db is any BulkSQLDatabase else {
+        guard db is any BulkSQLDatabase, requests.count > 1 else {
             return try eachInSavepoint(requests) { request in
                 try issueToken(userID: request.userID, concertID: request.concertID)
             }
