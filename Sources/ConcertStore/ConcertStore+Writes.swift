@@ -16,8 +16,11 @@ extension ConcertStore {
         public func issueToken(userID: UUID, concertID: Int64) -> StoreWrite<IssuedToken> {
             StoreWrite {
                 try Validation.concertID(concertID)
+                guard let gatherer = store.joinGatherer else {
+                    return store.writing { session in try session.issueToken(userID: userID, concertID: concertID) }
+                }
                 return StoreWrite { completion in
-                    store.joinGatherer.add(JoinRequest(userID: userID, concertID: concertID), completion: completion)
+                    gatherer.add(JoinRequest(userID: userID, concertID: concertID), completion: completion)
                 }
             }
         }
@@ -53,8 +56,11 @@ extension ConcertStore {
                 try Validation.chargeAmount(amount)
                 let key = try Validation.idempotencyKey(idempotencyKey)
                 try AccessToken.validate(token)
+                guard let gatherer = store.chargeGatherer else {
+                    return store.writing { session in try session.charge(token: token, amount: amount, idempotencyKey: key) }
+                }
                 return StoreWrite { completion in
-                    store.chargeGatherer.add(ChargeRequest(token: token, amount: amount, idempotencyKey: key), completion: completion)
+                    gatherer.add(ChargeRequest(token: token, amount: amount, idempotencyKey: key), completion: completion)
                 }
             }
         }

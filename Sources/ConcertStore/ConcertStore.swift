@@ -18,10 +18,12 @@ public final class ConcertStore: Sendable {
     private let makeSession: @Sendable (any SQLDatabase) -> Session
     /// This server's view of the lines, where the engine keeps one (``StorageEngine/keepsLineViews``).
     let lines: LineReader?
-    /// Gathers concurrent charges into one write job (see ``Session/charges(_:)``).
-    let chargeGatherer: WriteGatherer<ChargeRequest, ChargeReceipt>
-    /// Gathers concurrent joins into one write job (see ``Session/issueTokens(_:)``).
-    let joinGatherer: WriteGatherer<JoinRequest, IssuedToken>
+    /// Gathers concurrent charges into one write job (see ``Session/charges(_:)``), where the engine writes
+    /// in bulk (``StorageEngine/writesInBulk``).
+    let chargeGatherer: WriteGatherer<ChargeRequest, ChargeReceipt>?
+    /// Gathers concurrent joins into one write job (see ``Session/issueTokens(_:)``), where the engine writes
+    /// in bulk.
+    let joinGatherer: WriteGatherer<JoinRequest, IssuedToken>?
 
     /// Opens the SQLite database file `configuration.database` (see ``init(engine:configuration:clock:)``).
     /// A database that cannot be written (a read-only file, folder or mount, a full disk) is refused with
@@ -44,12 +46,12 @@ public final class ConcertStore: Sendable {
             configuration: configuration, clock: clock, admissionRate: admissionRate, droppedPlaces: droppedPlaces,
             presence: presence, logsTokenChanges: engine.keepsLineViews)
         self.makeSession = makeSession
-        chargeGatherer = WriteGatherer(limit: Self.gatheredRequestLimit, submit: engine.submit) { connection, requests in
-            try makeSession(connection).charges(requests)
-        }
-        joinGatherer = WriteGatherer(limit: Self.gatheredRequestLimit, submit: engine.submit) { connection, requests in
-            try makeSession(connection).issueTokens(requests)
-        }
+        chargeGatherer = !engine.writesInBulk ? nil : WriteGatherer(
+            limit: Self.gatheredRequestLimit, submit: engine.submit
+        ) { connection, requests in try makeSession(connection).charges(requests) }
+        joinGatherer = !engine.writesInBulk ? nil : WriteGatherer(
+            limit: Self.gatheredRequestLimit, submit: engine.submit
+        ) { connection, requests in try makeSession(connection).issueTokens(requests) }
         lines = engine.keepsLineViews
             ? LineReader(
                 clock: clock, presence: presence, graceMs: configuration.presence.graceMs, droppedPlaces: droppedPlaces

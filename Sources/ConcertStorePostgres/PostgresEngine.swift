@@ -79,6 +79,9 @@ public final class PostgresEngine: StorageEngine {
     /// round trip to the database.
     public var keepsLineViews: Bool { true }
 
+    /// True: a statement here is a round trip, so charges and joins are gathered and run in bulk.
+    public var writesInBulk: Bool { true }
+
     /// Nothing to do: every read takes a fresh snapshot.
     public func endIdleSnapshots() {}
 

@@ -29,9 +29,17 @@ public protocol StorageEngine: Sendable {
     /// the database's change feed, instead of a read per question: worth it where a read is a network round
     /// trip (PostgreSQL). The rules then log every token they change in `token_changes`.
     var keepsLineViews: Bool { get }
+
+    /// Whether each store on this engine gathers the charges and joins that arrive while its writer is busy
+    /// into one write job that runs them with a few statements over lists (its connections are
+    /// ``BulkSQLDatabase``s): worth it where a statement is a network round trip (PostgreSQL).
+    var writesInBulk: Bool { get }
 }
 
 extension StorageEngine {
     /// False: reads of the line go to the database.
     public var keepsLineViews: Bool { false }
+
+    /// False: each charge and join is a write job of its own.
+    public var writesInBulk: Bool { false }
 }

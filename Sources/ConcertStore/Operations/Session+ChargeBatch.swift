@@ -15,16 +15,14 @@ extension Session {
     /// Write: the charges `requests`, in order, each answered as ``charge(token:amount:idempotencyKey:)``
     /// answers it alone (same checks, in the same order, through ``chargeReplay(holder:amount:earlier:)``).
     ///
-    /// On a ``BulkSQLDatabase`` the whole batch costs seven statements: the tokens, the earlier charges
-    /// under the batch's keys, the accounts (created on first use, then locked in user order), fresh charge
-    /// ids, the new balances and the charges. A request refused by a rule writes nothing; what a statement
-    /// throws fails the batch. A lone request, and every request elsewhere, runs the single form (see
-    /// ``eachInSavepoint(_:_:)``).
+    /// Runs on a ``BulkSQLDatabase``, where the whole batch costs seven statements: the tokens, the earlier
+    /// charges under the batch's keys, the accounts (created on first use, then locked in user order), fresh
+    /// charge ids, the new balances and the charges. A request refused by a rule writes nothing; what a
+    /// statement throws fails the batch. A lone request runs the single form (fewer statements): what it
+    /// throws fails the write job, whose savepoint the writer rolls back.
     func charges(_ requests: [ChargeRequest]) throws -> [Result<ChargeReceipt, any Error>] {
-        guard db is any BulkSQLDatabase, requests.count > 1 else {
-            return try eachInSavepoint(requests) { request in
-                try charge(token: request.token, amount: request.amount, idempotencyKey: request.idempotencyKey)
-            }
+        if requests.count == 1, let request = requests.first {
+            return [.success(try charge(token: request.token, amount: request.amount, idempotencyKey: request.idempotencyKey))]
         }
         let holders = try tokenRecords(Set(requests.map(\.token)))
         let users = Set(holders.values.map(\.userID)).sorted { $0.uuidString < $1.uuidString }

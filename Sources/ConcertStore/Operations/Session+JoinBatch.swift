@@ -14,15 +14,14 @@ extension Session {
     /// answers it alone: a fan's live token if it has one (also a fan asking twice in the batch), else a new
     /// one behind the fans before it in the batch, then admission from the head of the line.
     ///
-    /// On a ``BulkSQLDatabase`` each sale in the batch costs a few statements however many fans join it: the
-    /// sale, the fans' latest tokens, the places (or the pre-queue's count), the new tokens in one INSERT, the
-    /// admission, and the answers' tokens. A lone request, and every request elsewhere, runs the single form
-    /// (see ``eachInSavepoint(_:_:)``).
+    /// Runs on a ``BulkSQLDatabase``, where each sale in the batch costs a few statements however many fans
+    /// join it: the sale, the fans' latest tokens, the places (or the pre-queue's count), the new tokens in one
+    /// INSERT, the admission (and, when it admitted someone, the answers' tokens). A lone request runs the
+    /// single form (fewer statements): what it throws fails the write job, whose savepoint the writer rolls
+    /// back.
     func issueTokens(_ requests: [JoinRequest]) throws -> [Result<IssuedToken, any Error>] {
-        guard db is any BulkSQLDatabase, requests.count > 1 else {
-            return try eachInSavepoint(requests) { request in
-                try issueToken(userID: request.userID, concertID: request.concertID)
-            }
+        if requests.count == 1, let request = requests.first {
+            return [.success(try issueToken(userID: request.userID, concertID: request.concertID))]
         }
         var tokens: [Int: Result<String, any Error>] = [:]
         var records: [String: TokenRecord] = [:]
