@@ -24,17 +24,21 @@ extension ConcertStore {
 
     /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk`, 1,000 by default,
     /// per sale per write transaction, so no request waits long behind a big shuffle), then fills free active
-    /// places from the head of every line; returns how many were admitted. A sale with nothing to do costs a
-    /// read only.
+    /// places from the head of every line; returns how many were admitted. A round with nothing to do costs
+    /// one read, whatever the number of sales.
     public func admitWaiting(chunk: Int = 1000) async throws -> Int {
         var admitted = 0
-        for record in try await reading({ session in try session.saleRecords() }).value() {
+        let sales = try await reading { session in
+            try session.saleRecords().map { record in (record: record, planned: try !session.admissionPlan(record).isEmpty) }
+        }.value()
+        for (record, planned) in sales {
             let concertID = record.sale.concertID
+            var due = planned
             if record.hasUnplacedPreQueue(now: clockNow) {
                 while try await write({ session in try session.placePreQueue(concertID: concertID, chunk: chunk) }) > 0 {}
+                due = true
             }
-            let planned = reading { session in try !session.admissionPlan(session.saleRecord(concertID)).isEmpty }
-            guard try await planned.value() else { continue }
+            guard due else { continue }
             admitted += try await write { session in try session.admit(concertID: concertID) }
         }
         return admitted
