@@ -84,11 +84,7 @@ struct PostgresClusterTests {
             var ahead: [String] = []
             for _ in 0..<20 { ahead += try await issueTokens(port: servers[0].port, count: 1) }
             let watcher = try await issueTokens(port: servers[1].port, count: 1)[0]
-            let connection = try RawConnection(port: servers[1].port)
-            let watch = RequestEnvelope(
-                id: 1, method: QueueService.watchQueue.descriptor.path,
-                metadata: [MetadataEntry(key: MetadataKey.queueToken, value: watcher)], payload: [])
-            try await onThread { try connection.sendFrame(watch) }
+            let connection = try await watch(port: servers[1].port, token: watcher)
             for token in ahead.shuffled() {
                 _ = try await WireCaller(port: servers[0].port, token: token).leaveQueue()
             }
@@ -109,11 +105,7 @@ struct PostgresClusterTests {
         try await withServers(count: 2, arguments: ["--max-active", "1"]) { servers, _ in
             let blocker = try await issueTokens(port: servers[0].port, count: 1)[0]
             let watcher = try await issueTokens(port: servers[1].port, count: 1)[0]
-            let connection = try RawConnection(port: servers[1].port)
-            let watch = RequestEnvelope(
-                id: 1, method: QueueService.watchQueue.descriptor.path,
-                metadata: [MetadataEntry(key: MetadataKey.queueToken, value: watcher)], payload: [])
-            try await onThread { try connection.sendFrame(watch) }
+            let connection = try await watch(port: servers[1].port, token: watcher)
             let first = try #require(try await onThread { try connection.readResponse() }, "the watch ended")
             #expect(try WatchQueueResponse(serializedBytes: first.payload).status?.position == 1)
             let left = ContinuousClock.now
@@ -172,6 +164,16 @@ struct PostgresClusterTests {
     }
 
     /// Runs `body` with `count` servers started one after another on a new PostgreSQL database.
+    /// A connection to the server on `port` that has asked to watch `token`'s place (nothing read yet).
+    private func watch(port: Int, token: String) async throws -> RawConnection {
+        let connection = try RawConnection(port: port)
+        let watch = RequestEnvelope(
+            id: 1, method: QueueService.watchQueue.descriptor.path,
+            metadata: [MetadataEntry(key: MetadataKey.queueToken, value: token)], payload: [])
+        try await onThread { try connection.sendFrame(watch) }
+        return connection
+    }
+
     private func withServers(
         count: Int, arguments: [String], _ body: ([ServerProcess], String) async throws -> Void
     ) async throws {
