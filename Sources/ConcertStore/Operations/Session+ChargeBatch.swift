@@ -32,47 +32,31 @@ extension Session {
             return ChargeKey(userID: holder.userID, idempotencyKey: key)
         })
         var planned: [PlannedCharge] = []
-        var outcomes: [Result<ChargeReceipt, any Error>] = []
-        var replayOf: [Int: Int] = [:]
-        for request in requests {
-            outcomes.append(Result {
+        let decisions = requests.map { request in
+            Result { () throws -> ChargeAnswer in
                 guard let holder = holders[request.token] else { throw ConcertError(.tokenUnknown) }
                 let key = request.idempotencyKey.map { ChargeKey(userID: holder.userID, idempotencyKey: $0) }
                 let before = key.flatMap { earlier[$0] }
-                if let replay = try chargeReplay(holder: holder, amount: request.amount, earlier: before?.receipt) {
-                    if let index = before?.plannedIndex { replayOf[outcomes.count] = index }
-                    return replay
+                let beforeReceipt = before.map { answer in answer.receipt(planned: planned, ids: nil) }
+                if try chargeReplay(holder: holder, amount: request.amount, earlier: beforeReceipt) != nil, let before {
+                    return before.replayed
                 }
                 let balance = balances[holder.userID] ?? 0
                 guard balance <= MoneyPolicy.maxBalance - request.amount else {
                     throw ConcertError(.balanceLimitExceeded)
                 }
                 balances[holder.userID] = balance + request.amount
-                let receipt = ChargeReceipt(chargeID: 0, amount: request.amount, balance: balance + request.amount, replayed: false)
-                if let key { earlier[key] = EarlierCharge(receipt: ChargeReceipt(
-                    chargeID: 0, amount: request.amount, balance: receipt.balance, replayed: true), plannedIndex: planned.count) }
-                planned.append(PlannedCharge(outcome: outcomes.count, userID: holder.userID, receipt: receipt, key: request.idempotencyKey))
-                return receipt
-            })
-        }
-        guard !planned.isEmpty else { return outcomes }
-        let ids = try chargeIDs(count: planned.count)
-        for (index, id) in ids.enumerated() {
-            outcomes[planned[index].outcome] = outcomes[planned[index].outcome].map { receipt in
-                var receipt = receipt
-                receipt.chargeID = id
-                return receipt
+                let answer = ChargeAnswer.planned(planned.count, replayed: false)
+                if let key { earlier[key] = answer.replayed }
+                planned.append(PlannedCharge(
+                    userID: holder.userID, amount: request.amount, balance: balance + request.amount,
+                    key: request.idempotencyKey))
+                return answer
             }
         }
-        for (outcome, index) in replayOf {
-            outcomes[outcome] = outcomes[outcome].map { receipt in
-                var receipt = receipt
-                receipt.chargeID = ids[index]
-                return receipt
-            }
-        }
-        try writeCharges(planned, ids: ids, balances: balances)
-        return outcomes
+        let ids = planned.isEmpty ? [] : try chargeIDs(count: planned.count)
+        if !planned.isEmpty { try writeCharges(planned, ids: ids, balances: balances) }
+        return decisions.map { decision in decision.map { $0.receipt(planned: planned, ids: ids) } }
     }
 
     /// The balances of `users` (sorted), each account created on first use and locked until the batch
@@ -92,7 +76,7 @@ extension Session {
     }
 
     /// The charges already made under `keys`, as their replays.
-    private func earlierCharges(_ keys: [ChargeKey]) throws -> [ChargeKey: EarlierCharge] {
+    private func earlierCharges(_ keys: [ChargeKey]) throws -> [ChargeKey: ChargeAnswer] {
         guard !keys.isEmpty else { return [:] }
         let rows = try db.all(
             """
@@ -102,9 +86,8 @@ extension Session {
             """, SQLList.uuids(keys.map(\.userID)), SQLList.texts(keys.map(\.idempotencyKey))
         ) { row in
             (ChargeKey(userID: try row.uuid(0), idempotencyKey: row.string(1)),
-             EarlierCharge(
-                receipt: ChargeReceipt(chargeID: row.int64(2), amount: row.int64(3), balance: row.int64(4), replayed: true),
-                plannedIndex: nil))
+             ChargeAnswer.stored(
+                ChargeReceipt(chargeID: row.int64(2), amount: row.int64(3), balance: row.int64(4), replayed: true)))
         }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
@@ -131,7 +114,7 @@ extension Session {
             FROM unnest(?1::bigint[], ?2::uuid[], ?3::bigint[], ?4::bigint[], ?5::text[])
               AS c (id, user_id, amount, balance_after, idempotency_key)
             """, SQLList.integers(ids), SQLList.uuids(planned.map(\.userID)),
-            SQLList.integers(planned.map(\.receipt.amount)), SQLList.integers(planned.map(\.receipt.balance)),
+            SQLList.integers(planned.map(\.amount)), SQLList.integers(planned.map(\.balance)),
             SQLList.texts(planned.map { $0.key ?? "" }), now)
     }
 }
@@ -142,16 +125,37 @@ private struct ChargeKey: Hashable {
     let idempotencyKey: String
 }
 
-/// A charge a key already made: stored (`plannedIndex` nil) or planned earlier in the same batch.
-private struct EarlierCharge {
-    let receipt: ChargeReceipt
-    let plannedIndex: Int?
+/// The answer to one charge of a batch: a charge already stored (a replay), or one the batch plans to
+/// write (its index among the planned charges; `replayed` for a repeat of its key later in the batch).
+private enum ChargeAnswer {
+    case stored(ChargeReceipt)
+    case planned(Int, replayed: Bool)
+
+    /// This answer given again, to a later request with the same key.
+    var replayed: ChargeAnswer {
+        switch self {
+        case .stored: self
+        case .planned(let index, _): .planned(index, replayed: true)
+        }
+    }
+
+    /// The receipt, with the charge ids `ids` handed out for `planned` (0 while they are not known yet).
+    func receipt(planned: [PlannedCharge], ids: [Int64]?) -> ChargeReceipt {
+        switch self {
+        case .stored(let receipt):
+            return receipt
+        case .planned(let index, let replayed):
+            let charge = planned[index]
+            return ChargeReceipt(
+                chargeID: ids?[index] ?? 0, amount: charge.amount, balance: charge.balance, replayed: replayed)
+        }
+    }
 }
 
-/// A charge the batch will write: which outcome it answers, for whom, and what.
+/// A charge the batch will write.
 private struct PlannedCharge {
-    let outcome: Int
     let userID: UUID
-    let receipt: ChargeReceipt
+    let amount: Int64
+    let balance: Int64
     let key: String?
 }
