@@ -5,12 +5,12 @@ extension ConcertStore {
     /// (concert, date)); existing rows are left untouched. INVALID_CATALOG for an invalid catalog.
     public func loadCatalog(_ catalog: Catalog) async throws {
         try catalog.validate()
-        try await write { session in try session.load(catalog) }
+        try await write(scope: .everything) { session in try session.load(catalog) }
     }
 
     /// Loads `Catalog.demo` only when the store has no concerts (decided inside the write transaction).
     public func seedDemoCatalogIfEmpty() async throws {
-        try await write { session in try session.loadIfEmpty(.demo) }
+        try await write(scope: .everything) { session in try session.loadIfEmpty(.demo) }
     }
 
     /// Every concert, by id (``Reads/concerts()``, waited for).

@@ -17,7 +17,7 @@ extension ConcertStore {
     public func keepPresence() async throws -> PresenceRound {
         closeStaleSnapshots()
         let claims = presence.takeClaims()
-        try await write { session in
+        try await write(scope: .everything) { session in
             try session.beat()
             try session.claim(claims)
         }
@@ -25,7 +25,7 @@ extension ConcertStore {
         let silent = presence.silent(now: now)
         var round = PresenceRound(dropped: 0, expired: 0)
         if !silent.isEmpty {
-            let outcomes = try await write { session in
+            let outcomes = try await write(scope: .everything) { session in
                 try silent.map { entry in (entry, try session.settleSilent(seq: entry.seq, lastHeardMs: entry.fan.lastHeardMs)) }
             }
             for (entry, outcome) in outcomes {
@@ -43,7 +43,7 @@ extension ConcertStore {
                 }
             }
         }
-        round.dropped += try await write { session in
+        round.dropped += try await write(scope: .everything) { session in
             try session.pruneTokenChanges(retentionMs: LineView.feedRetentionMs, keep: LineView.feedRetainedEntries)
             return try session.settleDeadListeners()
         }

@@ -35,11 +35,13 @@ extension ConcertStore {
             let concertID = record.sale.concertID
             var due = planned
             if record.hasUnplacedPreQueue(now: clockNow) {
-                while try await write({ session in try session.placePreQueue(concertID: concertID, chunk: chunk) }) > 0 {}
+                while try await write(scope: .only([.sale(concertID)]), { session in
+                    try session.placePreQueue(concertID: concertID, chunk: chunk)
+                }) > 0 {}
                 due = true
             }
             guard due else { continue }
-            admitted += try await write { session in try session.admit(concertID: concertID) }
+            admitted += try await write(scope: .only([.sale(concertID)])) { session in try session.admit(concertID: concertID) }
         }
         return admitted
     }

@@ -17,7 +17,9 @@ extension ConcertStore {
             StoreWrite {
                 try Validation.concertID(concertID)
                 guard let gatherer = store.joinGatherer else {
-                    return store.writing { session in try session.issueToken(userID: userID, concertID: concertID) }
+                    return store.writing(scope: .only([.sale(concertID)])) { session in
+                        try session.issueToken(userID: userID, concertID: concertID)
+                    }
                 }
                 return StoreWrite { completion in
                     gatherer.add(JoinRequest(userID: userID, concertID: concertID), completion: completion)
@@ -29,7 +31,7 @@ extension ConcertStore {
         public func leave(token: String) -> StoreWrite<QueueStatus> {
             StoreWrite {
                 try AccessToken.validate(token)
-                return store.writing { session in try session.leave(token: token) }
+                return store.writing(scope: .only([.tokenSale(token)])) { session in try session.leave(token: token) }
             }
         }
 
@@ -42,7 +44,8 @@ extension ConcertStore {
                 try Validation.seatNumber(seatNumber)
                 try Validation.date(date)
                 try AccessToken.validate(token)
-                return store.writing { session in
+                let seat = WriteScope.Part.seat(concertID: concertID, date: date, number: seatNumber)
+                return store.writing(scope: .only([.tokenUser(token), seat])) { session in
                     try session.reserveSeat(token: token, concertID: concertID, date: date, seatNumber: seatNumber)
                 }
             }
@@ -57,7 +60,9 @@ extension ConcertStore {
                 let key = try Validation.idempotencyKey(idempotencyKey)
                 try AccessToken.validate(token)
                 guard let gatherer = store.chargeGatherer else {
-                    return store.writing { session in try session.charge(token: token, amount: amount, idempotencyKey: key) }
+                    return store.writing(scope: .only([.tokenUser(token)])) { session in
+                        try session.charge(token: token, amount: amount, idempotencyKey: key)
+                    }
                 }
                 return StoreWrite { completion in
                     gatherer.add(ChargeRequest(token: token, amount: amount, idempotencyKey: key), completion: completion)
@@ -70,7 +75,8 @@ extension ConcertStore {
         public func pay(token: String, reservationID: Int64) -> StoreWrite<PaymentReceipt> {
             StoreWrite {
                 try AccessToken.validate(token)
-                return store.writing { session in try session.pay(token: token, reservationID: reservationID) }
+                let scope = WriteScope.only([.tokenSale(token), .tokenUser(token), .reservationSeat(reservationID)])
+                return store.writing(scope: scope) { session in try session.pay(token: token, reservationID: reservationID) }
             }
         }
     }

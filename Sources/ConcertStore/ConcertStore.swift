@@ -4,8 +4,8 @@ import Foundation
 /// The ticketing store: the one interface the handlers use, on a ``StorageEngine`` (SQLite by default).
 ///
 /// Every rule that checks and then writes runs as one job of the engine's writer, inside one transaction
-/// that writers of every process take in turn, so rules hold across several stores, processes or hosts
-/// sharing one database. Reads see one snapshot and never wait for writes. A successful write has been
+/// that writers of every process take in turn wherever their jobs' scopes meet (``WriteScope``), so rules
+/// hold across several stores, processes or hosts sharing one database. Reads see one snapshot and never wait for writes. A successful write has been
 /// committed durably.
 public final class ConcertStore: Sendable {
     private let configuration: StoreConfiguration
@@ -47,10 +47,10 @@ public final class ConcertStore: Sendable {
             presence: presence, logsTokenChanges: engine.keepsLineViews)
         self.makeSession = makeSession
         chargeGatherer = !engine.writesInBulk ? nil : WriteGatherer(
-            limit: Self.gatheredRequestLimit, submit: engine.submit
+            limit: Self.gatheredRequestLimit, submit: engine.submit, scope: { .only([.tokenUser($0.token)]) }
         ) { connection, requests in try makeSession(connection).charges(requests) }
         joinGatherer = !engine.writesInBulk ? nil : WriteGatherer(
-            limit: Self.gatheredRequestLimit, submit: engine.submit
+            limit: Self.gatheredRequestLimit, submit: engine.submit, scope: { .only([.sale($0.concertID)]) }
         ) { connection, requests in try makeSession(connection).issueTokens(requests) }
         lines = engine.keepsLineViews
             ? LineReader(
@@ -63,13 +63,13 @@ public final class ConcertStore: Sendable {
             }
             : nil
         presence.whenClaimsQueued { [presence] in
-            engine.submit(WriteJob.make({ connection in
+            engine.submit(WriteJob.make(scope: .everything, { connection in
                 try makeSession(connection).claim(presence.takeClaimsToWrite())
             }, completion: { _ in }))
         }
         let serverID = presence.serverID
         let now = clock.now()
-        let heartbeat = writing { session in
+        let heartbeat = writing(scope: .everything) { session in
             try session.db.execute("INSERT INTO servers (id, heartbeat_ms) VALUES (?1, ?2)", serverID, now)
         }
         do {
@@ -104,7 +104,7 @@ public final class ConcertStore: Sendable {
 
     /// Commits a one-row write to learn whether writes succeed again; a success clears ``storageProblem``.
     public func probeStorage() async {
-        _ = try? await write { session in try session.touchProbe() }
+        _ = try? await write(scope: .everything) { session in try session.touchProbe() }
     }
 
     deinit {
@@ -124,17 +124,24 @@ public final class ConcertStore: Sendable {
     /// The store clock's current instant (Unix ms).
     var clockNow: Int64 { clock.now() }
 
-    /// Runs `body` as one job of the writer's next batch and returns its result once that batch committed.
-    func write<Value: Sendable>(_ body: @escaping @Sendable (Session) throws -> Value) async throws -> Value {
-        try await writing(body).value()
+    /// Runs `body`, which changes only what `scope` covers, as one job of the writer's next batch and returns
+    /// its result once that batch committed.
+    func write<Value: Sendable>(
+        scope: WriteScope, _ body: @escaping @Sendable (Session) throws -> Value
+    ) async throws -> Value {
+        try await writing(scope: scope, body).value()
     }
 
-    /// The write that runs `body` as one job of the writer's next batch.
-    func writing<Value: Sendable>(_ body: @escaping @Sendable (Session) throws -> Value) -> StoreWrite<Value> {
+    /// The write that runs `body`, which changes only what `scope` covers, as one job of the writer's next
+    /// batch.
+    func writing<Value: Sendable>(
+        scope: WriteScope, _ body: @escaping @Sendable (Session) throws -> Value
+    ) -> StoreWrite<Value> {
         let makeSession = self.makeSession
         let engine = self.engine
         return StoreWrite { completion in
-            engine.submit(WriteJob.make({ connection in try body(makeSession(connection)) }, completion: completion))
+            engine.submit(
+                WriteJob.make(scope: scope, { connection in try body(makeSession(connection)) }, completion: completion))
         }
     }
 

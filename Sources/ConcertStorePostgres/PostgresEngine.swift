@@ -7,7 +7,7 @@ import NIOPosix
 import Synchronization
 
 /// The store's engine on PostgreSQL: the same rules as on SQLite (see `SQLDatabase`), run by a writer
-/// thread with group commit (``PostgresWriter``) and a few reader threads (``PostgresReaders``), each with
+/// with several lanes of group commit (``PostgresWriter``) and a few reader threads (``PostgresReaders``), each with
 /// its own connection on one event loop of the engine's own. Any number of servers on any number of
 /// hosts may share the database.
 public final class PostgresEngine: StorageEngine {
@@ -26,12 +26,12 @@ public final class PostgresEngine: StorageEngine {
     private let health = StorageHealth()
     private let closed = Mutex(false)
 
-    /// Connects to `location`, migrates the database (one server at a time) and starts the writer and
-    /// `readerCount` readers. A statement waits at most `lockTimeoutMs` for a lock (then STORE_BUSY) and
+    /// Connects to `location`, migrates the database (one server at a time) and starts the writer with
+    /// `writerCount` lanes (transactions in flight at once) and `readerCount` readers. A statement waits at most `lockTimeoutMs` for a lock (then STORE_BUSY) and
     /// any answer at most `lockTimeoutMs` plus 5 s (then DATABASE_UNREACHABLE). A database that cannot be
     /// reached or migrated is refused with `StoreOpeningError`.
     public init(
-        location: PostgresLocation, maxBatchSize: Int, lockTimeoutMs: Int32, readerCount: Int = 4,
+        location: PostgresLocation, maxBatchSize: Int, lockTimeoutMs: Int32, writerCount: Int = 4, readerCount: Int = 4,
         logger: Logger = Logger(label: "concert.store.postgres")
     ) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -52,7 +52,9 @@ public final class PostgresEngine: StorageEngine {
         }
         self.group = group
         writer = PostgresWriter(
-            keeper: ConnectionKeeper(settings: settings, eventLoop: eventLoop, logger: logger),
+            keepers: (0..<max(1, writerCount)).map { _ in
+                ConnectionKeeper(settings: settings, eventLoop: eventLoop, logger: logger)
+            },
             maxBatchSize: maxBatchSize, health: health)
         readers = PostgresReaders(count: readerCount) {
             ConnectionKeeper(settings: settings, eventLoop: eventLoop, logger: logger)

@@ -11,7 +11,7 @@ enum PostgresSchema {
     }
 
     /// Every migration, in order.
-    static let migrations: [Migration] = [version1, version2]
+    static let migrations: [Migration] = [version1, version2, version3]
 
     /// The version a fully migrated database has.
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -166,6 +166,18 @@ enum PostgresSchema {
                 at_ms BIGINT NOT NULL
             );
             CREATE INDEX token_changes_by_time ON token_changes (at_ms);
+            """
+    )
+
+    /// Version 3: each feed entry records the transaction that wrote it, since writers now commit in several
+    /// transactions at once and ids no longer follow commit order: a view reads the entries of every
+    /// transaction that may have committed since it last read (see `Session.tokenChanges`).
+    static let version3 = Migration(
+        version: 3,
+        sql: """
+            ALTER TABLE token_changes
+                ADD COLUMN xid BIGINT NOT NULL DEFAULT CAST(CAST(pg_current_xact_id() AS TEXT) AS BIGINT);
+            CREATE INDEX token_changes_by_transaction ON token_changes (xid, id);
             """
     )
 }

@@ -2,46 +2,47 @@ import ConcertDomain
 import ConcertStore
 import Foundation
 
-/// The store's writer on PostgreSQL: one thread with one connection that commits the queued write jobs
-/// in batches (group commit), so N requests cost one transaction and one commit instead of N.
+/// The store's writer on PostgreSQL: a few threads (lanes), each with its own connection, that commit the
+/// queued write jobs in batches (group commit), so N requests cost one transaction and one commit instead
+/// of N, and several batches are in flight at once.
 ///
-/// A batch is one READ COMMITTED transaction that first takes the cluster-wide writer lock
-/// (`pg_advisory_xact_lock`), then runs each job in its own savepoint (released on success, rolled back
-/// when the job throws, so a failing request never affects the others), commits once and only then
-/// answers the callers. Writers of every server therefore take turns exactly as SQLite's BEGIN IMMEDIATE
-/// makes them: every check-then-write rule runs alone, as it does on SQLite, and ids (drops, places)
-/// are handed out in commit order. When the connection fails, every job of the batch fails with
-/// DATABASE_UNREACHABLE (its outcome is unknown only if COMMIT itself was lost) and the next batch
-/// reconnects.
+/// A batch is one READ COMMITTED transaction that first takes the advisory locks of its jobs' scopes
+/// (``WriterLocks``: the sales, users and seats they may change, or the whole database for a job that may
+/// change anything), then runs each job in its own savepoint (released on success, rolled back when the job
+/// throws, so a failing request never affects the others), commits once and only then answers the callers.
+/// Batches of every lane of every server whose scopes meet therefore take turns, exactly as SQLite's BEGIN
+/// IMMEDIATE makes every batch take turns: each check-then-write rule runs alone over what it may change,
+/// and ids handed out within one sale (places, drops) follow its commits. When the connection fails, every
+/// job of the batch fails with DATABASE_UNREACHABLE (its outcome is unknown only if COMMIT itself was lost)
+/// and the lane's next batch reconnects.
 final class PostgresWriter: Sendable {
-    /// The advisory lock key every server's writer takes for its transaction.
-    static let writerLockKey: Int64 = 0x636F_6E63_6572_7401
-
     private let queue = WorkQueue<WriteJob>()
     private let metrics = WriterMetrics()
     private let maxBatchSize: Int
     private let health: StorageHealth
     private let finished = DispatchSemaphore(value: 0)
-    private let keeper: ConnectionKeeperBox
+    private let lanes: [ConnectionKeeperBox]
 
-    /// A writer that commits batches of up to `maxBatchSize` jobs on connections `keeper` opens.
-    init(keeper: ConnectionKeeper, maxBatchSize: Int, health: StorageHealth) {
-        self.keeper = ConnectionKeeperBox(keeper)
+    /// A writer with one lane per keeper in `keepers`, committing batches of up to `maxBatchSize` jobs.
+    init(keepers: [ConnectionKeeper], maxBatchSize: Int, health: StorageHealth) {
+        lanes = keepers.map(ConnectionKeeperBox.init)
         self.maxBatchSize = max(1, maxBatchSize)
         self.health = health
     }
 
-    /// Launches the writer thread.
+    /// Launches the lanes' threads.
     func start() {
-        let thread = Thread { [self] in
-            while let batch = queue.take(upTo: maxBatchSize) {
-                process(batch)
+        for (index, lane) in lanes.enumerated() {
+            let thread = Thread { [self] in
+                while let batch = queue.take(upTo: maxBatchSize) {
+                    process(batch, on: lane.keeper)
+                }
+                lane.keeper.close()
+                finished.signal()
             }
-            keeper.keeper.close()
-            finished.signal()
+            thread.name = "ConcertStore.postgres-writer-\(index)"
+            thread.start()
         }
-        thread.name = "ConcertStore.postgres-writer"
-        thread.start()
     }
 
     /// Queues `job`; STORE_BUSY at once when the writer is stopping.
@@ -51,21 +52,23 @@ final class PostgresWriter: Sendable {
         }
     }
 
-    /// Refuses new jobs, commits the queued ones and waits for the thread to end. Call once.
+    /// Refuses new jobs, commits the queued ones and waits for every lane to end. Call once.
     func stop() {
         queue.close()
-        finished.wait()
+        for _ in lanes {
+            finished.wait()
+        }
     }
 
-    private func process(_ batch: [WriteJob]) {
+    private func process(_ batch: [WriteJob], on keeper: ConnectionKeeper) {
         var outcomes: [WriteJob.Outcome] = []
         outcomes.reserveCapacity(batch.count)
         let start = metrics.begin()
         do {
-            let connection = try keeper.keeper.connection()
+            let connection = try keeper.connection()
             do {
                 connection.send("BEGIN ISOLATION LEVEL READ COMMITTED")
-                try connection.run("SELECT pg_advisory_xact_lock(\(Self.writerLockKey))")
+                try WriterLocks.take(for: batch.map { $0.scope() }, on: connection)
                 for job in batch {
                     connection.send("SAVEPOINT job")
                     let outcome = job.run(connection)
@@ -81,7 +84,7 @@ final class PostgresWriter: Sendable {
                 }
                 try connection.commit()
             } catch {
-                keeper.keeper.discard(after: error)
+                keeper.discard(after: error)
                 if !connection.isClosed { _ = try? connection.run("ROLLBACK") }
                 throw error
             }

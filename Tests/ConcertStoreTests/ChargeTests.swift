@@ -99,7 +99,7 @@ import Testing
             let token = try await store.activeToken(user: user)
             let largest = MoneyPolicy.maxChargeAmount
             let earlierCharges = MoneyPolicy.maxBalance / largest - 3
-            try await store.write { session in
+            try await store.write(scope: .everything) { session in
                 try session.db.execute(
                     "INSERT INTO accounts (user_id, balance) VALUES (?1, ?2)", user, earlierCharges * largest)
                 try session.db.execute(

@@ -10,7 +10,7 @@ import Testing
         let store = try harness.open()
         defer { store.close() }
         let outcomes = try await concurrently(300) { index in
-            try await store.write { session in
+            try await store.write(scope: .everything) { session in
                 try session.db.execute(
                     "INSERT INTO concerts (id, title, artist, venue) VALUES (?1, 'Title', 'Artist', 'Venue')", Int64(index + 1))
                 if index % 3 == 0 { throw ConcertError(.invalidCatalog) }

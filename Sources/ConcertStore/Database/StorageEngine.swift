@@ -4,9 +4,10 @@ import ConcertDomain
 /// (SQL written once, see ``SQLDatabase``) run on the connections an engine lends; SQLite (``SQLiteEngine``)
 /// and PostgreSQL (the `ConcertStorePostgres` module) implement it.
 ///
-/// An engine guarantees what the rules rely on: write jobs run one at a time in commit order across every
-/// process sharing the database (each in its own savepoint, many to a transaction), and a read sees one
-/// consistent snapshot that includes every write this process acknowledged before the read began.
+/// An engine guarantees what the rules rely on: write jobs whose scopes meet (``WriteScope``) run one at a
+/// time in commit order across every process sharing the database (each in its own savepoint, many to a
+/// transaction; SQLite runs every job that way), and a read sees one consistent snapshot that includes
+/// every write this process acknowledged before the read began.
 public protocol StorageEngine: Sendable {
     /// Queues `job` for the next write batch; its completion runs after the batch committed (or failed).
     func submit(_ job: WriteJob)

@@ -7,8 +7,10 @@ import Synchronization
 /// The first request queues a job; when the writer runs it, the job takes every request gathered by then
 /// (up to `limit`, queueing another job for the rest), so gathering adds no wait: a lone request runs as
 /// soon as the writer would have run it alone, and under load each job carries what arrived during the
-/// writer's previous batch. The job is one savepoint: `run` decides each request's outcome itself, and
-/// whatever it throws fails (and rolls back) the whole gathered job.
+/// writer's previous batch. The job's scope (``WriteScope``) is that of the requests gathered when the
+/// writer puts it in a batch; when it runs, it takes the requests that scope covers, those that arrived
+/// while it waited for its turn included. The job is one savepoint: `run` decides each request's outcome
+/// itself, and whatever it throws fails (and rolls back) the whole gathered job.
 final class WriteGatherer<Request: Sendable, Value: Sendable>: Sendable {
     /// Receives one request's outcome once its batch has committed or failed.
     typealias Completion = @Sendable (Result<Value, any Error>) -> Void
@@ -28,12 +30,18 @@ final class WriteGatherer<Request: Sendable, Value: Sendable>: Sendable {
     private let pending = Mutex(Pending())
     private let limit: Int
     private let submit: @Sendable (WriteJob) -> Void
+    private let scope: @Sendable (Request) -> WriteScope
     private let run: Run
 
-    /// A gatherer that queues its jobs with `submit` and runs at most `limit` requests per job with `run`.
-    init(limit: Int, submit: @escaping @Sendable (WriteJob) -> Void, run: @escaping Run) {
+    /// A gatherer that queues its jobs with `submit` and runs at most `limit` requests per job with `run`;
+    /// `scope` says what one request may change.
+    init(
+        limit: Int, submit: @escaping @Sendable (WriteJob) -> Void,
+        scope: @escaping @Sendable (Request) -> WriteScope, run: @escaping Run
+    ) {
         self.limit = max(1, limit)
         self.submit = submit
+        self.scope = scope
         self.run = run
     }
 
@@ -48,14 +56,33 @@ final class WriteGatherer<Request: Sendable, Value: Sendable>: Sendable {
         if queuesJob { submit(makeJob()) }
     }
 
-    /// Takes up to `limit` gathered entries; the queued job stays owed when more remain.
-    private func take() -> (entries: [Entry], moreRemain: Bool) {
+    /// What the first `limit` gathered requests may change together.
+    private func gatheredScope() -> WriteScope {
+        let requests = pending.withLock { pending in pending.entries.prefix(limit).map(\.request) }
+        var parts: Set<WriteScope.Part> = []
+        for request in requests {
+            guard let more = scope(request).parts else { return .everything }
+            parts.formUnion(more)
+        }
+        return .only(parts)
+    }
+
+    /// Takes up to `limit` gathered entries that `covering` covers, in order; the queued job stays owed when
+    /// others remain.
+    private func take(covering: WriteScope) -> (entries: [Entry], moreRemain: Bool) {
         pending.withLock { pending in
-            let taken = Array(pending.entries.prefix(limit))
-            pending.entries.removeFirst(taken.count)
-            let moreRemain = !pending.entries.isEmpty
-            pending.jobQueued = moreRemain
-            return (taken, moreRemain)
+            var taken: [Entry] = []
+            var rest: [Entry] = []
+            for entry in pending.entries {
+                if taken.count < limit, covering.covers(scope(entry.request)) {
+                    taken.append(entry)
+                } else {
+                    rest.append(entry)
+                }
+            }
+            pending.entries = rest
+            pending.jobQueued = !rest.isEmpty
+            return (taken, !rest.isEmpty)
         }
     }
 
@@ -73,9 +100,15 @@ final class WriteGatherer<Request: Sendable, Value: Sendable>: Sendable {
 
     private func makeJob() -> WriteJob {
         let taken = TakenEntries<Entry>()
+        let declared = Mutex(WriteScope.everything)
         return WriteJob(
+            scope: { [self] in
+                let scope = gatheredScope()
+                declared.withLock { $0 = scope }
+                return scope
+            },
             run: { [self] connection in
-                let (entries, moreRemain) = take()
+                let (entries, moreRemain) = take(covering: declared.withLock { $0 })
                 taken.set(entries)
                 if moreRemain { submit(makeJob()) }
                 do {

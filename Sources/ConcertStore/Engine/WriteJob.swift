@@ -10,17 +10,22 @@ public struct WriteJob: Sendable {
         public let deliver: () -> Void
     }
 
+    /// What the job may change (see ``WriteScope``): asked once, when the engine puts the job in a batch and
+    /// before it runs it.
+    public let scope: @Sendable () -> WriteScope
     /// Runs the work on the writer's connection, inside the job's savepoint.
     public let run: @Sendable (any SQLDatabase) -> Outcome
     /// Resumes the caller with `error` instead of the work's outcome (the batch failed as a whole).
     public let fail: @Sendable (any Error) -> Void
 
-    /// A job running `work` whose outcome goes to `completion` exactly once.
+    /// A job running `work`, which changes only what `scope` covers, whose outcome goes to `completion`
+    /// exactly once.
     static func make<Value: Sendable>(
-        _ work: @escaping @Sendable (any SQLDatabase) throws -> Value,
+        scope: WriteScope, _ work: @escaping @Sendable (any SQLDatabase) throws -> Value,
         completion: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) -> WriteJob {
         WriteJob(
+            scope: { scope },
             run: { connection in
                 do {
                     let value = try work(connection)

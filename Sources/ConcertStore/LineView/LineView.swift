@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// It holds each sale's counters and figures, and the tokens this server has been asked about, as of the
 /// snapshot of its last refresh (``LineFollower`` runs one at least every 200 ms): the sales are read whole,
-/// the tokens follow the change feed (`token_changes`, in commit order, see `Session.logTokenChange`), and a
+/// the tokens follow the change feed (`token_changes`, see `Session.logTokenChange`), and a
 /// token is read from the database once, the first time this server is asked about it. A view answers only
 /// when it is fresh: it includes every write this process committed before the question (read your writes),
 /// and its snapshot is at most ``boundNs`` old; otherwise the question waits for the next refresh. Nothing
@@ -58,7 +58,7 @@ final class LineView: Sendable {
         /// Every sale; nil for a light refresh, which reads only the feed and the tokens asked for (the view
         /// keeps its sales, its generation and its age).
         var sales: [SaleEntry]?
-        /// Where the feed was read to.
+        /// Where the next refresh reads the feed from: the snapshot's xmin (see the change feed, `Session.tokenFeedHorizon`).
         var feedEnd: Int64
         /// Whether the view starts over from this snapshot (its token memory is dropped).
         var rebuilds: Bool

@@ -2,10 +2,14 @@ import ConcertDomain
 import Foundation
 
 /// The change feed that servers keeping their lines in memory (``LineView``) follow: every write that changes
-/// a token's state, place or listener appends the token to `token_changes`, in the write's transaction. The
-/// writers take the database's writer lock for their whole transaction, so ids are handed out in commit order
-/// and a snapshot that holds an entry holds every entry before it. Logged only where the engine keeps line
-/// views (``StorageEngine/keepsLineViews``); SQLite's servers read their lines from the database itself.
+/// a token's state, place or listener appends the token to `token_changes`, in the write's transaction, with
+/// that transaction's id (`xid`). Writers commit in several transactions at once, so neither ids nor xids
+/// follow commit order; what a reader can rely on is its snapshot's `xmin`: every transaction with a smaller
+/// xid had ended when the snapshot began. A view's position is such an xmin: each refresh reads every entry
+/// visible at or above it (the entries of transactions that ended since, and some read before, harmlessly
+/// again: an entry names a token, whose state is read from the same snapshot) and moves the position to the
+/// new snapshot's xmin. Logged only where the engine keeps line views (``StorageEngine/keepsLineViews``,
+/// PostgreSQL); SQLite's servers read their lines from the database itself.
 extension Session {
     /// Write: logs that the token `seq` changed.
     func logTokenChange(seq: Int64) throws {
@@ -52,12 +56,13 @@ extension Session {
     {
         let sales = light && position != nil ? nil : try saleViews()
         var changed: [LineView.CachedToken] = []
-        var end = try position ?? tokenFeedEnd()
-        if position != nil {
+        let end = try tokenFeedHorizon()
+        if let position {
+            var after: (xid: Int64, id: Int64) = (position, 0)
             while true {
-                let page = try tokenChanges(after: end, limit: 4096)
+                let page = try tokenChanges(after: after, limit: 4096)
                 changed += page.map(\.token)
-                end = page.last?.id ?? end
+                after = page.last?.position ?? after
                 if page.count < 4096 { break }
             }
         }
@@ -66,25 +71,33 @@ extension Session {
             loaded[token] = .some(try cachedToken(token))
         }
         return LineView.Refresh(
-            generation: generation, beganNs: beganNs, clockMs: now, sales: sales, feedEnd: end, rebuilds: position == nil,
+            generation: generation, beganNs: beganNs, clockMs: now, sales: sales, feedEnd: max(end, position ?? end), rebuilds: position == nil,
             changed: changed, loaded: loaded)
     }
 
-    /// The last entry of the feed in this snapshot (0 when it is empty): where a view that rebuilds starts.
-    func tokenFeedEnd() throws -> Int64 {
-        try db.first("SELECT CAST(coalesce(max(id), 0) AS BIGINT) FROM token_changes", read: { $0.int64(0) }) ?? 0
+    /// This snapshot's xmin: every transaction with a smaller id had ended when it began, so the entries
+    /// of the feed below it are all visible now and none will be added. Where a view that has read the feed
+    /// in this snapshot stands.
+    func tokenFeedHorizon() throws -> Int64 {
+        try db.first(
+            "SELECT CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS TEXT) AS BIGINT)", read: { $0.int64(0) }) ?? 0
     }
 
-    /// Up to `limit` feed entries after `position`, in commit order, each with its token as it is in this
-    /// snapshot.
-    func tokenChanges(after position: Int64, limit: Int) throws -> [(id: Int64, token: LineView.CachedToken)] {
+    /// Up to `limit` feed entries after `after` (a transaction id and an entry id), in that order, each with
+    /// its token as it is in this snapshot.
+    func tokenChanges(after: (xid: Int64, id: Int64), limit: Int) throws
+        -> [(position: (xid: Int64, id: Int64), token: LineView.CachedToken)]
+    {
         try db.all(
             """
-            SELECT c.id, t.token, t.seq, t.user_id, t.concert_id, t.place, t.expires_ms, t.closed_ms IS NOT NULL,
-                   t.abandoned_ms IS NOT NULL, t.heard_by
+            SELECT c.xid, c.id, t.token, t.seq, t.user_id, t.concert_id, t.place, t.expires_ms,
+                   t.closed_ms IS NOT NULL, t.abandoned_ms IS NOT NULL, t.heard_by
             FROM token_changes AS c JOIN tokens AS t ON t.seq = c.seq
-            WHERE c.id > ?1 ORDER BY c.id LIMIT ?2
-            """, position, limit, read: { row in (id: row.int64(0), token: try LineView.CachedToken(row: row, offset: 1)) })
+            WHERE c.xid >= ?1 AND (c.xid > ?1 OR c.id > ?2) ORDER BY c.xid, c.id LIMIT ?3
+            """, after.xid, after.id, limit,
+            read: { row in
+                (position: (xid: row.int64(0), id: row.int64(1)), token: try LineView.CachedToken(row: row, offset: 2))
+            })
     }
 
     /// The token `token` as it is in this snapshot, or nil when no such token was issued.
