@@ -32,7 +32,13 @@ extension Session {
     /// audits, drops log entries no window needs any more, and returns how many were admitted.
     @discardableResult
     func admit(concertID: Int64) throws -> Int {
-        let record = try saleRecord(concertID)
+        try admit(try saleRecord(concertID))
+    }
+
+    /// Write: ``admit(concertID:)`` for the sale of `record`, read in this transaction after its last change.
+    /// Writes nothing when it returns 0.
+    func admit(_ record: SaleRecord) throws -> Int {
+        let concertID = record.sale.concertID
         let plan = try admissionPlan(record)
         guard let last = plan.last else { return 0 }
         let expires = now + record.sale.policy.activeLifetimeMs

@@ -5,6 +5,7 @@ import Foundation
 extension Session {
     /// The tokens among `tokens` that were issued, with their sales; each live one's holder is heard now.
     func tokenRecords(_ tokens: Set<String>) throws -> [String: TokenRecord] {
+        guard !tokens.isEmpty else { return [:] }
         let rows = try db.all(
             """
             SELECT t.seq, t.user_id, t.concert_id, t.place, t.expires_ms, t.closed_ms IS NOT NULL,
@@ -30,9 +31,12 @@ extension Session {
     func liveTokens(users: [UUID], sale record: SaleRecord) throws -> [UUID: String] {
         let latest = try db.all(
             """
-            SELECT DISTINCT ON (user_id) user_id, token, seq, place, expires_ms, closed_ms IS NOT NULL,
-                   abandoned_ms IS NOT NULL
-            FROM tokens WHERE concert_id = ?1 AND user_id = ANY(?2) ORDER BY user_id, seq DESC
+            SELECT u.user_id, t.token, t.seq, t.place, t.expires_ms, t.closed_ms IS NOT NULL, t.abandoned_ms IS NOT NULL
+            FROM unnest(?2::uuid[]) AS u (user_id)
+            CROSS JOIN LATERAL (
+                SELECT token, seq, place, expires_ms, closed_ms, abandoned_ms FROM tokens
+                WHERE user_id = u.user_id AND concert_id = ?1 ORDER BY seq DESC LIMIT 1
+            ) AS t
             """, record.sale.concertID, SQLList.uuids(users)
         ) { row in
             (user: try row.uuid(0), token: row.string(1),

@@ -67,15 +67,14 @@ extension Session {
             do {
                 let inPreQueue = try joinsPreQueue(sale)
                 let newTokens = newFans.map(\.token), newUsers = newFans.map(\.user)
-                var tickets: [QueueTicket]?
+                var joined: (tickets: [QueueTicket], sale: SaleRecord)?
                 if inPreQueue {
-                    tickets = try joinPreQueue(tokens: newTokens, users: newUsers, concertID: concertID)
+                    joined = try joinPreQueue(tokens: newTokens, users: newUsers, concertID: concertID)
                 }
-                if tickets == nil {
-                    tickets = try joinLine(tokens: newTokens, users: newUsers, concertID: concertID)
+                if joined == nil {
+                    joined = try joinLine(tokens: newTokens, users: newUsers, sale: sale)
                 }
-                if try admit(concertID: concertID) == 0, let tickets {
-                    let sale = try saleRecord(concertID)
+                if let (tickets, sale) = joined, try admit(sale) == 0 {
                     for (fan, ticket) in zip(newFans, tickets) {
                         let record = TokenRecord(userID: fan.user, ticket: ticket, sale: sale)
                         heard(record, heardBy: presence.serverID)
@@ -94,13 +93,20 @@ extension Session {
         }
     }
 
-    /// Write: new PRE_QUEUE tokens `tokens` for `users`, each with a random shuffle key, and their tickets;
-    /// nil (nothing written) when the sale's pre-queue is already fixed.
-    private func joinPreQueue(tokens: [String], users: [UUID], concertID: Int64) throws -> [QueueTicket]? {
-        let joined = try db.execute(
-            "UPDATE sales SET pre_queued = pre_queued + ?2 WHERE concert_id = ?1 AND pre_queue_size IS NULL",
-            concertID, tokens.count)
-        guard joined == 1 else { return nil }
+    /// Write: new PRE_QUEUE tokens `tokens` for `users`, each with a random shuffle key, their tickets and the
+    /// sale as it is then; nil (nothing written) when the sale's pre-queue is already fixed.
+    private func joinPreQueue(
+        tokens: [String], users: [UUID], concertID: Int64
+    ) throws -> (tickets: [QueueTicket], sale: SaleRecord)? {
+        guard
+            let sale = try db.first(
+                """
+                UPDATE sales SET pre_queued = pre_queued + ?2 WHERE concert_id = ?1 AND pre_queue_size IS NULL
+                RETURNING concert_id, opens_ms, closes_ms, pre_queue_window_ms, max_active, admissions_per_interval,
+                          admission_interval_ms, active_lifetime_ms, active_idle_ms, last_place, admitted_through,
+                          pre_queued, pre_queue_size, pre_queue_placed, dropped
+                """, concertID, tokens.count, read: { SaleRecord(row: $0) })
+        else { return nil }
         let seqs = try db.all(
             """
             INSERT INTO tokens (token, user_id, concert_id, issued_ms, shuffle_key, heard_by)
@@ -110,18 +116,26 @@ extension Session {
             """, SQLList.texts(tokens), SQLList.uuids(users),
             SQLList.integers(tokens.map { _ in Int64.random(in: 0...Int64.max) }), concertID, now, presence.serverID,
             read: { (token: $0.string(0), seq: $0.int64(1)) })
-        return try tickets(tokens: tokens, seqs: seqs, places: nil, concertID: concertID)
+        return (try tickets(tokens: tokens, seqs: seqs, places: nil, concertID: concertID), sale)
     }
 
-    /// Write: new tokens `tokens` for `users` at the back of the sale's line, in order, behind the whole
-    /// pre-queue, and their tickets.
-    private func joinLine(tokens: [String], users: [UUID], concertID: Int64) throws -> [QueueTicket] {
-        try fixPreQueue(concertID: concertID)
+    /// Write: new tokens `tokens` for `users` at the back of the line of `sale` (read in this transaction),
+    /// in order, behind the whole pre-queue, their tickets and the sale as it is then.
+    private func joinLine(
+        tokens: [String], users: [UUID], sale: SaleRecord
+    ) throws -> (tickets: [QueueTicket], sale: SaleRecord) {
+        let concertID = sale.sale.concertID
+        if sale.preQueueSize == nil { try fixPreQueue(concertID: concertID) }
         guard
-            let last = try db.first(
-                "UPDATE sales SET last_place = last_place + ?2 WHERE concert_id = ?1 RETURNING last_place",
-                concertID, tokens.count, read: { $0.int64(0) })
+            let sale = try db.first(
+                """
+                UPDATE sales SET last_place = last_place + ?2 WHERE concert_id = ?1
+                RETURNING concert_id, opens_ms, closes_ms, pre_queue_window_ms, max_active, admissions_per_interval,
+                          admission_interval_ms, active_lifetime_ms, active_idle_ms, last_place, admitted_through,
+                          pre_queued, pre_queue_size, pre_queue_placed, dropped
+                """, concertID, tokens.count, read: { SaleRecord(row: $0) })
         else { throw StorageError.inconsistency("sale \(concertID) vanished") }
+        let last = sale.lastPlace
         let first = last - Int64(tokens.count) + 1
         let places = Array(first...last)
         let seqs = try db.all(
@@ -132,7 +146,7 @@ extension Session {
             RETURNING token, seq
             """, SQLList.texts(tokens), SQLList.uuids(users), SQLList.integers(places), concertID, now,
             presence.serverID, read: { (token: $0.string(0), seq: $0.int64(1)) })
-        return try tickets(tokens: tokens, seqs: seqs, places: places, concertID: concertID)
+        return (try tickets(tokens: tokens, seqs: seqs, places: places, concertID: concertID), sale)
     }
 
     /// The tickets of the tokens `tokens` just inserted (in order, with `places` when they have places), from
