@@ -25,8 +25,10 @@ extension ConcertStore {
     /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk`, 1,000 by default,
     /// per sale per write transaction, so no request waits long behind a big shuffle), then fills free active
     /// places from the head of every line; returns how many were admitted. A round with nothing to do costs
-    /// one read, whatever the number of sales.
+    /// one read, whatever the number of sales, or none where this server's view of the lines shows that no
+    /// sale has anything to admit.
     public func admitWaiting(chunk: Int = 1000) async throws -> Int {
+        if lines?.mayAdmit() == false { return 0 }
         var admitted = 0
         let sales = try await reading { session in
             try session.saleRecords().map { record in (record: record, planned: try !session.admissionPlan(record).isEmpty) }

@@ -56,7 +56,7 @@ public final class ConcertStore: Sendable {
             ? LineReader(
                 clock: clock, presence: presence, graceMs: configuration.presence.graceMs, droppedPlaces: droppedPlaces
             ) { light, position, tokens, generation, beganNs in
-                engine.read(fresh: true) { connection in
+                engine.readLineView { connection in
                     try makeSession(connection).lineRefresh(
                         light: light, after: position, tokens: tokens, generation: generation, beganNs: beganNs)
                 }

@@ -23,15 +23,18 @@ public final class PostgresEngine: StorageEngine {
     private let group: MultiThreadedEventLoopGroup
     private let writer: PostgresWriter
     private let readers: PostgresReaders
+    private let lineReader: PostgresReaders
     private let health = StorageHealth()
     private let closed = Mutex(false)
 
     /// Connects to `location`, migrates the database (one server at a time) and starts the writer with
-    /// `writerCount` lanes (transactions in flight at once) and `readerCount` readers. A statement waits at most `lockTimeoutMs` for a lock (then STORE_BUSY) and
-    /// any answer at most `lockTimeoutMs` plus 5 s (then DATABASE_UNREACHABLE). A database that cannot be
-    /// reached or migrated is refused with `StoreOpeningError`.
+    /// `writerCount` lanes (transactions in flight at once), `readerCount` readers and one connection for
+    /// the line view's refreshes: `writerCount + readerCount + 1` connections in all. A statement waits at
+    /// most `lockTimeoutMs` for a lock (then STORE_BUSY) and any answer at most `lockTimeoutMs` plus 5 s
+    /// (then DATABASE_UNREACHABLE). A database that cannot be reached or migrated is refused with
+    /// `StoreOpeningError`.
     public init(
-        location: PostgresLocation, maxBatchSize: Int, lockTimeoutMs: Int32, writerCount: Int = 4, readerCount: Int = 4,
+        location: PostgresLocation, maxBatchSize: Int, lockTimeoutMs: Int32, writerCount: Int = 4, readerCount: Int = 8,
         logger: Logger = Logger(label: "concert.store.postgres")
     ) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -59,6 +62,9 @@ public final class PostgresEngine: StorageEngine {
         readers = PostgresReaders(count: readerCount) {
             ConnectionKeeper(settings: settings, eventLoop: eventLoop, logger: logger)
         }
+        lineReader = PostgresReaders(count: 1) {
+            ConnectionKeeper(settings: settings, eventLoop: eventLoop, logger: logger)
+        }
         writer.start()
     }
 
@@ -72,6 +78,13 @@ public final class PostgresEngine: StorageEngine {
         fresh: Bool, _ body: @escaping @Sendable (any SQLDatabase) throws -> Value
     ) -> StoreRead<Value> {
         StoreRead { [readers] completion in readers.read(body, completion: completion) }
+    }
+
+    /// Runs a line view's refresh on the connection kept for refreshes.
+    public func readLineView<Value: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) throws -> Value
+    ) -> StoreRead<Value> {
+        StoreRead { [lineReader] completion in lineReader.read(body, completion: completion) }
     }
 
     /// Why writes fail now, or nil while they commit.
@@ -96,6 +109,7 @@ public final class PostgresEngine: StorageEngine {
         guard first else { return }
         writer.stop()
         readers.stop()
+        lineReader.stop()
         try? group.syncShutdownGracefully()
     }
 }

@@ -12,11 +12,13 @@ import Foundation
 /// throws, so a failing request never affects the others), commits once and only then answers the callers.
 /// Batches of every lane of every server whose scopes meet therefore take turns, exactly as SQLite's BEGIN
 /// IMMEDIATE makes every batch take turns: each check-then-write rule runs alone over what it may change,
-/// and ids handed out within one sale (places, drops) follow its commits. When the connection fails, every
+/// and ids handed out within one sale (places, drops) follow its commits. Within one server the lanes take
+/// only jobs that meet nothing in flight in another lane (``WriteLaneQueue``), so they wait for each other's
+/// locks only where declared scopes cannot tell (one user's two tokens). When the connection fails, every
 /// job of the batch fails with DATABASE_UNREACHABLE (its outcome is unknown only if COMMIT itself was lost)
 /// and the lane's next batch reconnects.
 final class PostgresWriter: Sendable {
-    private let queue = WorkQueue<WriteJob>()
+    private let queue = WriteLaneQueue()
     private let metrics = WriterMetrics()
     private let maxBatchSize: Int
     private let health: StorageHealth
@@ -34,8 +36,9 @@ final class PostgresWriter: Sendable {
     func start() {
         for (index, lane) in lanes.enumerated() {
             let thread = Thread { [self] in
-                while let batch = queue.take(upTo: maxBatchSize) {
-                    process(batch, on: lane.keeper)
+                while let batch = queue.take(lane: index, upTo: maxBatchSize) {
+                    process(batch.map(\.job), scopes: batch.map(\.scope), on: lane.keeper)
+                    queue.finished(lane: index)
                 }
                 lane.keeper.close()
                 finished.signal()
@@ -60,7 +63,7 @@ final class PostgresWriter: Sendable {
         }
     }
 
-    private func process(_ batch: [WriteJob], on keeper: ConnectionKeeper) {
+    private func process(_ batch: [WriteJob], scopes: [WriteScope], on keeper: ConnectionKeeper) {
         var outcomes: [WriteJob.Outcome] = []
         outcomes.reserveCapacity(batch.count)
         let start = metrics.begin()
@@ -68,7 +71,7 @@ final class PostgresWriter: Sendable {
             let connection = try keeper.connection()
             do {
                 connection.send("BEGIN ISOLATION LEVEL READ COMMITTED")
-                try WriterLocks.take(for: batch.map { $0.scope() }, on: connection)
+                try WriterLocks.take(for: scopes, on: connection)
                 for job in batch {
                     connection.send("SAVEPOINT job")
                     let outcome = job.run(connection)

@@ -31,6 +31,10 @@ public protocol StorageEngine: Sendable {
     /// trip (PostgreSQL). The rules then log every token they change in `token_changes`.
     var keepsLineViews: Bool { get }
 
+    /// Runs `body`, a refresh of a line view, in a fresh read snapshot: on a connection of its own where the
+    /// engine keeps views, so that the refresh every status waits for never queues behind other reads.
+    func readLineView<Value: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> Value) -> StoreRead<Value>
+
     /// Whether each store on this engine gathers the charges and joins that arrive while its writer is busy
     /// into one write job that runs them with a few statements over lists (its connections are
     /// ``BulkSQLDatabase``s): worth it where a statement is a network round trip (PostgreSQL).
@@ -43,4 +47,11 @@ extension StorageEngine {
 
     /// False: each charge and join is a write job of its own.
     public var writesInBulk: Bool { false }
+
+    /// A fresh read, like any other.
+    public func readLineView<Value: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) throws -> Value
+    ) -> StoreRead<Value> {
+        read(fresh: true, body)
+    }
 }

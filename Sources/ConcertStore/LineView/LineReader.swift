@@ -48,6 +48,11 @@ final class LineReader: Sendable {
         follower.stop()
     }
 
+    /// Whether an admission round could do anything now, as of the view; nil when the view cannot tell.
+    func mayAdmit() -> Bool? {
+        view.mayAdmit(nowNs: DispatchTime.now().uptimeNanoseconds, clockMs: clock.now())
+    }
+
     /// Whether the view is behind the database (see ``LineFollower/isBehind``).
     var isBehind: Bool { follower.isBehind }
 

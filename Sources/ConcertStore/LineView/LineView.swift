@@ -45,6 +45,19 @@ final class LineView: Sendable {
         var line: SaleLine
         /// The sale's recent admissions, for wait estimates.
         var observed: AdmissionRate.Observed
+        /// When the first of its active tokens expires, if any is active.
+        var nextExpiryMs: Int64?
+
+        /// Whether an admission round could do anything for the sale at the store clock's `now`: places of
+        /// its pre-queue to give out, or fans waiting in an open sale with room among the active (now, or once
+        /// the first active token expires).
+        func mayAdmit(now: Int64) -> Bool {
+            if record.hasUnplacedPreQueue(now: now) { return true }
+            let policy = record.sale.policy
+            guard record.sale.opensAtMs <= now, policy.maxActive > 0, record.admissibleThrough > record.admittedThrough
+            else { return false }
+            return line.active < Int64(policy.maxActive) || nextExpiryMs.map { $0 <= now } ?? true
+        }
     }
 
     /// What one refresh read, in one snapshot.
@@ -194,6 +207,15 @@ final class LineView: Sendable {
             if refresh.beganNs &- state.lastEvictionNs > 10_000_000_000 {
                 Self.evictIdle(&state, nowNs: refresh.beganNs)
             }
+        }
+    }
+
+    /// Whether an admission round could do anything for some sale now (see ``SaleEntry/mayAdmit(now:)``), or
+    /// nil when the view is not fresh enough to tell.
+    func mayAdmit(nowNs: UInt64, clockMs: Int64) -> Bool? {
+        state.withLock { state in
+            guard Self.isFresh(state, generation: 0, nowNs: nowNs, clockMs: clockMs, anyAge: false) else { return nil }
+            return state.sales.values.contains { $0.mayAdmit(now: clockMs) }
         }
     }
 

@@ -126,13 +126,15 @@ extension Session {
                     WHERE a.concert_id = s.concert_id AND a.admitted_ms > ?3),
                    (SELECT CAST(coalesce(sum(a.count), 0) AS BIGINT) FROM admissions AS a
                     WHERE a.concert_id = s.concert_id AND a.admitted_ms > ?4),
-                   (SELECT max(a.admitted_ms) FROM admissions AS a WHERE a.concert_id = s.concert_id)
+                   (SELECT max(a.admitted_ms) FROM admissions AS a WHERE a.concert_id = s.concert_id),
+                   (SELECT min(t.expires_ms) FROM tokens AS t
+                    WHERE t.concert_id = s.concert_id AND t.closed_ms IS NULL AND t.expires_ms > ?1)
             FROM sales AS s ORDER BY s.concert_id
             """, now, now - WaitEstimate.shortWindowMs, now - WaitEstimate.longWindowMs, now - 60_000
         ) { row in
             (record: SaleRecord(row: row), active: row.int64(15),
              observed: AdmissionRate.Observed(short: row.int64(16), long: row.int64(17)),
-             lastMinute: row.int64(18), lastAdmission: row.optionalInt64(19))
+             lastMinute: row.int64(18), lastAdmission: row.optionalInt64(19), nextExpiry: row.optionalInt64(20))
         }
         return try records.map { sale in
             let record = sale.record
@@ -142,7 +144,8 @@ extension Session {
             let line = SaleLine(
                 sale: record.sale, waiting: unplaced + record.lastPlace - record.admittedThrough - droppedAhead,
                 active: sale.active, admittedLastMinute: sale.lastMinute, lastAdmissionAtMs: sale.lastAdmission)
-            return LineView.SaleEntry(record: record, line: line, observed: sale.observed)
+            return LineView.SaleEntry(
+                record: record, line: line, observed: sale.observed, nextExpiryMs: sale.nextExpiry)
         }
     }
 }
