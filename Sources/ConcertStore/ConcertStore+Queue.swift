@@ -22,12 +22,14 @@ extension ConcertStore {
         try reads.saleLine(concertID: concertID).wait()
     }
 
-    /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk`, 1,000 by default,
-    /// per sale per write transaction, so no request waits long behind a big shuffle), then fills free active
+    /// Gives pre-queued tokens of every sale that has opened their places (at most `chunk` per sale per write
+    /// transaction, so no request waits long behind a big shuffle: by default 1,000, or 4,000 where a chunk is
+    /// one bulk UPDATE, about 160 ms on PostgreSQL here), then fills free active
     /// places from the head of every line; returns how many were admitted. A round with nothing to do costs
     /// one read, whatever the number of sales, or none where this server's view of the lines shows that no
     /// sale has anything to admit.
-    public func admitWaiting(chunk: Int = 1000) async throws -> Int {
+    public func admitWaiting(chunk: Int? = nil) async throws -> Int {
+        let chunk = chunk ?? (writesInBulk ? 4000 : 1000)
         if lines?.mayAdmit() == false { return 0 }
         var admitted = 0
         let sales = try await reading { session in

@@ -121,6 +121,10 @@ public final class ConcertStore: Sendable {
     /// The most requests one gathered write job runs.
     private static let gatheredRequestLimit = 256
 
+    /// Whether the engine runs a batch of requests with a few statements over lists
+    /// (``StorageEngine/writesInBulk``).
+    var writesInBulk: Bool { engine.writesInBulk }
+
     /// The store clock's current instant (Unix ms).
     var clockNow: Int64 { clock.now() }
 
