@@ -40,6 +40,13 @@ final class WriteLaneQueue: @unchecked Sendable {
         }
     }
 
+    /// ``take(lane:upTo:)`` without waiting: the jobs lane `lane` may run now, possibly none.
+    func takeNow(lane: Int, upTo limit: Int) -> [(job: WriteJob, scope: WriteScope)] {
+        condition.lock()
+        defer { condition.unlock() }
+        return takeRunnable(lane: lane, upTo: limit)
+    }
+
     /// Records that lane `lane`'s batch has ended (committed or failed), which may let other jobs run.
     func finished(lane: Int) {
         condition.lock()
