@@ -55,10 +55,11 @@ public final class ConcertStore: Sendable {
         lines = engine.keepsLineViews
             ? LineReader(
                 clock: clock, presence: presence, graceMs: configuration.presence.graceMs, droppedPlaces: droppedPlaces
-            ) { light, position, tokens, generation, beganNs in
+            ) { light, position, tokens, seatMaps, generation, beganNs in
                 engine.readLineView { connection in
                     try makeSession(connection).lineRefresh(
-                        light: light, after: position, tokens: tokens, generation: generation, beganNs: beganNs)
+                        light: light, after: position, tokens: tokens, seatMaps: seatMaps, generation: generation,
+                        beganNs: beganNs)
                 }
             }
             : nil

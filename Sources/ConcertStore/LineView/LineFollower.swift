@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// Keeps a ``LineView`` up to date: a refresh (one read transaction: every sale, the change feed since the
-/// last one, the tokens asked about) at least every ``periodNs``, and at once when a question waits for one.
+/// last one, the tokens asked about, the seats of the dates it keeps and those asked about) at least every
+/// ``periodNs``, and at once when a question waits for one.
 /// One refresh runs at a time; the questions that arrive meanwhile wait for the next, which starts as soon as
 /// this one ends, so under load one transaction answers many questions.
 ///
@@ -11,10 +12,12 @@ import Synchronization
 /// then it is answered UNAVAILABLE / LINE_VIEW_BEHIND rather than from a stale view. A refresh that fails
 /// fails the questions it was to answer with its error and makes the view start over.
 final class LineFollower: Sendable {
-    /// What a refresh is told: whether it is light (the feed and the tokens only), where the view has read the
-    /// feed to (nil: start over), the tokens to read, and the stamp it records (see ``LineView/Refresh``).
+    /// What a refresh is told: whether it is light (the feed, the tokens and the dates asked for only), where
+    /// the view has read the feed to (nil: start over), the tokens and the dates whose seats to read, and the
+    /// stamp it records (see ``LineView/Refresh``).
     typealias Reader = @Sendable (
-        _ light: Bool, _ position: Int64?, _ tokens: [String], _ generation: UInt64, _ beganNs: UInt64
+        _ light: Bool, _ position: Int64?, _ tokens: [String], _ seatMaps: [LineView.SeatMapKey],
+        _ generation: UInt64, _ beganNs: UInt64
     ) -> StoreRead<LineView.Refresh>
 
     /// How often the view is refreshed when nobody waits: every 200 ms, while it is asked.
@@ -26,6 +29,7 @@ final class LineFollower: Sendable {
     private struct Waiter {
         let generation: UInt64
         let token: String?
+        let seatMap: LineView.SeatMapKey?
         let sinceNs: UInt64
         let done: @Sendable (Result<Void, any Error>) -> Void
     }
@@ -35,6 +39,7 @@ final class LineFollower: Sendable {
         let beganNs: UInt64
         let generation: UInt64
         let tokens: Set<String>
+        let seatMaps: Set<LineView.SeatMapKey>
     }
 
     private struct State {
@@ -110,12 +115,17 @@ final class LineFollower: Sendable {
     }
 
     /// Calls `done` once a refresh has brought the view up to local commit `generation` (and has read `token`
-    /// when given), or with the reason it could not.
-    func whenFresh(generation: UInt64, token: String?, done: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+    /// and the seats of `seatMap` when given), or with the reason it could not.
+    func whenFresh(
+        generation: UInt64, token: String?, seatMap: LineView.SeatMapKey? = nil,
+        done: @escaping @Sendable (Result<Void, any Error>) -> Void
+    ) {
         let refused = state.withLock { state -> Bool in
             guard !state.stopped else { return true }
             state.waiting.append(
-                Waiter(generation: generation, token: token, sinceNs: DispatchTime.now().uptimeNanoseconds, done: done))
+                Waiter(
+                    generation: generation, token: token, seatMap: seatMap, sinceNs: DispatchTime.now().uptimeNanoseconds,
+                    done: done))
             return false
         }
         if refused {
@@ -156,13 +166,20 @@ final class LineFollower: Sendable {
                 && state.waiting.allSatisfy { $0.generation <= viewGeneration }
             let running = Running(
                 light: light, beganNs: nowNs, generation: CommitGeneration.current,
-                tokens: Set(state.waiting.compactMap { waiter in waiter.token.flatMap { view.holds($0) ? nil : $0 } }))
+                tokens: Set(state.waiting.compactMap { waiter in waiter.token.flatMap { view.holds($0) ? nil : $0 } }),
+                seatMaps: Set(state.waiting.compactMap { waiter in
+                    waiter.seatMap.flatMap { view.holdsSeats($0) ? nil : $0 }
+                }))
             state.running = running
             if !light { state.lastFullNs = nowNs }
             return running
         }
         guard let started else { return }
-        reader(started.light, view.feedPosition, Array(started.tokens), started.generation, started.beganNs).whenDone {
+        let seatMaps = started.light ? started.seatMaps : started.seatMaps.union(view.seatMapKeys)
+        reader(
+            started.light, view.feedPosition, Array(started.tokens), Array(seatMaps), started.generation,
+            started.beganNs
+        ).whenDone {
             [self] result in finish(started, result)
         }
     }
@@ -181,6 +198,7 @@ final class LineFollower: Sendable {
                 case .success:
                     waiter.generation <= (running.light ? view.generation : running.generation)
                         && (waiter.token.map { running.tokens.contains($0) || view.holds($0) } ?? true)
+                        && (waiter.seatMap.map { running.seatMaps.contains($0) || view.holdsSeats($0) } ?? true)
                 case .failure:
                     waiter.sinceNs <= running.beganNs
                 }

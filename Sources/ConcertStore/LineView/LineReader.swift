@@ -1,8 +1,9 @@
 import ConcertDomain
 import Foundation
 
-/// Answers statuses and line reports from this server's ``LineView``: at once when the view is fresh, else
-/// after the next refresh of its ``LineFollower``. Hearing a fan is recorded as when the database answers.
+/// Answers statuses, line reports and seat lists from this server's ``LineView``: at once when the view is
+/// fresh, else after the next refresh of its ``LineFollower``. Hearing a fan is recorded as when the database
+/// answers.
 final class LineReader: Sendable {
     private let view = LineView()
     private let follower: LineFollower
@@ -79,6 +80,32 @@ final class LineReader: Sendable {
         }
     }
 
+    /// The seats of the concert's date (a valid date) now, as of the view, for the holder of the (validated)
+    /// token; TOKEN_UNKNOWN when no such token was issued, nil when the date does not exist (the database says
+    /// which of the concert and the date is missing).
+    func seats(token: String, concertID: Int64, date: String) -> StoreRead<[Seat]?> {
+        let generation = CommitGeneration.current
+        let key = LineView.SeatMapKey(concertID: concertID, date: date)
+        let now = DispatchTime.now().uptimeNanoseconds
+        follower.noteAsked(at: now)
+        let answer = view.seats(key, token: token, generation: generation, nowNs: now, clockMs: clock.now())
+        if case .found(let cached, let sale, let seats) = answer {
+            return StoreRead(ready: .success(heard(cached, in: sale, seats: seats)))
+        }
+        return StoreRead { [self] completion in
+            follower.whenFresh(generation: generation, token: token, seatMap: key) { [self] refreshed in
+                completion(refreshed.flatMap { _ in
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    switch view.seats(key, token: token, generation: generation, nowNs: now, clockMs: clock.now(), anyAge: true) {
+                    case .found(let cached, let sale, let seats): return .success(heard(cached, in: sale, seats: seats))
+                    case .notHeld: return view.holds(token) ? .success(nil) : .failure(ConcertError(.tokenUnknown))
+                    case .stale: return .failure(Self.behind)
+                    }
+                })
+            }
+        }
+    }
+
     /// The sale's line now, as of the view; CONCERT_NOT_FOUND.
     func saleLine(concertID: Int64) -> StoreRead<SaleLine> {
         let generation = CommitGeneration.current
@@ -100,6 +127,14 @@ final class LineReader: Sendable {
     }
 
     private static let behind = ConcertError(.lineViewBehind)
+
+    /// `seats` at the clock's now, recording that the holder of `cached` (in `sale`) called.
+    private func heard(_ cached: LineView.CachedToken, in sale: LineView.SaleEntry, seats: [LineView.CachedSeat]) -> [Seat] {
+        let now = clock.now()
+        let record = TokenRecord(userID: cached.userID, ticket: cached.ticket, sale: sale.record)
+        presence.heard(record, heardBy: cached.heardBy, graceMs: graceMs, now: now)
+        return seats.map { $0.seat(now: now) }
+    }
 
     /// The status of `cached` in `sale` at the clock's now, recording that its holder called.
     private func status(of cached: LineView.CachedToken, in sale: LineView.SaleEntry) -> QueueStatus {

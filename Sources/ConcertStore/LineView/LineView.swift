@@ -37,6 +37,31 @@ final class LineView: Sendable {
         }
     }
 
+    /// A date of a concert, whose seats the view may keep.
+    struct SeatMapKey: Hashable, Sendable {
+        /// The concert.
+        var concertID: Int64
+        /// The date (YYYY-MM-DD).
+        var date: String
+    }
+
+    /// A seat as the view keeps it: what decides whether it is free at a given instant.
+    struct CachedSeat: Sendable {
+        /// The seat number.
+        var number: Int
+        /// Its price.
+        var price: Int64
+        /// Whether it is sold.
+        var isSold: Bool
+        /// When its last hold lapses (or lapsed), if it was ever held.
+        var holdExpiresMs: Int64?
+
+        /// The seat as a fan sees it at the store clock's `now`: free unless sold or under a live hold.
+        func seat(now: Int64) -> Seat {
+            Seat(number: number, price: price, isFree: !isSold && holdExpiresMs.map { $0 <= now } ?? true)
+        }
+    }
+
     /// A sale as the view keeps it.
     struct SaleEntry: Sendable {
         /// The sale and its line's counters.
@@ -79,6 +104,9 @@ final class LineView: Sendable {
         var changed: [CachedToken]
         /// The tokens asked for that the view did not hold: each one found, or nil.
         var loaded: [String: CachedToken?]
+        /// The seats of the dates read, by number (dates that do not exist are left out): those asked for,
+        /// and in a full refresh every date the view keeps.
+        var seatMaps: [SeatMapKey: [CachedSeat]]
     }
 
     /// The view's answer to a question about a token.
@@ -86,6 +114,17 @@ final class LineView: Sendable {
         /// The token and its sale as of the view.
         case found(CachedToken, SaleEntry)
         /// Not in the view; the next refresh reads it.
+        case notHeld
+        /// The view is not fresh enough to answer.
+        case stale
+    }
+
+    /// The view's answer to a question about a date's seats, asked with a token.
+    enum SeatsAnswer {
+        /// The token, its sale and the date's seats as of the view.
+        case found(CachedToken, SaleEntry, [CachedSeat])
+        /// The token or the date is not in the view; the next refresh reads them (a date that does not exist
+        /// never is).
         case notHeld
         /// The view is not fresh enough to answer.
         case stale
@@ -106,9 +145,15 @@ final class LineView: Sendable {
         var usedNs: UInt64
     }
 
+    private struct HeldSeats {
+        var seats: [CachedSeat]
+        var usedNs: UInt64
+    }
+
     private struct State {
         var sales: [Int64: SaleEntry] = [:]
         var tokens: [String: Held] = [:]
+        var seatMaps: [SeatMapKey: HeldSeats] = [:]
         var tokenBySeq: [Int64: String] = [:]
         var feedPosition: Int64?
         var generation: UInt64 = 0
@@ -125,7 +170,7 @@ final class LineView: Sendable {
     static let feedRetentionMs: Int64 = 600_000
     /// How many of the newest feed entries are kept whatever their age.
     static let feedRetainedEntries: Int64 = 100_000
-    /// How long a token nobody asked about stays in the view: 10 minutes.
+    /// How long a token or a date's seats nobody asked about stay in the view: 10 minutes.
     static let idleTokenNs: UInt64 = 600_000_000_000
 
     private let state = Mutex(State())
@@ -170,6 +215,33 @@ final class LineView: Sendable {
         }
     }
 
+    /// The token `token`, its sale and the seats of `key` (see ``token(_:generation:nowNs:clockMs:anyAge:)``).
+    func seats(
+        _ key: SeatMapKey, token: String, generation: UInt64, nowNs: UInt64, clockMs: Int64, anyAge: Bool = false
+    ) -> SeatsAnswer {
+        state.withLock { state in
+            guard Self.isFresh(state, generation: generation, nowNs: nowNs, clockMs: clockMs, anyAge: anyAge) else {
+                return .stale
+            }
+            guard let held = state.tokens[token], let seats = state.seatMaps[key],
+                let sale = state.sales[held.token.ticket.concertID]
+            else { return .notHeld }
+            state.tokens[token]?.usedNs = nowNs
+            state.seatMaps[key]?.usedNs = nowNs
+            return .found(held.token, sale, seats.seats)
+        }
+    }
+
+    /// Whether the view keeps the seats of `key`.
+    func holdsSeats(_ key: SeatMapKey) -> Bool {
+        state.withLock { $0.seatMaps[key] != nil }
+    }
+
+    /// The dates whose seats the view keeps.
+    var seatMapKeys: [SeatMapKey] {
+        state.withLock { Array($0.seatMaps.keys) }
+    }
+
     /// The sale of `concertID` as of the view, under the same conditions as
     /// ``token(_:generation:nowNs:clockMs:anyAge:)``.
     func sale(_ concertID: Int64, generation: UInt64, nowNs: UInt64, clockMs: Int64, anyAge: Bool = false) -> SaleAnswer {
@@ -194,6 +266,9 @@ final class LineView: Sendable {
             if refresh.rebuilds {
                 state.tokens = [:]
                 state.tokenBySeq = [:]
+            }
+            for (key, seats) in refresh.seatMaps {
+                state.seatMaps[key] = HeldSeats(seats: seats, usedNs: state.seatMaps[key]?.usedNs ?? refresh.beganNs)
             }
             for token in refresh.changed {
                 guard let key = state.tokenBySeq[token.ticket.seq] else { continue }
@@ -236,6 +311,9 @@ final class LineView: Sendable {
         for (key, held) in state.tokens where nowNs &- held.usedNs > idleTokenNs {
             state.tokens[key] = nil
             state.tokenBySeq[held.token.ticket.seq] = nil
+        }
+        for (key, held) in state.seatMaps where nowNs &- held.usedNs > idleTokenNs {
+            state.seatMaps[key] = nil
         }
     }
 }

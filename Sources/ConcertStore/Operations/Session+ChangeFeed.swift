@@ -50,10 +50,12 @@ extension Session {
     }
 
     /// Reads what a ``LineView`` refresh takes in, in this snapshot: every sale unless `light`, the feed after
-    /// `position` (from its end, starting over, when `position` is nil), and the tokens of `tokens`.
-    func lineRefresh(light: Bool, after position: Int64?, tokens: [String], generation: UInt64, beganNs: UInt64)
-        throws -> LineView.Refresh
-    {
+    /// `position` (from its end, starting over, when `position` is nil), the tokens of `tokens` and the seats
+    /// of the dates of `seatMaps`.
+    func lineRefresh(
+        light: Bool, after position: Int64?, tokens: [String], seatMaps: [LineView.SeatMapKey], generation: UInt64,
+        beganNs: UInt64
+    ) throws -> LineView.Refresh {
         let sales = light && position != nil ? nil : try saleViews()
         var changed: [LineView.CachedToken] = []
         let end = try tokenFeedHorizon()
@@ -72,7 +74,25 @@ extension Session {
         }
         return LineView.Refresh(
             generation: generation, beganNs: beganNs, clockMs: now, sales: sales, feedEnd: max(end, position ?? end), rebuilds: position == nil,
-            changed: changed, loaded: loaded)
+            changed: changed, loaded: loaded, seatMaps: try cachedSeats(seatMaps))
+    }
+
+    /// The seats of the dates of `keys` that exist, by number, as they are in this snapshot.
+    func cachedSeats(_ keys: [LineView.SeatMapKey]) throws -> [LineView.SeatMapKey: [LineView.CachedSeat]] {
+        guard !keys.isEmpty else { return [:] }
+        let rows = try db.all(
+            """
+            SELECT s.concert_id, s.date, s.number, s.price, s.sold_reservation_id IS NOT NULL, s.hold_expires_ms
+            FROM seats AS s JOIN unnest(?1::bigint[], ?2::text[]) AS k (concert_id, date)
+              ON s.concert_id = k.concert_id AND s.date = k.date
+            ORDER BY s.concert_id, s.date, s.number
+            """, SQLList.integers(keys.map(\.concertID)), SQLList.texts(keys.map(\.date))
+        ) { row in
+            (key: LineView.SeatMapKey(concertID: row.int64(0), date: row.string(1)),
+             seat: LineView.CachedSeat(
+                number: row.int(2), price: row.int64(3), isSold: row.bool(4), holdExpiresMs: row.optionalInt64(5)))
+        }
+        return Dictionary(grouping: rows, by: \.key).mapValues { $0.map(\.seat) }
     }
 
     /// This snapshot's xmin: every transaction with a smaller id had ended when it began, so the entries
