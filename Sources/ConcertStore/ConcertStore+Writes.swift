@@ -38,12 +38,16 @@ extension ConcertStore {
         /// Holds the seat for the token's ACTIVE user for the hold duration, or returns the caller's own live
         /// reservation of that seat (idempotent retry). INVALID_SEAT_NUMBER and INVALID_DATE are checked before
         /// touching the database; then TOKEN_*, CONCERT_NOT_FOUND, DATE_NOT_FOUND, SEAT_ALREADY_SOLD,
-        /// SEAT_ALREADY_HELD.
+        /// SEAT_ALREADY_HELD. Where the engine keeps a view of the lines, a seat it shows sold to an active token
+        /// of its concert is refused SEAT_ALREADY_SOLD without a write (a sold seat stays sold).
         public func reserveSeat(token: String, concertID: Int64, date: String, seatNumber: Int) -> StoreWrite<Reservation> {
             StoreWrite {
                 try Validation.seatNumber(seatNumber)
                 try Validation.date(date)
                 try AccessToken.validate(token)
+                if store.lines?.refusesSoldSeat(token: token, concertID: concertID, date: date, number: seatNumber) == true {
+                    throw ConcertError(.seatAlreadySold)
+                }
                 let seat = WriteScope.Part.seat(concertID: concertID, date: date, number: seatNumber)
                 return store.writing(scope: .only([.tokenUser(token), seat])) { session in
                     try session.reserveSeat(token: token, concertID: concertID, date: date, seatNumber: seatNumber)

@@ -106,6 +106,27 @@ final class LineReader: Sendable {
         }
     }
 
+    /// Whether a hold of seat `number` of the concert's date is refused SEAT_ALREADY_SOLD as of the view, at
+    /// most ``LineView/boundNs`` old, without a write: the view holds the token, active and for this concert,
+    /// and shows the seat sold. A sold seat stays sold, so a view that lags (even behind this server's own
+    /// commits) can only miss a sale, never invent one. False when the view cannot tell at once (the write then
+    /// decides, in the database). Records that the token's holder called.
+    func refusesSoldSeat(token: String, concertID: Int64, date: String, number: Int) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        follower.noteAsked(at: now)
+        let key = LineView.SeatMapKey(concertID: concertID, date: date)
+        guard
+            case .found(let cached, let sale, let seats) = view.seats(
+                key, token: token, generation: 0, nowNs: now, clockMs: clock.now()),
+            cached.ticket.concertID == concertID, seats.first(where: { $0.number == number })?.isSold == true
+        else { return false }
+        let clockNow = clock.now()
+        let record = TokenRecord(userID: cached.userID, ticket: cached.ticket, sale: sale.record)
+        guard case .active = record.state(now: clockNow) else { return false }
+        presence.heard(record, heardBy: cached.heardBy, graceMs: graceMs, now: clockNow)
+        return true
+    }
+
     /// The sale's line now, as of the view; CONCERT_NOT_FOUND.
     func saleLine(concertID: Int64) -> StoreRead<SaleLine> {
         let generation = CommitGeneration.current
