@@ -161,7 +161,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ConcertStoreTests",
-            dependencies: ["ConcertStore", "ConcertStorePostgres", "ConcertDomain", "ConcertTesting"]),
+            dependencies: [
+                "ConcertStore", "ConcertStorePostgres", "ConcertDomain", "ConcertTesting",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "ConcertServerTests",
             dependencies: [

@@ -96,6 +96,8 @@ enum Demo {
     static let concert: Int64 = 1
     static let date = "2027-03-06"
     static let otherDate = "2027-03-07"
+    /// The demo concert whose sale opens five minutes after loading: its fans join the pre-queue.
+    static let preQueueConcert: Int64 = 2
     static let vipPrice: Int64 = 150_000
     static let price: Int64 = 99_000
 }
