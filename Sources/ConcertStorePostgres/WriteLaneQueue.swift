@@ -16,6 +16,10 @@ final class WriteLaneQueue: @unchecked Sendable {
     private var inFlight: [Int: Set<WriteScope.Part>?] = [:]
     private var closed = false
 
+    /// How far into the queue a lane looks for jobs it may run, in batches: a lane woken by every new job
+    /// while the queue's head waits for another lane would otherwise look at every queued job each time.
+    private static let lookahead = 4
+
     /// Queues `job`; false when the queue is closed.
     func put(_ job: WriteJob) -> Bool {
         condition.lock()
@@ -78,8 +82,8 @@ final class WriteLaneQueue: @unchecked Sendable {
         var kept: [WriteJob] = []
         var waiting: Set<WriteScope.Part> = []
         var barrier = false
-        for job in items {
-            guard !barrier, taken.count < limit else {
+        for (index, job) in items.enumerated() {
+            guard !barrier, taken.count < limit, index < Self.lookahead * limit else {
                 kept.append(job)
                 continue
             }
