@@ -41,25 +41,32 @@ final class PostgresReaders: Sendable {
         if !queued { completion(.failure(ConcertError(.storeBusy, "The store is shutting down; try again shortly."))) }
     }
 
+    /// Runs `body` in a read-only snapshot on the keeper's connection. A connection that died while it was
+    /// idle (PostgreSQL restarted) fails the read's first statement; the read, which changes nothing, is
+    /// then run again, once, on a new connection.
     private static func run<Value>(
         _ body: (any SQLDatabase) throws -> Value, keeper: ConnectionKeeper
     ) throws -> Value {
-        var connection = try keeper.connection()
-        do {
-            try connection.confirmSent()
-        } catch {
-            keeper.discard(after: error)
-            connection = try keeper.connection()
-        }
-        do {
-            connection.send("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            let value = try body(connection)
-            connection.send("COMMIT")
-            return value
-        } catch {
-            keeper.discard(after: error)
-            if !connection.isClosed { connection.send("ROLLBACK") }
-            throw error
+        var attempt = 0
+        while true {
+            attempt += 1
+            var connection = try keeper.connection()
+            do {
+                try connection.confirmSent()
+            } catch {
+                keeper.discard(after: error)
+                connection = try keeper.connection()
+            }
+            do {
+                connection.send("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                let value = try body(connection)
+                connection.send("COMMIT")
+                return value
+            } catch {
+                keeper.discard(after: error)
+                if !connection.isClosed { connection.send("ROLLBACK") }
+                guard attempt == 1, PostgresFailure.isConnectionLost(error) else { throw error }
+            }
         }
     }
 

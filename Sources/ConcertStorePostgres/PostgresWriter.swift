@@ -68,10 +68,8 @@ final class PostgresWriter: Sendable {
         outcomes.reserveCapacity(batch.count)
         let start = metrics.begin()
         do {
-            let connection = try keeper.connection()
+            let connection = try begin(scopes: scopes, on: keeper)
             do {
-                connection.send("BEGIN ISOLATION LEVEL READ COMMITTED")
-                try WriterLocks.take(for: scopes, on: connection)
                 for job in batch {
                     connection.send("SAVEPOINT job")
                     let outcome = job.run(connection)
@@ -104,6 +102,27 @@ final class PostgresWriter: Sendable {
         metrics.committed(outcomes, since: start)
         for outcome in outcomes {
             outcome.deliver()
+        }
+    }
+
+    /// A connection with the batch's transaction begun and its locks taken. A lane's connection may have died
+    /// while it was idle (PostgreSQL restarted, a balancer dropped it): then nothing of the batch has run yet,
+    /// so it starts again, once, on a new connection, rather than failing every job with
+    /// DATABASE_UNREACHABLE after the database came back.
+    private func begin(scopes: [WriteScope], on keeper: ConnectionKeeper) throws -> BlockingPostgresConnection {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try keeper.connection()
+            do {
+                connection.send("BEGIN ISOLATION LEVEL READ COMMITTED")
+                try WriterLocks.take(for: scopes, on: connection)
+                return connection
+            } catch {
+                keeper.discard(after: error)
+                if !connection.isClosed { _ = try? connection.run("ROLLBACK") }
+                guard attempt == 1, PostgresFailure.isConnectionLost(error) else { throw error }
+            }
         }
     }
 }
