@@ -124,9 +124,11 @@ extension ProbeTests {
         ["list"], ["describe", "ReserveSeat"], ["health"], ["ping"], ["bench"], ["journey"], ["queue"],
     ])
     func tokenRejected(command: [String]) async throws {
-        let run = try await ProbeProcess.run(command + ["--token", "T", "--port", String(try await unusedPort())])
-        #expect(run.exitCode == 2, "\(run.stderr)")
-        #expect(run.stderr.contains("--token"), "\(run.stderr)")
+        try await withRefusingPort { port in
+            let run = try await ProbeProcess.run(command + ["--token", "T", "--port", String(port)])
+            #expect(run.exitCode == 2, "\(run.stderr)")
+            #expect(run.stderr.contains("--token"), "\(run.stderr)")
+        }
     }
 
     @Test("call and watch take --token and send it")

@@ -78,13 +78,14 @@ struct ProbeTests {
 
     @Test("a server that is not there exits 4 with a sentence, not the networking library's text")
     func connectionFailure() async throws {
-        let port = try await unusedPort()
-        let run = try await ProbeProcess.run(["health", "--port", String(port)])
-        #expect(run.exitCode == 4)
-        #expect(
-            run.stderr == "cannot connect to 127.0.0.1:\(port): connection refused — is concert-server running?\n",
-            "\(run.stderr)")
-        #expect(!run.stderr.contains("NIOConnectionError") && !run.stderr.contains("connectionRefused"))
+        try await withRefusingPort { port in
+            let run = try await ProbeProcess.run(["health", "--port", String(port)])
+            #expect(run.exitCode == 4)
+            #expect(
+                run.stderr == "cannot connect to 127.0.0.1:\(port): connection refused — is concert-server running?\n",
+                "\(run.stderr)")
+            #expect(!run.stderr.contains("NIOConnectionError") && !run.stderr.contains("connectionRefused"))
+        }
     }
 
     @Test("journey ends with a paid seat; piped, it writes no carriage returns and shows ISO 8601 times")

@@ -103,10 +103,11 @@ struct TransportTests {
 
     @Test("Connecting to a port nobody listens on fails with UNAVAILABLE / CONNECTION_FAILED")
     func connectFailure() async throws {
-        let port = try await unusedPort()
-        let error = await #expect(throws: RPCError.self) { try await ConcertClient.connect(port: port) }
-        #expect(error?.code == .unavailable)
-        #expect(error?.knownReason == .connectionFailed)
+        try await withRefusingPort { port in
+            let error = await #expect(throws: RPCError.self) { try await ConcertClient.connect(port: port) }
+            #expect(error?.code == .unavailable)
+            #expect(error?.knownReason == .connectionFailed)
+        }
     }
 
     @Test("A dropped connection fails every call in flight with UNAVAILABLE / CONNECTION_CLOSED, then reconnects")
