@@ -74,6 +74,10 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
     /// The queue token sent as `queue-token` metadata, or nil for none.
     public var token: String? { storedToken.withLock { $0 } }
 
+    /// Whether the client holds an open connection now. While it does not (the server went away, or no
+    /// call was made yet), a call waits for a new connection, within its deadline, before anything is sent.
+    public var isConnected: Bool { slot.isConnected }
+
     /// Replaces the queue token sent on later calls; nil sends none.
     public func setToken(_ token: String?) {
         storedToken.withLock { $0 = token }

@@ -100,6 +100,14 @@ final class ConnectionSlot: Sendable {
         return promise.futureResult
     }
 
+    /// Whether the slot holds a connection that has not closed.
+    var isConnected: Bool {
+        state.withLock { state in
+            if case .connected(let connection) = state { return !connection.isClosed }
+            return false
+        }
+    }
+
     /// Whether the slot was shut down for good.
     var isShutDown: Bool {
         state.withLock { state in

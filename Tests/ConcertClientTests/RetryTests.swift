@@ -118,8 +118,11 @@ struct RetryTests {
         _ = try await client.issueToken(userID: UUID().uuidString.lowercased(), concertID: 1)
         await first.stop(keepingFiles: true)
         let read = Task { try await client.listConcerts() }
-        try await Task.sleep(for: .milliseconds(300))
-        // By now the client has seen its connection close, so the write waits for a new one.
+        for _ in 0..<1_000 where client.isConnected {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(!client.isConnected, "the client never saw its connection close")
+        // The client has seen its connection close, so the write waits for a new one.
         let write = Task { try await client.chargeBalance(amount: 5, idempotencyKey: "") }
         let second = try await LiveServer.start(port: port, directory: first.directory)
         #expect(try await read.value.concerts.isEmpty == false)
