@@ -12,11 +12,11 @@ import Synchronization
 /// hosts may share the database.
 public final class PostgresEngine: StorageEngine {
     /// The most write jobs one batch holds on PostgreSQL. Each statement of a job is a round trip, so a
-    /// batch holds the writer lock far longer than on SQLite; smaller batches let the servers sharing
-    /// the database take turns often.
+    /// batch holds its locks (``WriterLocks``) far longer than on SQLite; smaller batches let the lanes and
+    /// servers whose writes meet take turns often.
     public static let largestBatch = 32
 
-    /// The least time a write waits for the writer lock before STORE_BUSY: other servers hold it for
+    /// The least time a write waits for its batch's locks before STORE_BUSY: other batches hold them for
     /// whole batches of round trips, so SQLite's 5 s busy timeout is too short under load.
     public static let shortestLockTimeoutMs: Int32 = 20_000
 

@@ -97,19 +97,7 @@ final class ServerProcess: Sendable {
 
     /// A loopback port that was free a moment ago.
     static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw ServerProcessError.noFreePort }
-        return Int(UInt16(bigEndian: address.sin_port))
+        try LoopbackPort().port
     }
 }
 
@@ -118,5 +106,4 @@ enum ServerProcessError: Error {
     case binaryNotBuilt([String])
     case exited(Int32, log: String)
     case neverServed
-    case noFreePort
 }
