@@ -117,6 +117,10 @@ struct JourneyTests {
 
             let positions = PositionLog()
             async let admitted = waiting.waitUntilActive(pollInterval: .milliseconds(20)) { positions.append($0) }
+            for _ in 0..<1_000 where positions.statuses.isEmpty {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // The waiting fan has reported its place; only now does the fan ahead pay and free the slot.
             let concert = try #require(try await ahead.listConcerts(ListConcertsRequest()).concerts.first)
             let date = try #require(try await ahead.listAvailableDates(concertID: concert.id).dates.first)
             let held = try #require(
