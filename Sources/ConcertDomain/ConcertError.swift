@@ -87,6 +87,10 @@ extension ConcertError.Reason {
         case .storageUnavailable: "The server's storage cannot be written now; try again later."
         case .databaseUnreachable: "The database cannot be reached now; try again shortly."
         case .lineViewBehind: "This server's view of the line is behind the database; try again shortly."
+        case .tokenRevoked: "An operator revoked the queue token; request a new one to queue again."
+        case .invalidSaleSetting: "A sale setting is out of range."
+        case .saleAlreadyOpen: "The sale has opened; its opening time can no longer change."
+        case .tokenNotNamed: "Name the token, or the user id and concert id."
         }
     }
 }

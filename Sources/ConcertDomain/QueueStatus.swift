@@ -12,12 +12,14 @@ public enum TokenState: Sendable {
     case expired
     /// Dropped from the line before admission: its holder left or stopped calling.
     case abandoned
+    /// Ended by an operator.
+    case revoked
 
     /// Whether a token in this state still has a place: pre-queued, waiting or active.
     public var isLive: Bool {
         switch self {
         case .preQueue, .waiting, .active: true
-        case .expired, .abandoned: false
+        case .expired, .abandoned, .revoked: false
         }
     }
 }
@@ -38,12 +40,15 @@ public struct QueueStatus: Sendable, Equatable {
     public var opensAtMs: Int64?
     /// The concert whose sale the token waits for.
     public var concertID: Int64
+    /// Whether operators have paused the sale's admission (nobody is admitted; the wait is unknown).
+    public var admissionPaused: Bool
 
     /// Creates a status from its parts.
     public init(
         state: TokenState, position: Int64 = 0, ahead: Int64 = 0, estimatedWaitMs: Int64? = nil,
-        expiresAtMs: Int64? = nil, opensAtMs: Int64? = nil, concertID: Int64
+        expiresAtMs: Int64? = nil, opensAtMs: Int64? = nil, concertID: Int64, admissionPaused: Bool = false
     ) {
+        self.admissionPaused = admissionPaused
         self.state = state
         self.position = position
         self.ahead = ahead

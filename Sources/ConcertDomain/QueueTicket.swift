@@ -12,9 +12,15 @@ public struct QueueTicket: Sendable, Equatable {
     public var isClosed: Bool
     /// Whether the token was dropped from the line (left or went silent while not yet admitted).
     public var isAbandoned: Bool
+    /// Whether an operator revoked the token.
+    public var isRevoked: Bool
 
     /// Creates a ticket.
-    public init(seq: Int64, concertID: Int64, place: Int64?, expiresAtMs: Int64?, isClosed: Bool, isAbandoned: Bool) {
+    public init(
+        seq: Int64, concertID: Int64, place: Int64?, expiresAtMs: Int64?, isClosed: Bool, isAbandoned: Bool,
+        isRevoked: Bool = false
+    ) {
+        self.isRevoked = isRevoked
         self.seq = seq
         self.concertID = concertID
         self.place = place
@@ -24,9 +30,10 @@ public struct QueueTicket: Sendable, Equatable {
     }
 
     /// The token's state when its sale has admitted every place up to `admittedThrough` and the time is `now`:
-    /// abandoned; else pre-queued without a place; else waiting beyond `admittedThrough`; else expired when
+    /// revoked; else abandoned; else pre-queued without a place; else waiting beyond `admittedThrough`; else expired when
     /// closed or past `expiresAtMs`; else active.
     public func state(admittedThrough: Int64, now: Int64) -> TokenState {
+        if isRevoked { return .revoked }
         if isAbandoned { return .abandoned }
         guard let place else { return .preQueue }
         if place > admittedThrough { return .waiting }

@@ -20,9 +20,14 @@ public struct Sale: Sendable, Equatable {
     public var closesAtMs: Int64?
     /// The line's settings.
     public var policy: QueuePolicy
+    /// Whether operators have paused admission: nobody is admitted until they resume it.
+    public var isAdmissionPaused: Bool
 
     /// Creates a sale.
-    public init(concertID: Int64, opensAtMs: Int64, closesAtMs: Int64?, policy: QueuePolicy) {
+    public init(
+        concertID: Int64, opensAtMs: Int64, closesAtMs: Int64?, policy: QueuePolicy, isAdmissionPaused: Bool = false
+    ) {
+        self.isAdmissionPaused = isAdmissionPaused
         self.concertID = concertID
         self.opensAtMs = opensAtMs
         self.closesAtMs = closesAtMs

@@ -5,7 +5,7 @@ extension ConcertStore {
     /// (concert, date)); existing rows are left untouched. INVALID_CATALOG for an invalid catalog.
     public func loadCatalog(_ catalog: Catalog) async throws {
         try catalog.validate()
-        try await write(scope: .everything) { session in try session.load(catalog) }
+        _ = try await write(scope: .everything) { session in try session.load(catalog) }
     }
 
     /// Loads `Catalog.demo` only when the store has no concerts (decided inside the write transaction).

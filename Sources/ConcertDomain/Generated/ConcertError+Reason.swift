@@ -83,6 +83,19 @@ extension ConcertError {
         /// slow or unreachable): rather than a stale answer, none. The server catches
         /// up by itself; retry shortly, or on another server. UNAVAILABLE.
         case lineViewBehind = "LINE_VIEW_BEHIND"
+        /// An operator revoked the token (AdminService/RevokeToken): it ended at once,
+        /// its holds were released, and its watch ended with this status. IssueToken
+        /// gives the user a new place at the back of the line. UNAUTHENTICATED.
+        case tokenRevoked = "TOKEN_REVOKED"
+        /// A sale setting of UpdateSale is out of range or inconsistent with the
+        /// others; the message names the field. Nothing was changed. INVALID_ARGUMENT.
+        case invalidSaleSetting = "INVALID_SALE_SETTING"
+        /// UpdateSale asked to move the opening time of a sale that has opened.
+        /// Nothing was changed. FAILED_PRECONDITION.
+        case saleAlreadyOpen = "SALE_ALREADY_OPEN"
+        /// RevokeToken named no token: neither a token nor a user id and concert.
+        /// INVALID_ARGUMENT.
+        case tokenNotNamed = "TOKEN_NOT_NAMED"
 
         /// The category this reason belongs to.
         public var kind: Kind {
@@ -119,6 +132,10 @@ extension ConcertError {
             case .invalidCatalog: .invalidArgument
             case .databaseUnreachable: .unavailable
             case .lineViewBehind: .unavailable
+            case .tokenRevoked: .unauthenticated
+            case .invalidSaleSetting: .invalidArgument
+            case .saleAlreadyOpen: .failedPrecondition
+            case .tokenNotNamed: .invalidArgument
             }
         }
     }

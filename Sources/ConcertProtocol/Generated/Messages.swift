@@ -189,6 +189,10 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     /// The database cannot be written (it became read-only or failed an I/O);
     /// the write was not made. UNAVAILABLE, and Health reports NOT_SERVING.
     case storageUnavailable
+    /// The server is stopping (a rolling restart): it answers the calls in flight
+    /// and ends every open WatchQueue with this status. Reconnect (through the
+    /// balancer, to another server) and watch again: the place is kept. UNAVAILABLE.
+    case serverDraining
     /// The user id is not a canonical UUID.
     case invalidUserID
     /// The call needs a queue token and the "queue-token" metadata entry is missing.
@@ -275,6 +279,30 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     /// slow or unreachable): rather than a stale answer, none. The server catches
     /// up by itself; retry shortly, or on another server. UNAVAILABLE.
     case lineViewBehind
+    /// An operator revoked the token (AdminService/RevokeToken): it ended at once,
+    /// its holds were released, and its watch ended with this status. IssueToken
+    /// gives the user a new place at the back of the line. UNAUTHENTICATED.
+    case tokenRevoked
+    /// An AdminService call carries no "authorization: Bearer <credential>"
+    /// metadata entry. UNAUTHENTICATED.
+    case operatorCredentialMissing
+    /// The AdminService credential is neither the server's admin secret nor a JWT,
+    /// signed with a key the server takes and unexpired, whose "role" claim is
+    /// "operator". UNAUTHENTICATED.
+    case operatorCredentialInvalid
+    /// The server was started with no operator credential (neither
+    /// --admin-secret-file nor --user-auth jwt), so AdminService is off.
+    /// PERMISSION_DENIED.
+    case adminDisabled
+    /// A sale setting of UpdateSale is out of range or inconsistent with the
+    /// others; the message names the field. Nothing was changed. INVALID_ARGUMENT.
+    case invalidSaleSetting
+    /// UpdateSale asked to move the opening time of a sale that has opened.
+    /// Nothing was changed. FAILED_PRECONDITION.
+    case saleAlreadyOpen
+    /// RevokeToken named no token: neither a token nor a user id and concert.
+    /// INVALID_ARGUMENT.
+    case tokenNotNamed
     /// Client side, never sent: the connection could not be opened.
     case connectionFailed
     /// Client side, never sent: the connection closed before the answer arrived.
@@ -287,7 +315,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .invalidCatalog, .databaseUnreachable, .lineViewBehind, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
+    public static let allCases: [ErrorReason] = [.unspecified, .frameTooLarge, .malformedEnvelope, .malformedPayload, .unknownService, .unknownMethod, .deadlineExceeded, .shuttingDown, .internalError, .storeBusy, .invalidString, .metadataTooLarge, .requestTooComplex, .serverOverloaded, .tooManyConnections, .storageFull, .storageUnavailable, .serverDraining, .invalidUserID, .tokenMissing, .tokenUnknown, .tokenExpired, .tokenNotActive, .authorizationMissing, .authorizationInvalid, .authorizationExpired, .authorizationSubjectMismatch, .tokenAbandoned, .invalidSeatNumber, .invalidDate, .concertNotFound, .dateNotFound, .seatAlreadyHeld, .seatAlreadySold, .reservationNotFound, .reservationNotOwned, .holdExpired, .reservationAlreadyPaid, .insufficientBalance, .invalidAmount, .amountTooLarge, .balanceLimitExceeded, .idempotencyKeyReused, .invalidIdempotencyKey, .holdLimitReached, .saleNotOpen, .saleClosed, .tokenWrongConcert, .invalidConcertID, .invalidCatalog, .databaseUnreachable, .lineViewBehind, .tokenRevoked, .operatorCredentialMissing, .operatorCredentialInvalid, .adminDisabled, .invalidSaleSetting, .saleAlreadyOpen, .tokenNotNamed, .connectionFailed, .connectionClosed, .malformedResponse, .cancelled]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -309,6 +337,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 14: self = .tooManyConnections
         case 15: self = .storageFull
         case 16: self = .storageUnavailable
+        case 17: self = .serverDraining
         case 20: self = .invalidUserID
         case 21: self = .tokenMissing
         case 22: self = .tokenUnknown
@@ -343,6 +372,13 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 51: self = .invalidCatalog
         case 52: self = .databaseUnreachable
         case 53: self = .lineViewBehind
+        case 54: self = .tokenRevoked
+        case 55: self = .operatorCredentialMissing
+        case 56: self = .operatorCredentialInvalid
+        case 57: self = .adminDisabled
+        case 58: self = .invalidSaleSetting
+        case 59: self = .saleAlreadyOpen
+        case 64: self = .tokenNotNamed
         case 60: self = .connectionFailed
         case 61: self = .connectionClosed
         case 62: self = .malformedResponse
@@ -371,6 +407,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .tooManyConnections: 14
         case .storageFull: 15
         case .storageUnavailable: 16
+        case .serverDraining: 17
         case .invalidUserID: 20
         case .tokenMissing: 21
         case .tokenUnknown: 22
@@ -405,6 +442,13 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .invalidCatalog: 51
         case .databaseUnreachable: 52
         case .lineViewBehind: 53
+        case .tokenRevoked: 54
+        case .operatorCredentialMissing: 55
+        case .operatorCredentialInvalid: 56
+        case .adminDisabled: 57
+        case .invalidSaleSetting: 58
+        case .saleAlreadyOpen: 59
+        case .tokenNotNamed: 64
         case .connectionFailed: 60
         case .connectionClosed: 61
         case .malformedResponse: 62
@@ -433,6 +477,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .tooManyConnections: "TOO_MANY_CONNECTIONS"
         case .storageFull: "STORAGE_FULL"
         case .storageUnavailable: "STORAGE_UNAVAILABLE"
+        case .serverDraining: "SERVER_DRAINING"
         case .invalidUserID: "INVALID_USER_ID"
         case .tokenMissing: "TOKEN_MISSING"
         case .tokenUnknown: "TOKEN_UNKNOWN"
@@ -467,6 +512,13 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .invalidCatalog: "INVALID_CATALOG"
         case .databaseUnreachable: "DATABASE_UNREACHABLE"
         case .lineViewBehind: "LINE_VIEW_BEHIND"
+        case .tokenRevoked: "TOKEN_REVOKED"
+        case .operatorCredentialMissing: "OPERATOR_CREDENTIAL_MISSING"
+        case .operatorCredentialInvalid: "OPERATOR_CREDENTIAL_INVALID"
+        case .adminDisabled: "ADMIN_DISABLED"
+        case .invalidSaleSetting: "INVALID_SALE_SETTING"
+        case .saleAlreadyOpen: "SALE_ALREADY_OPEN"
+        case .tokenNotNamed: "TOKEN_NOT_NAMED"
         case .connectionFailed: "CONNECTION_FAILED"
         case .connectionClosed: "CONNECTION_CLOSED"
         case .malformedResponse: "MALFORMED_RESPONSE"
@@ -495,6 +547,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .tooManyConnections: .unavailable
         case .storageFull: .unavailable
         case .storageUnavailable: .unavailable
+        case .serverDraining: .unavailable
         case .invalidUserID: .invalidArgument
         case .tokenMissing: .unauthenticated
         case .tokenUnknown: .unauthenticated
@@ -529,6 +582,13 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .invalidCatalog: .invalidArgument
         case .databaseUnreachable: .unavailable
         case .lineViewBehind: .unavailable
+        case .tokenRevoked: .unauthenticated
+        case .operatorCredentialMissing: .unauthenticated
+        case .operatorCredentialInvalid: .unauthenticated
+        case .adminDisabled: .permissionDenied
+        case .invalidSaleSetting: .invalidArgument
+        case .saleAlreadyOpen: .failedPrecondition
+        case .tokenNotNamed: .invalidArgument
         case .connectionFailed: .unavailable
         case .connectionClosed: .unavailable
         case .malformedResponse: .internal
@@ -557,6 +617,7 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "TOO_MANY_CONNECTIONS": self = .tooManyConnections
         case "STORAGE_FULL": self = .storageFull
         case "STORAGE_UNAVAILABLE": self = .storageUnavailable
+        case "SERVER_DRAINING": self = .serverDraining
         case "INVALID_USER_ID": self = .invalidUserID
         case "TOKEN_MISSING": self = .tokenMissing
         case "TOKEN_UNKNOWN": self = .tokenUnknown
@@ -591,6 +652,13 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "INVALID_CATALOG": self = .invalidCatalog
         case "DATABASE_UNREACHABLE": self = .databaseUnreachable
         case "LINE_VIEW_BEHIND": self = .lineViewBehind
+        case "TOKEN_REVOKED": self = .tokenRevoked
+        case "OPERATOR_CREDENTIAL_MISSING": self = .operatorCredentialMissing
+        case "OPERATOR_CREDENTIAL_INVALID": self = .operatorCredentialInvalid
+        case "ADMIN_DISABLED": self = .adminDisabled
+        case "INVALID_SALE_SETTING": self = .invalidSaleSetting
+        case "SALE_ALREADY_OPEN": self = .saleAlreadyOpen
+        case "TOKEN_NOT_NAMED": self = .tokenNotNamed
         case "CONNECTION_FAILED": self = .connectionFailed
         case "CONNECTION_CLOSED": self = .connectionClosed
         case "MALFORMED_RESPONSE": self = .malformedResponse
@@ -674,11 +742,14 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
     /// Dropped from the line: its holder left (LeaveQueue) or stopped calling for
     /// the presence grace. Never admitted; IssueToken puts the user at the back.
     case abandoned
+    /// Ended by an operator (AdminService/RevokeToken); calls with it answer
+    /// TOKEN_REVOKED. IssueToken puts the user at the back.
+    case revoked
     /// A value this version of the protocol does not know.
     case unrecognized(Int32)
 
     /// Every value this version of the protocol knows.
-    public static let allCases: [TokenState] = [.unspecified, .waiting, .active, .expired, .preQueue, .abandoned]
+    public static let allCases: [TokenState] = [.unspecified, .waiting, .active, .expired, .preQueue, .abandoned, .revoked]
 
     /// Creates the value for a wire number.
     public init(rawValue: Int32) {
@@ -689,6 +760,7 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
         case 3: self = .expired
         case 4: self = .preQueue
         case 5: self = .abandoned
+        case 6: self = .revoked
         default: self = .unrecognized(rawValue)
         }
     }
@@ -702,6 +774,7 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .expired: 3
         case .preQueue: 4
         case .abandoned: 5
+        case .revoked: 6
         case .unrecognized(let value): value
         }
     }
@@ -715,6 +788,7 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
         case .expired: "EXPIRED"
         case .preQueue: "PRE_QUEUE"
         case .abandoned: "ABANDONED"
+        case .revoked: "REVOKED"
         case .unrecognized(let value): String(value)
         }
     }
@@ -728,6 +802,7 @@ public enum TokenState: RawRepresentable, Sendable, Hashable, CaseIterable {
         case "EXPIRED": self = .expired
         case "PRE_QUEUE": self = .preQueue
         case "ABANDONED": self = .abandoned
+        case "REVOKED": self = .revoked
         default: return nil
         }
     }
@@ -1372,8 +1447,12 @@ public struct QueueStatus: ProtoMessage {
     /// The concert whose sale the token waits for.
     public var concertID: Int64
 
+    /// Whether operators have paused the sale's admission: nobody is admitted
+    /// until it resumes (the line keeps its order), and the wait is unknown.
+    public var admissionPaused: Bool
+
     /// Creates a `QueueStatus`; every field defaults to its zero value.
-    public init(state: TokenState = .init(rawValue: 0), position: UInt64 = 0, ahead: UInt64 = 0, estimatedWaitMs: Int64 = 0, expiresAtUnixMs: Int64 = 0, waitTimeKnown: Bool = false, opensAtUnixMs: Int64 = 0, concertID: Int64 = 0) {
+    public init(state: TokenState = .init(rawValue: 0), position: UInt64 = 0, ahead: UInt64 = 0, estimatedWaitMs: Int64 = 0, expiresAtUnixMs: Int64 = 0, waitTimeKnown: Bool = false, opensAtUnixMs: Int64 = 0, concertID: Int64 = 0, admissionPaused: Bool = false) {
         self.state = state
         self.position = position
         self.ahead = ahead
@@ -1382,6 +1461,7 @@ public struct QueueStatus: ProtoMessage {
         self.waitTimeKnown = waitTimeKnown
         self.opensAtUnixMs = opensAtUnixMs
         self.concertID = concertID
+        self.admissionPaused = admissionPaused
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -1407,6 +1487,7 @@ extension QueueStatus: CBridgedMessage {
         self.waitTimeKnown = c.pointee.wait_time_known != 0
         self.opensAtUnixMs = c.pointee.opens_at_unix_ms
         self.concertID = c.pointee.concert_id
+        self.admissionPaused = c.pointee.admission_paused != 0
     }
 
     package func fill(_ c: UnsafeMutablePointer<Concert__V1__QueueStatus>, arena: CArena) {
@@ -1418,6 +1499,7 @@ extension QueueStatus: CBridgedMessage {
         c.pointee.wait_time_known = self.waitTimeKnown ? 1 : 0
         c.pointee.opens_at_unix_ms = self.opensAtUnixMs
         c.pointee.concert_id = self.concertID
+        c.pointee.admission_paused = self.admissionPaused ? 1 : 0
     }
 
     /// The descriptor protoc-c generated for the message (constant C data, never written).
@@ -1938,8 +2020,11 @@ public struct Sale: ProtoMessage {
     /// How long an active token may make no call before it expires, in milliseconds.
     public var activeIdleMs: Int64
 
+    /// Whether operators have paused admission (AdminService/PauseAdmission).
+    public var admissionPaused: Bool
+
     /// Creates a `Sale`; every field defaults to its zero value.
-    public init(concertID: Int64 = 0, state: SaleState = .init(rawValue: 0), opensAtUnixMs: Int64 = 0, closesAtUnixMs: Int64 = 0, preQueueOpensAtUnixMs: Int64 = 0, maxActive: UInt32 = 0, admissionsPerInterval: UInt32 = 0, admissionIntervalMs: Int64 = 0, activeLifetimeMs: Int64 = 0, activeIdleMs: Int64 = 0) {
+    public init(concertID: Int64 = 0, state: SaleState = .init(rawValue: 0), opensAtUnixMs: Int64 = 0, closesAtUnixMs: Int64 = 0, preQueueOpensAtUnixMs: Int64 = 0, maxActive: UInt32 = 0, admissionsPerInterval: UInt32 = 0, admissionIntervalMs: Int64 = 0, activeLifetimeMs: Int64 = 0, activeIdleMs: Int64 = 0, admissionPaused: Bool = false) {
         self.concertID = concertID
         self.state = state
         self.opensAtUnixMs = opensAtUnixMs
@@ -1950,6 +2035,7 @@ public struct Sale: ProtoMessage {
         self.admissionIntervalMs = admissionIntervalMs
         self.activeLifetimeMs = activeLifetimeMs
         self.activeIdleMs = activeIdleMs
+        self.admissionPaused = admissionPaused
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -1977,6 +2063,7 @@ extension Sale: CBridgedMessage {
         self.admissionIntervalMs = c.pointee.admission_interval_ms
         self.activeLifetimeMs = c.pointee.active_lifetime_ms
         self.activeIdleMs = c.pointee.active_idle_ms
+        self.admissionPaused = c.pointee.admission_paused != 0
     }
 
     package func fill(_ c: UnsafeMutablePointer<Concert__V1__Sale>, arena: CArena) {
@@ -1990,6 +2077,7 @@ extension Sale: CBridgedMessage {
         c.pointee.admission_interval_ms = self.admissionIntervalMs
         c.pointee.active_lifetime_ms = self.activeLifetimeMs
         c.pointee.active_idle_ms = self.activeIdleMs
+        c.pointee.admission_paused = self.admissionPaused ? 1 : 0
     }
 
     /// The descriptor protoc-c generated for the message (constant C data, never written).
@@ -2923,4 +3011,1036 @@ extension PayResponse: CBridgedMessage {
 
     /// The descriptor protoc-c generated for the message (constant C data, never written).
     nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__pay_response__init)
+}
+
+/// A new value for one sale setting: a message, so that a setting left out
+/// (no message) differs from one set to zero.
+public struct SettingValue: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.SettingValue"
+
+    /// The new value.
+    public var value: Int64
+
+    /// Creates a `SettingValue`; every field defaults to its zero value.
+    public init(value: Int64 = 0) {
+        self.value = value
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension SettingValue: CBridgedMessage {
+    package typealias CMessage = Concert__V1__SettingValue
+
+    package init(cMessage c: UnsafePointer<Concert__V1__SettingValue>) {
+        self.value = c.pointee.value
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__SettingValue>, arena: CArena) {
+        c.pointee.value = self.value
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__setting_value__init)
+}
+
+/// One sale's settings and live figures.
+public struct SaleStats: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.SaleStats"
+
+    /// The sale, its state and settings (admission_paused included).
+    public var sale: Sale?
+
+    /// Tokens in the pre-queue that have no place yet.
+    public var preQueued: UInt64
+
+    /// Tokens with a place in line, not admitted and not dropped.
+    public var waiting: UInt64
+
+    /// Tokens active now (at most sale.max_active, unless N was lowered).
+    public var active: UInt64
+
+    /// Tokens admitted since the sale opened.
+    public var admitted: UInt64
+
+    /// Tokens admitted in the last minute.
+    public var admittedLastMinute: UInt64
+
+    /// Places dropped from the line: their fans left or went silent.
+    public var dropped: UInt64
+
+    /// Fans who gave up their place or slot with LeaveQueue.
+    public var left: UInt64
+
+    /// Seats paid.
+    public var paid: UInt64
+
+    /// How long the fan at the head of the line has waited since joining, in
+    /// milliseconds; 0 when nobody waits.
+    public var oldestWaitingMs: Int64
+
+    /// Estimated time until everyone in line now is admitted, in milliseconds,
+    /// from the recent admission rate; meaningful only when time_to_empty_known.
+    public var timeToEmptyMs: Int64
+
+    /// Whether time_to_empty_ms is known: false while paused, and while nobody
+    /// was admitted recently (no rate to measure) and someone waits.
+    public var timeToEmptyKnown: Bool
+
+    /// The server processes that kept this database's presence (answered fans)
+    /// in the last minute, by server id.
+    public var servers: [String]
+
+    /// When the figures were taken, Unix ms UTC.
+    public var atUnixMs: Int64
+
+    /// Creates a `SaleStats`; every field defaults to its zero value.
+    public init(sale: Sale? = nil, preQueued: UInt64 = 0, waiting: UInt64 = 0, active: UInt64 = 0, admitted: UInt64 = 0, admittedLastMinute: UInt64 = 0, dropped: UInt64 = 0, left: UInt64 = 0, paid: UInt64 = 0, oldestWaitingMs: Int64 = 0, timeToEmptyMs: Int64 = 0, timeToEmptyKnown: Bool = false, servers: [String] = [], atUnixMs: Int64 = 0) {
+        self.sale = sale
+        self.preQueued = preQueued
+        self.waiting = waiting
+        self.active = active
+        self.admitted = admitted
+        self.admittedLastMinute = admittedLastMinute
+        self.dropped = dropped
+        self.left = left
+        self.paid = paid
+        self.oldestWaitingMs = oldestWaitingMs
+        self.timeToEmptyMs = timeToEmptyMs
+        self.timeToEmptyKnown = timeToEmptyKnown
+        self.servers = servers
+        self.atUnixMs = atUnixMs
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension SaleStats: CBridgedMessage {
+    package typealias CMessage = Concert__V1__SaleStats
+
+    package init(cMessage c: UnsafePointer<Concert__V1__SaleStats>) {
+        self.sale = c.pointee.sale.map { Sale(cMessage: $0) }
+        self.preQueued = c.pointee.pre_queued
+        self.waiting = c.pointee.waiting
+        self.active = c.pointee.active
+        self.admitted = c.pointee.admitted
+        self.admittedLastMinute = c.pointee.admitted_last_minute
+        self.dropped = c.pointee.dropped
+        self.left = c.pointee.left
+        self.paid = c.pointee.paid
+        self.oldestWaitingMs = c.pointee.oldest_waiting_ms
+        self.timeToEmptyMs = c.pointee.time_to_empty_ms
+        self.timeToEmptyKnown = c.pointee.time_to_empty_known != 0
+        self.servers = (0..<c.pointee.n_servers).map { index in String(cString: c.pointee.servers[index]!) }
+        self.atUnixMs = c.pointee.at_unix_ms
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__SaleStats>, arena: CArena) {
+        c.pointee.sale = self.sale.map { arena.message($0) }
+        c.pointee.pre_queued = self.preQueued
+        c.pointee.waiting = self.waiting
+        c.pointee.active = self.active
+        c.pointee.admitted = self.admitted
+        c.pointee.admitted_last_minute = self.admittedLastMinute
+        c.pointee.dropped = self.dropped
+        c.pointee.left = self.left
+        c.pointee.paid = self.paid
+        c.pointee.oldest_waiting_ms = self.oldestWaitingMs
+        c.pointee.time_to_empty_ms = self.timeToEmptyMs
+        c.pointee.time_to_empty_known = self.timeToEmptyKnown ? 1 : 0
+        c.pointee.n_servers = self.servers.count
+        c.pointee.servers = arena.array(self.servers.map { Optional(arena.cString($0)) })
+        c.pointee.at_unix_ms = self.atUnixMs
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__sale_stats__init)
+}
+
+/// Asks for one sale's figures.
+public struct GetSaleStatsRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.GetSaleStatsRequest"
+
+    /// The concert whose sale to report.
+    public var concertID: Int64
+
+    /// Creates a `GetSaleStatsRequest`; every field defaults to its zero value.
+    public init(concertID: Int64 = 0) {
+        self.concertID = concertID
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension GetSaleStatsRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__GetSaleStatsRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__GetSaleStatsRequest>) {
+        self.concertID = c.pointee.concert_id
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__GetSaleStatsRequest>, arena: CArena) {
+        c.pointee.concert_id = self.concertID
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_sale_stats_request__init)
+}
+
+/// One sale's figures.
+public struct GetSaleStatsResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.GetSaleStatsResponse"
+
+    /// The figures.
+    public var stats: SaleStats?
+
+    /// Creates a `GetSaleStatsResponse`; every field defaults to its zero value.
+    public init(stats: SaleStats? = nil) {
+        self.stats = stats
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension GetSaleStatsResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__GetSaleStatsResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__GetSaleStatsResponse>) {
+        self.stats = c.pointee.stats.map { SaleStats(cMessage: $0) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__GetSaleStatsResponse>, arena: CArena) {
+        c.pointee.stats = self.stats.map { arena.message($0) }
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__get_sale_stats_response__init)
+}
+
+/// Asks for every sale's figures.
+public struct ListSaleStatsRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.ListSaleStatsRequest"
+
+    /// Creates a `ListSaleStatsRequest`; every field defaults to its zero value.
+    public init() {
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension ListSaleStatsRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__ListSaleStatsRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__ListSaleStatsRequest>) {
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__ListSaleStatsRequest>, arena _: CArena) {
+        _ = c
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_sale_stats_request__init)
+}
+
+/// Every sale's figures, by concert id.
+public struct ListSaleStatsResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.ListSaleStatsResponse"
+
+    /// The figures of each sale.
+    public var sales: [SaleStats]
+
+    /// Creates a `ListSaleStatsResponse`; every field defaults to its zero value.
+    public init(sales: [SaleStats] = []) {
+        self.sales = sales
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension ListSaleStatsResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__ListSaleStatsResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__ListSaleStatsResponse>) {
+        self.sales = (0..<c.pointee.n_sales).map { index in SaleStats(cMessage: c.pointee.sales[index]!) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__ListSaleStatsResponse>, arena: CArena) {
+        c.pointee.n_sales = self.sales.count
+        c.pointee.sales = arena.array(self.sales.map { Optional(arena.message($0)) })
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_sale_stats_response__init)
+}
+
+/// Changes a running sale's settings. Settings left out stay as they are; the
+/// request is validated as the catalog is, and a bad value changes nothing.
+public struct UpdateSaleRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.UpdateSaleRequest"
+
+    /// The concert whose sale to change.
+    public var concertID: Int64
+
+    /// N: the most tokens active at once, 0 or more. Lowering it admits nobody
+    /// until the active count falls below it; nobody active is expelled.
+    public var maxActive: SettingValue?
+
+    /// K: the most admissions per admission interval; 0 for no cap.
+    public var admissionsPerInterval: SettingValue?
+
+    /// The admission interval for K, in milliseconds, 1 or more.
+    public var admissionIntervalMs: SettingValue?
+
+    /// T: how long an active token lasts at most, in milliseconds, 1 or more;
+    /// tokens admitted before keep their expiry.
+    public var activeLifetimeMs: SettingValue?
+
+    /// How long an active token may make no call, in milliseconds, 1 or more.
+    public var activeIdleMs: SettingValue?
+
+    /// When the sale closes, Unix ms UTC, after the opening time; 0 for never.
+    public var closesAtUnixMs: SettingValue?
+
+    /// When the sale opens, Unix ms UTC, not in the past; only before the sale
+    /// has opened (SALE_ALREADY_OPEN after).
+    public var opensAtUnixMs: SettingValue?
+
+    /// Creates a `UpdateSaleRequest`; every field defaults to its zero value.
+    public init(concertID: Int64 = 0, maxActive: SettingValue? = nil, admissionsPerInterval: SettingValue? = nil, admissionIntervalMs: SettingValue? = nil, activeLifetimeMs: SettingValue? = nil, activeIdleMs: SettingValue? = nil, closesAtUnixMs: SettingValue? = nil, opensAtUnixMs: SettingValue? = nil) {
+        self.concertID = concertID
+        self.maxActive = maxActive
+        self.admissionsPerInterval = admissionsPerInterval
+        self.admissionIntervalMs = admissionIntervalMs
+        self.activeLifetimeMs = activeLifetimeMs
+        self.activeIdleMs = activeIdleMs
+        self.closesAtUnixMs = closesAtUnixMs
+        self.opensAtUnixMs = opensAtUnixMs
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension UpdateSaleRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__UpdateSaleRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__UpdateSaleRequest>) {
+        self.concertID = c.pointee.concert_id
+        self.maxActive = c.pointee.max_active.map { SettingValue(cMessage: $0) }
+        self.admissionsPerInterval = c.pointee.admissions_per_interval.map { SettingValue(cMessage: $0) }
+        self.admissionIntervalMs = c.pointee.admission_interval_ms.map { SettingValue(cMessage: $0) }
+        self.activeLifetimeMs = c.pointee.active_lifetime_ms.map { SettingValue(cMessage: $0) }
+        self.activeIdleMs = c.pointee.active_idle_ms.map { SettingValue(cMessage: $0) }
+        self.closesAtUnixMs = c.pointee.closes_at_unix_ms.map { SettingValue(cMessage: $0) }
+        self.opensAtUnixMs = c.pointee.opens_at_unix_ms.map { SettingValue(cMessage: $0) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__UpdateSaleRequest>, arena: CArena) {
+        c.pointee.concert_id = self.concertID
+        c.pointee.max_active = self.maxActive.map { arena.message($0) }
+        c.pointee.admissions_per_interval = self.admissionsPerInterval.map { arena.message($0) }
+        c.pointee.admission_interval_ms = self.admissionIntervalMs.map { arena.message($0) }
+        c.pointee.active_lifetime_ms = self.activeLifetimeMs.map { arena.message($0) }
+        c.pointee.active_idle_ms = self.activeIdleMs.map { arena.message($0) }
+        c.pointee.closes_at_unix_ms = self.closesAtUnixMs.map { arena.message($0) }
+        c.pointee.opens_at_unix_ms = self.opensAtUnixMs.map { arena.message($0) }
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__update_sale_request__init)
+}
+
+/// The sale after the change.
+public struct UpdateSaleResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.UpdateSaleResponse"
+
+    /// The sale now.
+    public var sale: Sale?
+
+    /// The changes made, one per setting whose value changed.
+    public var changes: [SaleChange]
+
+    /// Creates a `UpdateSaleResponse`; every field defaults to its zero value.
+    public init(sale: Sale? = nil, changes: [SaleChange] = []) {
+        self.sale = sale
+        self.changes = changes
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension UpdateSaleResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__UpdateSaleResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__UpdateSaleResponse>) {
+        self.sale = c.pointee.sale.map { Sale(cMessage: $0) }
+        self.changes = (0..<c.pointee.n_changes).map { index in SaleChange(cMessage: c.pointee.changes[index]!) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__UpdateSaleResponse>, arena: CArena) {
+        c.pointee.sale = self.sale.map { arena.message($0) }
+        c.pointee.n_changes = self.changes.count
+        c.pointee.changes = arena.array(self.changes.map { Optional(arena.message($0)) })
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__update_sale_response__init)
+}
+
+/// Stops admitting from a sale's line.
+public struct PauseAdmissionRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.PauseAdmissionRequest"
+
+    /// The concert whose sale to pause.
+    public var concertID: Int64
+
+    /// Creates a `PauseAdmissionRequest`; every field defaults to its zero value.
+    public init(concertID: Int64 = 0) {
+        self.concertID = concertID
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension PauseAdmissionRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__PauseAdmissionRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__PauseAdmissionRequest>) {
+        self.concertID = c.pointee.concert_id
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__PauseAdmissionRequest>, arena: CArena) {
+        c.pointee.concert_id = self.concertID
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__pause_admission_request__init)
+}
+
+/// The sale, paused.
+public struct PauseAdmissionResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.PauseAdmissionResponse"
+
+    /// The sale now.
+    public var sale: Sale?
+
+    /// Creates a `PauseAdmissionResponse`; every field defaults to its zero value.
+    public init(sale: Sale? = nil) {
+        self.sale = sale
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension PauseAdmissionResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__PauseAdmissionResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__PauseAdmissionResponse>) {
+        self.sale = c.pointee.sale.map { Sale(cMessage: $0) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__PauseAdmissionResponse>, arena: CArena) {
+        c.pointee.sale = self.sale.map { arena.message($0) }
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__pause_admission_response__init)
+}
+
+/// Admits from a paused sale's line again.
+public struct ResumeAdmissionRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.ResumeAdmissionRequest"
+
+    /// The concert whose sale to resume.
+    public var concertID: Int64
+
+    /// Creates a `ResumeAdmissionRequest`; every field defaults to its zero value.
+    public init(concertID: Int64 = 0) {
+        self.concertID = concertID
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension ResumeAdmissionRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__ResumeAdmissionRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__ResumeAdmissionRequest>) {
+        self.concertID = c.pointee.concert_id
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__ResumeAdmissionRequest>, arena: CArena) {
+        c.pointee.concert_id = self.concertID
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__resume_admission_request__init)
+}
+
+/// The sale, admitting.
+public struct ResumeAdmissionResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.ResumeAdmissionResponse"
+
+    /// The sale now.
+    public var sale: Sale?
+
+    /// Creates a `ResumeAdmissionResponse`; every field defaults to its zero value.
+    public init(sale: Sale? = nil) {
+        self.sale = sale
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension ResumeAdmissionResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__ResumeAdmissionResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__ResumeAdmissionResponse>) {
+        self.sale = c.pointee.sale.map { Sale(cMessage: $0) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__ResumeAdmissionResponse>, arena: CArena) {
+        c.pointee.sale = self.sale.map { arena.message($0) }
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__resume_admission_response__init)
+}
+
+/// Closes a sale now.
+public struct CloseSaleRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.CloseSaleRequest"
+
+    /// The concert whose sale to close.
+    public var concertID: Int64
+
+    /// Creates a `CloseSaleRequest`; every field defaults to its zero value.
+    public init(concertID: Int64 = 0) {
+        self.concertID = concertID
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension CloseSaleRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__CloseSaleRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__CloseSaleRequest>) {
+        self.concertID = c.pointee.concert_id
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__CloseSaleRequest>, arena: CArena) {
+        c.pointee.concert_id = self.concertID
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__close_sale_request__init)
+}
+
+/// The sale, closed.
+public struct CloseSaleResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.CloseSaleResponse"
+
+    /// The sale now (closes_at_unix_ms is the closing instant).
+    public var sale: Sale?
+
+    /// Creates a `CloseSaleResponse`; every field defaults to its zero value.
+    public init(sale: Sale? = nil) {
+        self.sale = sale
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension CloseSaleResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__CloseSaleResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__CloseSaleResponse>) {
+        self.sale = c.pointee.sale.map { Sale(cMessage: $0) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__CloseSaleResponse>, arena: CArena) {
+        c.pointee.sale = self.sale.map { arena.message($0) }
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__close_sale_response__init)
+}
+
+/// Ends one fan's token at once.
+public struct RevokeTokenRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.RevokeTokenRequest"
+
+    /// The token to revoke; or empty, and user_id with concert_id name it (the
+    /// user's latest token for that sale).
+    public var token: String
+
+    /// The user whose token to revoke, with concert_id, when token is empty.
+    public var userID: String
+
+    /// The sale of user_id's token.
+    public var concertID: Int64
+
+    /// Why, recorded with the change (up to 200 characters).
+    public var reason: String
+
+    /// Creates a `RevokeTokenRequest`; every field defaults to its zero value.
+    public init(token: String = "", userID: String = "", concertID: Int64 = 0, reason: String = "") {
+        self.token = token
+        self.userID = userID
+        self.concertID = concertID
+        self.reason = reason
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension RevokeTokenRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__RevokeTokenRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__RevokeTokenRequest>) {
+        self.token = String(cString: c.pointee.token)
+        self.userID = String(cString: c.pointee.user_id)
+        self.concertID = c.pointee.concert_id
+        self.reason = String(cString: c.pointee.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__RevokeTokenRequest>, arena: CArena) {
+        c.pointee.token = arena.cString(self.token)
+        c.pointee.user_id = arena.cString(self.userID)
+        c.pointee.concert_id = self.concertID
+        c.pointee.reason = arena.cString(self.reason)
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__revoke_token_request__init)
+}
+
+/// The revoked token.
+public struct RevokeTokenResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.RevokeTokenResponse"
+
+    /// False when the token had already ended (expired, abandoned or revoked):
+    /// nothing changed.
+    public var revoked: Bool
+
+    /// The token's status now.
+    public var status: QueueStatus?
+
+    /// How many of its holds were released (their seats are free again).
+    public var holdsReleased: UInt32
+
+    /// Creates a `RevokeTokenResponse`; every field defaults to its zero value.
+    public init(revoked: Bool = false, status: QueueStatus? = nil, holdsReleased: UInt32 = 0) {
+        self.revoked = revoked
+        self.status = status
+        self.holdsReleased = holdsReleased
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension RevokeTokenResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__RevokeTokenResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__RevokeTokenResponse>) {
+        self.revoked = c.pointee.revoked != 0
+        self.status = c.pointee.status.map { QueueStatus(cMessage: $0) }
+        self.holdsReleased = c.pointee.holds_released
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__RevokeTokenResponse>, arena: CArena) {
+        c.pointee.revoked = self.revoked ? 1 : 0
+        c.pointee.status = self.status.map { arena.message($0) }
+        c.pointee.holds_released = self.holdsReleased
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__revoke_token_response__init)
+}
+
+/// Reads the catalog file again.
+public struct ReloadCatalogRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.ReloadCatalogRequest"
+
+    /// Creates a `ReloadCatalogRequest`; every field defaults to its zero value.
+    public init() {
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension ReloadCatalogRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__ReloadCatalogRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__ReloadCatalogRequest>) {
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__ReloadCatalogRequest>, arena _: CArena) {
+        _ = c
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__reload_catalog_request__init)
+}
+
+/// What the reload added.
+public struct ReloadCatalogResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.ReloadCatalogResponse"
+
+    /// Concerts added, by id.
+    public var concertsAdded: [Int64]
+
+    /// Performance dates added (to new or existing concerts).
+    public var datesAdded: UInt32
+
+    /// Creates a `ReloadCatalogResponse`; every field defaults to its zero value.
+    public init(concertsAdded: [Int64] = [], datesAdded: UInt32 = 0) {
+        self.concertsAdded = concertsAdded
+        self.datesAdded = datesAdded
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension ReloadCatalogResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__ReloadCatalogResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__ReloadCatalogResponse>) {
+        self.concertsAdded = (0..<c.pointee.n_concerts_added).map { index in c.pointee.concerts_added[index] }
+        self.datesAdded = c.pointee.dates_added
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__ReloadCatalogResponse>, arena: CArena) {
+        c.pointee.n_concerts_added = self.concertsAdded.count
+        c.pointee.concerts_added = arena.array(self.concertsAdded)
+        c.pointee.dates_added = self.datesAdded
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__reload_catalog_response__init)
+}
+
+/// One change an operator made.
+public struct SaleChange: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.SaleChange"
+
+    /// The change's id; later changes have higher ids.
+    public var id: Int64
+
+    /// The sale changed.
+    public var concertID: Int64
+
+    /// When, Unix ms UTC.
+    public var atUnixMs: Int64
+
+    /// What changed: a setting's name (as in UpdateSaleRequest), "admission",
+    /// "sale", "token" or "catalog".
+    public var what: String
+
+    /// The value before, as text ("" when there was none).
+    public var oldValue: String
+
+    /// The value after, as text.
+    public var newValue: String
+
+    /// The operator credential that made it: "admin-secret", or "jwt:<subject>".
+    public var madeBy: String
+
+    /// Creates a `SaleChange`; every field defaults to its zero value.
+    public init(id: Int64 = 0, concertID: Int64 = 0, atUnixMs: Int64 = 0, what: String = "", oldValue: String = "", newValue: String = "", madeBy: String = "") {
+        self.id = id
+        self.concertID = concertID
+        self.atUnixMs = atUnixMs
+        self.what = what
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.madeBy = madeBy
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension SaleChange: CBridgedMessage {
+    package typealias CMessage = Concert__V1__SaleChange
+
+    package init(cMessage c: UnsafePointer<Concert__V1__SaleChange>) {
+        self.id = c.pointee.id
+        self.concertID = c.pointee.concert_id
+        self.atUnixMs = c.pointee.at_unix_ms
+        self.what = String(cString: c.pointee.what)
+        self.oldValue = String(cString: c.pointee.old_value)
+        self.newValue = String(cString: c.pointee.new_value)
+        self.madeBy = String(cString: c.pointee.made_by)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__SaleChange>, arena: CArena) {
+        c.pointee.id = self.id
+        c.pointee.concert_id = self.concertID
+        c.pointee.at_unix_ms = self.atUnixMs
+        c.pointee.what = arena.cString(self.what)
+        c.pointee.old_value = arena.cString(self.oldValue)
+        c.pointee.new_value = arena.cString(self.newValue)
+        c.pointee.made_by = arena.cString(self.madeBy)
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__sale_change__init)
+}
+
+/// Asks for a sale's changes.
+public struct ListSaleChangesRequest: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.ListSaleChangesRequest"
+
+    /// The concert whose sale's changes to list.
+    public var concertID: Int64
+
+    /// At most this many, newest first; 0 for 100, at most 1,000.
+    public var limit: UInt32
+
+    /// Creates a `ListSaleChangesRequest`; every field defaults to its zero value.
+    public init(concertID: Int64 = 0, limit: UInt32 = 0) {
+        self.concertID = concertID
+        self.limit = limit
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension ListSaleChangesRequest: CBridgedMessage {
+    package typealias CMessage = Concert__V1__ListSaleChangesRequest
+
+    package init(cMessage c: UnsafePointer<Concert__V1__ListSaleChangesRequest>) {
+        self.concertID = c.pointee.concert_id
+        self.limit = c.pointee.limit
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__ListSaleChangesRequest>, arena: CArena) {
+        c.pointee.concert_id = self.concertID
+        c.pointee.limit = self.limit
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_sale_changes_request__init)
+}
+
+/// A sale's changes, newest first.
+public struct ListSaleChangesResponse: ProtoMessage {
+    /// The message's fully-qualified protobuf name.
+    public static let protoName = "concert.v1.ListSaleChangesResponse"
+
+    /// The changes.
+    public var changes: [SaleChange]
+
+    /// Creates a `ListSaleChangesResponse`; every field defaults to its zero value.
+    public init(changes: [SaleChange] = []) {
+        self.changes = changes
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(Self.self, from: bytes)
+    }
+
+    /// Appends the message's protobuf encoding to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        CBridge.encode(self, into: &buffer)
+    }
+}
+
+extension ListSaleChangesResponse: CBridgedMessage {
+    package typealias CMessage = Concert__V1__ListSaleChangesResponse
+
+    package init(cMessage c: UnsafePointer<Concert__V1__ListSaleChangesResponse>) {
+        self.changes = (0..<c.pointee.n_changes).map { index in SaleChange(cMessage: c.pointee.changes[index]!) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Concert__V1__ListSaleChangesResponse>, arena: CArena) {
+        c.pointee.n_changes = self.changes.count
+        c.pointee.changes = arena.array(self.changes.map { Optional(arena.message($0)) })
+    }
+
+    /// The descriptor protoc-c generated for the message (constant C data, never written).
+    nonisolated(unsafe) package static let cDescriptor = CBridge.descriptor(initializedBy: concert__v1__list_sale_changes_response__init)
 }

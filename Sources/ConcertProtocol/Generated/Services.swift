@@ -295,11 +295,181 @@ extension RPCCaller {
     }
 }
 
+/// Operators run a sale live. Every method needs an operator credential.
+public enum AdminService {
+    /// The service's fully-qualified name.
+    public static let name = "concert.v1.AdminService"
+
+    /// One sale's settings and live figures.
+    public static let getSaleStats = RPC<GetSaleStatsRequest, GetSaleStatsResponse>(
+        service: name, method: "GetSaleStats", requestType: GetSaleStatsRequest.protoName, responseType: GetSaleStatsResponse.protoName,
+        requiresToken: false)
+
+    /// Every sale's settings and live figures.
+    public static let listSaleStats = RPC<ListSaleStatsRequest, ListSaleStatsResponse>(
+        service: name, method: "ListSaleStats", requestType: ListSaleStatsRequest.protoName, responseType: ListSaleStatsResponse.protoName,
+        requiresToken: false)
+
+    /// Changes a sale's settings while it runs; settings left out stay.
+    public static let updateSale = RPC<UpdateSaleRequest, UpdateSaleResponse>(
+        service: name, method: "UpdateSale", requestType: UpdateSaleRequest.protoName, responseType: UpdateSaleResponse.protoName,
+        requiresToken: false)
+
+    /// Stops admission: nobody is admitted, the line keeps its order, silent fans
+    /// are still dropped, and every status says admission_paused. Repeating it
+    /// changes nothing.
+    public static let pauseAdmission = RPC<PauseAdmissionRequest, PauseAdmissionResponse>(
+        service: name, method: "PauseAdmission", requestType: PauseAdmissionRequest.protoName, responseType: PauseAdmissionResponse.protoName,
+        requiresToken: false)
+
+    /// Starts admission again after PauseAdmission.
+    public static let resumeAdmission = RPC<ResumeAdmissionRequest, ResumeAdmissionResponse>(
+        service: name, method: "ResumeAdmission", requestType: ResumeAdmissionRequest.protoName, responseType: ResumeAdmissionResponse.protoName,
+        requiresToken: false)
+
+    /// Closes the sale now: IssueToken answers SALE_CLOSED from now on (a fan's
+    /// live token is still returned to them). Fans already in line keep their
+    /// places and are still admitted as slots free; active fans keep their slots.
+    /// To send the line home, revoke its tokens. A closed sale stays closed.
+    public static let closeSale = RPC<CloseSaleRequest, CloseSaleResponse>(
+        service: name, method: "CloseSale", requestType: CloseSaleRequest.protoName, responseType: CloseSaleResponse.protoName,
+        requiresToken: false)
+
+    /// Ends a token at once: a waiting place is dropped, an active slot freed for
+    /// the next fan, its holds released, its watch ended with TOKEN_REVOKED.
+    public static let revokeToken = RPC<RevokeTokenRequest, RevokeTokenResponse>(
+        service: name, method: "RevokeToken", requestType: RevokeTokenRequest.protoName, responseType: RevokeTokenResponse.protoName,
+        requiresToken: false)
+
+    /// Reads the catalog file (--catalog) again and serves the concerts, dates
+    /// and sales it adds. A running sale's settings change only through
+    /// UpdateSale. The server does the same on SIGHUP.
+    public static let reloadCatalog = RPC<ReloadCatalogRequest, ReloadCatalogResponse>(
+        service: name, method: "ReloadCatalog", requestType: ReloadCatalogRequest.protoName, responseType: ReloadCatalogResponse.protoName,
+        requiresToken: false)
+
+    /// The changes operators made to a sale, newest first.
+    public static let listSaleChanges = RPC<ListSaleChangesRequest, ListSaleChangesResponse>(
+        service: name, method: "ListSaleChanges", requestType: ListSaleChangesRequest.protoName, responseType: ListSaleChangesResponse.protoName,
+        requiresToken: false)
+
+    /// The service and its methods, in declaration order.
+    public static let descriptor = ServiceDescriptor(name: name, methods: [getSaleStats.descriptor, listSaleStats.descriptor, updateSale.descriptor, pauseAdmission.descriptor, resumeAdmission.descriptor, closeSale.descriptor, revokeToken.descriptor, reloadCatalog.descriptor, listSaleChanges.descriptor])
+}
+
+extension RPCCaller {
+    /// One sale's settings and live figures.
+    public func getSaleStats(_ request: GetSaleStatsRequest, timeout: Duration? = nil) async throws(RPCError) -> GetSaleStatsResponse {
+        try await call(AdminService.getSaleStats, request, timeout: timeout)
+    }
+
+    /// One sale's settings and live figures.
+    public func getSaleStats(concertID: Int64, timeout: Duration? = nil) async throws(RPCError) -> GetSaleStatsResponse {
+        try await call(AdminService.getSaleStats, GetSaleStatsRequest(concertID: concertID), timeout: timeout)
+    }
+
+    /// Every sale's settings and live figures.
+    public func listSaleStats(_ request: ListSaleStatsRequest, timeout: Duration? = nil) async throws(RPCError) -> ListSaleStatsResponse {
+        try await call(AdminService.listSaleStats, request, timeout: timeout)
+    }
+
+    /// Every sale's settings and live figures.
+    public func listSaleStats(timeout: Duration? = nil) async throws(RPCError) -> ListSaleStatsResponse {
+        try await call(AdminService.listSaleStats, ListSaleStatsRequest(), timeout: timeout)
+    }
+
+    /// Changes a sale's settings while it runs; settings left out stay.
+    public func updateSale(_ request: UpdateSaleRequest, timeout: Duration? = nil) async throws(RPCError) -> UpdateSaleResponse {
+        try await call(AdminService.updateSale, request, timeout: timeout)
+    }
+
+    /// Changes a sale's settings while it runs; settings left out stay.
+    public func updateSale(concertID: Int64, maxActive: SettingValue?, admissionsPerInterval: SettingValue?, admissionIntervalMs: SettingValue?, activeLifetimeMs: SettingValue?, activeIdleMs: SettingValue?, closesAtUnixMs: SettingValue?, opensAtUnixMs: SettingValue?, timeout: Duration? = nil) async throws(RPCError) -> UpdateSaleResponse {
+        try await call(AdminService.updateSale, UpdateSaleRequest(concertID: concertID, maxActive: maxActive, admissionsPerInterval: admissionsPerInterval, admissionIntervalMs: admissionIntervalMs, activeLifetimeMs: activeLifetimeMs, activeIdleMs: activeIdleMs, closesAtUnixMs: closesAtUnixMs, opensAtUnixMs: opensAtUnixMs), timeout: timeout)
+    }
+
+    /// Stops admission: nobody is admitted, the line keeps its order, silent fans
+    /// are still dropped, and every status says admission_paused. Repeating it
+    /// changes nothing.
+    public func pauseAdmission(_ request: PauseAdmissionRequest, timeout: Duration? = nil) async throws(RPCError) -> PauseAdmissionResponse {
+        try await call(AdminService.pauseAdmission, request, timeout: timeout)
+    }
+
+    /// Stops admission: nobody is admitted, the line keeps its order, silent fans
+    /// are still dropped, and every status says admission_paused. Repeating it
+    /// changes nothing.
+    public func pauseAdmission(concertID: Int64, timeout: Duration? = nil) async throws(RPCError) -> PauseAdmissionResponse {
+        try await call(AdminService.pauseAdmission, PauseAdmissionRequest(concertID: concertID), timeout: timeout)
+    }
+
+    /// Starts admission again after PauseAdmission.
+    public func resumeAdmission(_ request: ResumeAdmissionRequest, timeout: Duration? = nil) async throws(RPCError) -> ResumeAdmissionResponse {
+        try await call(AdminService.resumeAdmission, request, timeout: timeout)
+    }
+
+    /// Starts admission again after PauseAdmission.
+    public func resumeAdmission(concertID: Int64, timeout: Duration? = nil) async throws(RPCError) -> ResumeAdmissionResponse {
+        try await call(AdminService.resumeAdmission, ResumeAdmissionRequest(concertID: concertID), timeout: timeout)
+    }
+
+    /// Closes the sale now: IssueToken answers SALE_CLOSED from now on (a fan's
+    /// live token is still returned to them). Fans already in line keep their
+    /// places and are still admitted as slots free; active fans keep their slots.
+    /// To send the line home, revoke its tokens. A closed sale stays closed.
+    public func closeSale(_ request: CloseSaleRequest, timeout: Duration? = nil) async throws(RPCError) -> CloseSaleResponse {
+        try await call(AdminService.closeSale, request, timeout: timeout)
+    }
+
+    /// Closes the sale now: IssueToken answers SALE_CLOSED from now on (a fan's
+    /// live token is still returned to them). Fans already in line keep their
+    /// places and are still admitted as slots free; active fans keep their slots.
+    /// To send the line home, revoke its tokens. A closed sale stays closed.
+    public func closeSale(concertID: Int64, timeout: Duration? = nil) async throws(RPCError) -> CloseSaleResponse {
+        try await call(AdminService.closeSale, CloseSaleRequest(concertID: concertID), timeout: timeout)
+    }
+
+    /// Ends a token at once: a waiting place is dropped, an active slot freed for
+    /// the next fan, its holds released, its watch ended with TOKEN_REVOKED.
+    public func revokeToken(_ request: RevokeTokenRequest, timeout: Duration? = nil) async throws(RPCError) -> RevokeTokenResponse {
+        try await call(AdminService.revokeToken, request, timeout: timeout)
+    }
+
+    /// Ends a token at once: a waiting place is dropped, an active slot freed for
+    /// the next fan, its holds released, its watch ended with TOKEN_REVOKED.
+    public func revokeToken(token: String, userID: String, concertID: Int64, reason: String, timeout: Duration? = nil) async throws(RPCError) -> RevokeTokenResponse {
+        try await call(AdminService.revokeToken, RevokeTokenRequest(token: token, userID: userID, concertID: concertID, reason: reason), timeout: timeout)
+    }
+
+    /// Reads the catalog file (--catalog) again and serves the concerts, dates
+    /// and sales it adds. A running sale's settings change only through
+    /// UpdateSale. The server does the same on SIGHUP.
+    public func reloadCatalog(_ request: ReloadCatalogRequest, timeout: Duration? = nil) async throws(RPCError) -> ReloadCatalogResponse {
+        try await call(AdminService.reloadCatalog, request, timeout: timeout)
+    }
+
+    /// Reads the catalog file (--catalog) again and serves the concerts, dates
+    /// and sales it adds. A running sale's settings change only through
+    /// UpdateSale. The server does the same on SIGHUP.
+    public func reloadCatalog(timeout: Duration? = nil) async throws(RPCError) -> ReloadCatalogResponse {
+        try await call(AdminService.reloadCatalog, ReloadCatalogRequest(), timeout: timeout)
+    }
+
+    /// The changes operators made to a sale, newest first.
+    public func listSaleChanges(_ request: ListSaleChangesRequest, timeout: Duration? = nil) async throws(RPCError) -> ListSaleChangesResponse {
+        try await call(AdminService.listSaleChanges, request, timeout: timeout)
+    }
+
+    /// The changes operators made to a sale, newest first.
+    public func listSaleChanges(concertID: Int64, limit: UInt32, timeout: Duration? = nil) async throws(RPCError) -> ListSaleChangesResponse {
+        try await call(AdminService.listSaleChanges, ListSaleChangesRequest(concertID: concertID, limit: limit), timeout: timeout)
+    }
+}
+
 /// Every service of the protocol, in declaration order.
 public enum ProtocolServices {
     /// The services and their methods.
-    public static let all: [ServiceDescriptor] = [SystemService.descriptor, AuthService.descriptor, QueueService.descriptor, ReservationService.descriptor, PaymentService.descriptor]
+    public static let all: [ServiceDescriptor] = [SystemService.descriptor, AuthService.descriptor, QueueService.descriptor, ReservationService.descriptor, PaymentService.descriptor, AdminService.descriptor]
 
     /// The FNV-1a 64-bit digest of the .proto sources this file was generated from; a test checks it is current.
-    public static let sourceDigest = "0e860ded3d68ba33"
+    public static let sourceDigest = "df464833435f1c95"
 }

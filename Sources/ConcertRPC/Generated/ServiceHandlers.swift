@@ -134,3 +134,60 @@ extension PaymentServiceHandler {
         ]
     }
 }
+
+/// Implements `concert.v1.AdminService` on a server. A method replies now (it runs on the event loop
+/// that read the request, so it must not block for long) or later (see `Reply`); a streaming
+/// method keeps its `ServerStream` and sends on it from any thread.
+public protocol AdminServiceHandler: Sendable {
+    /// One sale's settings and live figures.
+    func getSaleStats(_ request: GetSaleStatsRequest, context: RequestContext) throws -> Reply<GetSaleStatsResponse>
+
+    /// Every sale's settings and live figures.
+    func listSaleStats(_ request: ListSaleStatsRequest, context: RequestContext) throws -> Reply<ListSaleStatsResponse>
+
+    /// Changes a sale's settings while it runs; settings left out stay.
+    func updateSale(_ request: UpdateSaleRequest, context: RequestContext) throws -> Reply<UpdateSaleResponse>
+
+    /// Stops admission: nobody is admitted, the line keeps its order, silent fans
+    /// are still dropped, and every status says admission_paused. Repeating it
+    /// changes nothing.
+    func pauseAdmission(_ request: PauseAdmissionRequest, context: RequestContext) throws -> Reply<PauseAdmissionResponse>
+
+    /// Starts admission again after PauseAdmission.
+    func resumeAdmission(_ request: ResumeAdmissionRequest, context: RequestContext) throws -> Reply<ResumeAdmissionResponse>
+
+    /// Closes the sale now: IssueToken answers SALE_CLOSED from now on (a fan's
+    /// live token is still returned to them). Fans already in line keep their
+    /// places and are still admitted as slots free; active fans keep their slots.
+    /// To send the line home, revoke its tokens. A closed sale stays closed.
+    func closeSale(_ request: CloseSaleRequest, context: RequestContext) throws -> Reply<CloseSaleResponse>
+
+    /// Ends a token at once: a waiting place is dropped, an active slot freed for
+    /// the next fan, its holds released, its watch ended with TOKEN_REVOKED.
+    func revokeToken(_ request: RevokeTokenRequest, context: RequestContext) throws -> Reply<RevokeTokenResponse>
+
+    /// Reads the catalog file (--catalog) again and serves the concerts, dates
+    /// and sales it adds. A running sale's settings change only through
+    /// UpdateSale. The server does the same on SIGHUP.
+    func reloadCatalog(_ request: ReloadCatalogRequest, context: RequestContext) throws -> Reply<ReloadCatalogResponse>
+
+    /// The changes operators made to a sale, newest first.
+    func listSaleChanges(_ request: ListSaleChangesRequest, context: RequestContext) throws -> Reply<ListSaleChangesResponse>
+}
+
+extension AdminServiceHandler {
+    /// The routes that dispatch `concert.v1.AdminService` to this handler.
+    public var routes: [Route] {
+        [
+            Route(AdminService.getSaleStats, replying: { request, context in try self.getSaleStats(request, context: context) }),
+            Route(AdminService.listSaleStats, replying: { request, context in try self.listSaleStats(request, context: context) }),
+            Route(AdminService.updateSale, replying: { request, context in try self.updateSale(request, context: context) }),
+            Route(AdminService.pauseAdmission, replying: { request, context in try self.pauseAdmission(request, context: context) }),
+            Route(AdminService.resumeAdmission, replying: { request, context in try self.resumeAdmission(request, context: context) }),
+            Route(AdminService.closeSale, replying: { request, context in try self.closeSale(request, context: context) }),
+            Route(AdminService.revokeToken, replying: { request, context in try self.revokeToken(request, context: context) }),
+            Route(AdminService.reloadCatalog, replying: { request, context in try self.reloadCatalog(request, context: context) }),
+            Route(AdminService.listSaleChanges, replying: { request, context in try self.listSaleChanges(request, context: context) }),
+        ]
+    }
+}

@@ -15,7 +15,8 @@ extension ConcertDomain.QueueStatus {
             expiresAtUnixMs: expiresAtMs ?? 0,
             waitTimeKnown: estimatedWaitMs != nil,
             opensAtUnixMs: opensAtMs ?? 0,
-            concertID: concertID)
+            concertID: concertID,
+            admissionPaused: admissionPaused)
     }
 }
 
@@ -28,6 +29,7 @@ extension ConcertDomain.TokenState {
         case .active: .active
         case .expired: .expired
         case .abandoned: .abandoned
+        case .revoked: .revoked
         }
     }
 }
@@ -47,7 +49,7 @@ extension ConcertDomain.Sale {
             preQueueOpensAtUnixMs: preQueueOpensAtMs, maxActive: UInt32(clamping: policy.maxActive),
             admissionsPerInterval: UInt32(clamping: policy.admissionsPerInterval ?? 0),
             admissionIntervalMs: policy.admissionIntervalMs, activeLifetimeMs: policy.activeLifetimeMs,
-            activeIdleMs: policy.activeIdleMs)
+            activeIdleMs: policy.activeIdleMs, admissionPaused: isAdmissionPaused)
     }
 }
 

@@ -23,16 +23,19 @@ final class QueueWatchers: Sendable {
         var lineVersion: LineVersion?
     }
 
-    /// What changes a waiting fan's position or state: an admission, or the line shrinking or growing.
+    /// What changes a waiting fan's position, state or status: an admission, the line shrinking or growing,
+    /// admission paused or resumed.
     private struct LineVersion: Equatable {
         let lastAdmissionAtMs: Int64?
         let waiting: Int64
         let active: Int64
+        let paused: Bool
 
         init(_ line: SaleLine) {
             lastAdmissionAtMs = line.lastAdmissionAtMs
             waiting = line.waiting
             active = line.active
+            paused = line.sale.isAdmissionPaused
         }
     }
 
@@ -86,7 +89,7 @@ final class QueueWatchers: Sendable {
         let now = clock.now()
         stream.send(WatchQueueResponse(status: status.wire))
         guard let look = WatchCadence.nextLook(after: status, now: now) else {
-            stream.finish()
+            Self.end(stream, at: status)
             return
         }
         let next = min(look, now + heartbeatMs)
@@ -149,7 +152,7 @@ final class QueueWatchers: Sendable {
         if send { watcher.stream.send(WatchQueueResponse(status: status.wire)) }
         guard let look = WatchCadence.nextLook(after: status, now: now) else {
             forget(id)
-            watcher.stream.finish()
+            Self.end(watcher.stream, at: status)
             return
         }
         let next = min(look, (send ? now : watcher.lastSentMs) + heartbeatMs)
@@ -159,6 +162,15 @@ final class QueueWatchers: Sendable {
             state.watchers[id]?.lineVersion = version
             if send { state.watchers[id]?.lastSentMs = now }
             state.due.insert(Due(atMs: next, id: id))
+        }
+    }
+
+    /// Ends a watch whose token can change no more: OK, or TOKEN_REVOKED for a revoked token.
+    private static func end(_ stream: ServerStream<WatchQueueResponse>, at status: ConcertDomain.QueueStatus) {
+        if status.state == .revoked {
+            stream.finish(ConcertError(.tokenRevoked))
+        } else {
+            stream.finish()
         }
     }
 

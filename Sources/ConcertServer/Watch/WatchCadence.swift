@@ -17,7 +17,7 @@ enum WatchCadence {
     /// When to look at a token whose status is `status` again, at `now`; nil when it can change no more.
     static func nextLook(after status: QueueStatus, now: Int64) -> Int64? {
         switch status.state {
-        case .expired, .abandoned:
+        case .expired, .abandoned, .revoked:
             return nil
         case .waiting:
             let byPosition: Int64 =

@@ -25,14 +25,14 @@ final class LineView: Sendable {
         var heardBy: String
 
         /// Reads the columns token, seq, user_id, concert_id, place, expires_ms, closed, abandoned, heard_by,
-        /// in that order, from `offset`.
+        /// revoked, in that order, from `offset`.
         init(row: any SQLRow, offset: Int32) throws {
             token = row.string(offset)
             userID = try row.uuid(offset + 2)
             ticket = QueueTicket(
                 seq: row.int64(offset + 1), concertID: row.int64(offset + 3), place: row.optionalInt64(offset + 4),
                 expiresAtMs: row.optionalInt64(offset + 5), isClosed: row.bool(offset + 6),
-                isAbandoned: row.bool(offset + 7))
+                isAbandoned: row.bool(offset + 7), isRevoked: row.bool(offset + 9))
             heardBy = row.string(offset + 8)
         }
     }
@@ -74,12 +74,12 @@ final class LineView: Sendable {
         var nextExpiryMs: Int64?
 
         /// Whether an admission round could do anything for the sale at the store clock's `now`: places of
-        /// its pre-queue to give out, or fans waiting in an open sale with room among the active (now, or once
-        /// the first active token expires).
+        /// its pre-queue to give out, or fans waiting in an open sale that is not paused, with room among the
+        /// active (now, or once the first active token expires).
         func mayAdmit(now: Int64) -> Bool {
             if record.hasUnplacedPreQueue(now: now) { return true }
             let policy = record.sale.policy
-            guard record.sale.opensAtMs <= now, policy.maxActive > 0, record.admissibleThrough > record.admittedThrough
+            guard !record.sale.isAdmissionPaused, record.sale.opensAtMs <= now, policy.maxActive > 0, record.admissibleThrough > record.admittedThrough
             else { return false }
             return line.active < Int64(policy.maxActive) || nextExpiryMs.map { $0 <= now } ?? true
         }

@@ -32,7 +32,10 @@ struct SaleRecord {
         return preQueuePlaced < preQueueSize
     }
 
-    /// Reads a sale from a row of the columns `SaleRecord.columns` lists, in that order, starting at `offset`.
+    /// Reads a sale from a row of the columns concert_id, opens_ms, closes_ms, pre_queue_window_ms, max_active,
+    /// admissions_per_interval, admission_interval_ms, active_lifetime_ms, active_idle_ms, last_place,
+    /// admitted_through, pre_queued, pre_queue_size, pre_queue_placed, dropped, admission_paused_ms, in that
+    /// order, starting at `offset`.
     init(row: any SQLRow, offset: Int32 = 0) {
         let admissions = row.optionalInt64(offset + 5)
         sale = Sale(
@@ -40,7 +43,8 @@ struct SaleRecord {
             policy: QueuePolicy(
                 maxActive: row.int(offset + 4), admissionsPerInterval: admissions.map(Int.init),
                 admissionIntervalMs: row.int64(offset + 6), activeLifetimeMs: row.int64(offset + 7),
-                activeIdleMs: row.int64(offset + 8), preQueueWindowMs: row.int64(offset + 3)))
+                activeIdleMs: row.int64(offset + 8), preQueueWindowMs: row.int64(offset + 3)),
+            isAdmissionPaused: row.optionalInt64(offset + 15) != nil)
         lastPlace = row.int64(offset + 9)
         admittedThrough = row.int64(offset + 10)
         preQueued = row.int64(offset + 11)

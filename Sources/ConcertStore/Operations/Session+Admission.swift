@@ -2,14 +2,14 @@ import ConcertDomain
 
 extension Session {
     /// The places the next admission of the sale would admit now (their token seqs and places, in line order),
-    /// or an empty list: the sale must have opened (fans already in line are still admitted after it closes); at
+    /// or an empty list: the sale must have opened and not be paused (fans already in line are still admitted after it closes); at
     /// most N minus the active count, and at most what is left of
     /// the K cap for the window of the admission interval ending now; dropped places are skipped, and places of
     /// the pre-queue not given out yet are not passed.
     func admissionPlan(_ record: SaleRecord) throws -> [(seq: Int64, place: Int64)] {
         let sale = record.sale
         let policy = sale.policy
-        guard sale.opensAtMs <= now, policy.maxActive > 0 else { return [] }
+        guard !sale.isAdmissionPaused, sale.opensAtMs <= now, policy.maxActive > 0 else { return [] }
         let through = record.admissibleThrough
         guard through > record.admittedThrough else { return [] }
         var room = Int64(policy.maxActive) - (try activeCount(concertID: sale.concertID))
@@ -116,8 +116,8 @@ extension Session {
     }
 
     /// Write: the token gives up its place. A pre-queued or waiting token is dropped (ABANDONED; its place, if
-    /// it has one, is logged as dropped); an active one expires now and its slot goes to the next in line.
-    /// TOKEN_EXPIRED / TOKEN_ABANDONED for a token that is no longer live.
+    /// it has one, is logged as dropped); an active one expires now and its slot goes to the next in line; the
+    /// sale counts one more fan who left. TOKEN_EXPIRED / TOKEN_ABANDONED for a token that is no longer live.
     func leave(token: String) throws -> QueueStatus {
         let record = try liveToken(token)
         let concertID = record.ticket.concertID
@@ -128,9 +128,10 @@ extension Session {
             try db.execute("UPDATE tokens SET closed_ms = ?1 WHERE seq = ?2", now, record.ticket.seq)
             try logTokenChange(seq: record.ticket.seq)
             try admit(concertID: concertID)
-        case .expired, .abandoned:
-            break
+        case .expired, .abandoned, .revoked:
+            return try status(of: record)
         }
+        try db.execute("UPDATE sales SET left_count = left_count + 1 WHERE concert_id = ?1", concertID)
         return try status(of: self.token(token))
     }
 

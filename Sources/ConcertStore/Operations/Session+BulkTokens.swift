@@ -13,11 +13,11 @@ extension Session {
                    s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
                    s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
                    s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped,
-                   t.heard_by, t.token
+                   s.admission_paused_ms, t.heard_by, t.revoked_ms IS NOT NULL, t.token
             FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
             WHERE t.token = ANY(?1)
             """, SQLList.texts(Array(tokens))
-        ) { row in (token: row.string(23), read: try TokenRecord.read(row)) }
+        ) { row in (token: row.string(25), read: try TokenRecord.read(row)) }
         var records: [String: TokenRecord] = [:]
         for row in rows {
             heard(row.read.record, heardBy: row.read.heardBy)

@@ -4,15 +4,24 @@ extension Session {
     /// Write: inserts the catalog's concerts, their sales, dates and seats that do not exist yet (by concert id
     /// and by (concert, date)); existing rows are left untouched. A sale's times relative to loading count from
     /// `now`, and what it leaves out comes from the store's default queue policy. The catalog is validated first
-    /// (INVALID_CATALOG).
-    func load(_ catalog: Catalog) throws {
+    /// (INVALID_CATALOG). With `madeBy`, each concert and date added is logged as a change of its sale.
+    /// Returns what was added.
+    @discardableResult
+    func load(_ catalog: Catalog, by madeBy: Operator? = nil) throws -> CatalogAddition {
         try catalog.validate()
+        var added = CatalogAddition()
         for concert in catalog.concerts {
-            try db.execute(
+            let insertedConcert = try db.execute(
                 "INSERT INTO concerts (id, title, artist, venue) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
                 concert.id, concert.title, concert.artist, concert.venue)
             let sale = (concert.sale ?? Catalog.SaleEntry()).sale(concertID: concert.id, now: now, defaults: queuePolicy)
             try createSale(sale)
+            if insertedConcert == 1 {
+                added.concertIDs.append(concert.id)
+                if let madeBy {
+                    try logSaleChange(concertID: concert.id, what: "catalog", old: "", new: "concert added", by: madeBy)
+                }
+            }
             for entry in concert.dates {
                 guard let startsAtMs = entry.startsAtMs else { throw ConcertError(.invalidCatalog) }
                 let inserted = try db.execute(
@@ -21,6 +30,11 @@ extension Session {
                     ON CONFLICT (concert_id, date) DO NOTHING
                     """, concert.id, entry.date, startsAtMs)
                 guard inserted == 1 else { continue }
+                added.dates += 1
+                if let madeBy {
+                    try logSaleChange(
+                        concertID: concert.id, what: "catalog", old: "", new: "date \(entry.date) added", by: madeBy)
+                }
                 for (offset, price) in entry.prices.enumerated() {
                     try db.execute(
                         "INSERT INTO seats (concert_id, date, number, price) VALUES (?1, ?2, ?3, ?4)",
@@ -28,6 +42,7 @@ extension Session {
                 }
             }
         }
+        return added
     }
 
     /// Write: loads `catalog` only when the store has no concert at all.
@@ -45,7 +60,7 @@ extension Session {
             SELECT c.id, c.title, c.artist, c.venue,
                    s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
                    s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
-                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped
+                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped, s.admission_paused_ms
             FROM concerts AS c LEFT JOIN sales AS s ON s.concert_id = c.id
             ORDER BY c.id
             """

@@ -111,7 +111,7 @@ extension Session {
         try db.all(
             """
             SELECT c.xid, c.id, t.token, t.seq, t.user_id, t.concert_id, t.place, t.expires_ms,
-                   t.closed_ms IS NOT NULL, t.abandoned_ms IS NOT NULL, t.heard_by
+                   t.closed_ms IS NOT NULL, t.abandoned_ms IS NOT NULL, t.heard_by, t.revoked_ms IS NOT NULL
             FROM token_changes AS c JOIN tokens AS t ON t.seq = c.seq
             WHERE c.xid >= ?1 AND (c.xid > ?1 OR c.id > ?2) ORDER BY c.xid, c.id LIMIT ?3
             """, after.xid, after.id, limit,
@@ -125,7 +125,7 @@ extension Session {
         try db.first(
             """
             SELECT token, seq, user_id, concert_id, place, expires_ms, closed_ms IS NOT NULL, abandoned_ms IS NOT NULL,
-                   heard_by
+                   heard_by, revoked_ms IS NOT NULL
             FROM tokens WHERE token = ?1
             """, token, read: { row in try LineView.CachedToken(row: row, offset: 0) })
     }
@@ -137,7 +137,7 @@ extension Session {
             """
             SELECT s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
                    s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
-                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped,
+                   s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped, s.admission_paused_ms,
                    (SELECT count(*) FROM tokens AS t
                     WHERE t.concert_id = s.concert_id AND t.closed_ms IS NULL AND t.expires_ms > ?1),
                    (SELECT CAST(coalesce(sum(a.count), 0) AS BIGINT) FROM admissions AS a
@@ -152,9 +152,9 @@ extension Session {
             FROM sales AS s ORDER BY s.concert_id
             """, now, now - WaitEstimate.shortWindowMs, now - WaitEstimate.longWindowMs, now - 60_000
         ) { row in
-            (record: SaleRecord(row: row), active: row.int64(15),
-             observed: AdmissionRate.Observed(short: row.int64(16), long: row.int64(17)),
-             lastMinute: row.int64(18), lastAdmission: row.optionalInt64(19), nextExpiry: row.optionalInt64(20))
+            (record: SaleRecord(row: row), active: row.int64(16),
+             observed: AdmissionRate.Observed(short: row.int64(17), long: row.int64(18)),
+             lastMinute: row.int64(19), lastAdmission: row.optionalInt64(20), nextExpiry: row.optionalInt64(21))
         }
         return try records.map { sale in
             let record = sale.record

@@ -104,7 +104,7 @@ extension Session {
                 UPDATE sales SET pre_queued = pre_queued + ?2 WHERE concert_id = ?1 AND pre_queue_size IS NULL
                 RETURNING concert_id, opens_ms, closes_ms, pre_queue_window_ms, max_active, admissions_per_interval,
                           admission_interval_ms, active_lifetime_ms, active_idle_ms, last_place, admitted_through,
-                          pre_queued, pre_queue_size, pre_queue_placed, dropped
+                          pre_queued, pre_queue_size, pre_queue_placed, dropped, admission_paused_ms
                 """, concertID, tokens.count, read: { SaleRecord(row: $0) })
         else { return nil }
         let seqs = try db.all(
@@ -132,7 +132,7 @@ extension Session {
                 UPDATE sales SET last_place = last_place + ?2 WHERE concert_id = ?1
                 RETURNING concert_id, opens_ms, closes_ms, pre_queue_window_ms, max_active, admissions_per_interval,
                           admission_interval_ms, active_lifetime_ms, active_idle_ms, last_place, admitted_through,
-                          pre_queued, pre_queue_size, pre_queue_placed, dropped
+                          pre_queued, pre_queue_size, pre_queue_placed, dropped, admission_paused_ms
                 """, concertID, tokens.count, read: { SaleRecord(row: $0) })
         else { throw StorageError.inconsistency("sale \(concertID) vanished") }
         let last = sale.lastPlace

@@ -7,7 +7,7 @@ extension Session {
             """
             SELECT concert_id, opens_ms, closes_ms, pre_queue_window_ms, max_active, admissions_per_interval,
                    admission_interval_ms, active_lifetime_ms, active_idle_ms, last_place, admitted_through,
-                   pre_queued, pre_queue_size, pre_queue_placed, dropped
+                   pre_queued, pre_queue_size, pre_queue_placed, dropped, admission_paused_ms
             FROM sales WHERE concert_id = ?1
             """, concertID, read: { SaleRecord(row: $0) })
         guard let record else { throw ConcertError(.concertNotFound, "Concert \(concertID) does not exist.") }
@@ -20,7 +20,7 @@ extension Session {
             """
             SELECT concert_id, opens_ms, closes_ms, pre_queue_window_ms, max_active, admissions_per_interval,
                    admission_interval_ms, active_lifetime_ms, active_idle_ms, last_place, admitted_through,
-                   pre_queued, pre_queue_size, pre_queue_placed, dropped
+                   pre_queued, pre_queue_size, pre_queue_placed, dropped, admission_paused_ms
             FROM sales ORDER BY concert_id
             """, read: { SaleRecord(row: $0) })
     }

@@ -12,7 +12,7 @@ extension Session {
                    s.concert_id, s.opens_ms, s.closes_ms, s.pre_queue_window_ms, s.max_active,
                    s.admissions_per_interval, s.admission_interval_ms, s.active_lifetime_ms, s.active_idle_ms,
                    s.last_place, s.admitted_through, s.pre_queued, s.pre_queue_size, s.pre_queue_placed, s.dropped,
-                   t.heard_by
+                   s.admission_paused_ms, t.heard_by, t.revoked_ms IS NOT NULL
             FROM tokens AS t JOIN sales AS s ON s.concert_id = t.concert_id
             WHERE t.token = ?1
             """, token, read: TokenRecord.read)
@@ -33,9 +33,14 @@ extension Session {
         return record
     }
 
-    /// Throws TOKEN_EXPIRED or TOKEN_ABANDONED unless `state` is live.
+    /// Throws TOKEN_EXPIRED, TOKEN_ABANDONED or TOKEN_REVOKED unless `state` is live.
     static func requireLive(_ state: TokenState) throws {
-        guard state.isLive else { throw ConcertError(state == .abandoned ? .tokenAbandoned : .tokenExpired) }
+        switch state {
+        case .preQueue, .waiting, .active: return
+        case .expired: throw ConcertError(.tokenExpired)
+        case .abandoned: throw ConcertError(.tokenAbandoned)
+        case .revoked: throw ConcertError(.tokenRevoked)
+        }
     }
 
     /// The token `token` if it is active; TOKEN_EXPIRED, TOKEN_ABANDONED or TOKEN_NOT_ACTIVE otherwise.

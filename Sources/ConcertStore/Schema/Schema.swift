@@ -1,7 +1,7 @@
 /// The schema's migrations, oldest first; `PRAGMA user_version` records how many have been applied.
 enum Schema {
     /// Every migration, in order (versions 1, 2, …).
-    static let migrations: [Migration] = [version1, version2, version3]
+    static let migrations: [Migration] = [version1, version2, version3, version4]
 
     /// The version a fully migrated database has.
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -218,6 +218,28 @@ enum Schema {
                 id    INTEGER PRIMARY KEY CHECK (id = 1),
                 at_ms INTEGER NOT NULL
             );
+            """
+    )
+
+    /// Version 4: sales run live. A sale may be paused by its operators (`admission_paused_ms`, when) and counts
+    /// the fans who left it (`left_count`); a token may be revoked (`revoked_ms`); every operator change is
+    /// logged in `sale_changes`.
+    static let version4 = Migration(
+        version: 4,
+        sql: """
+            ALTER TABLE sales ADD COLUMN admission_paused_ms INTEGER;
+            ALTER TABLE sales ADD COLUMN left_count INTEGER NOT NULL DEFAULT 0 CHECK (left_count >= 0);
+            ALTER TABLE tokens ADD COLUMN revoked_ms INTEGER;
+            CREATE TABLE sale_changes (
+                id         INTEGER PRIMARY KEY,
+                concert_id INTEGER NOT NULL REFERENCES sales (concert_id),
+                at_ms      INTEGER NOT NULL,
+                what       TEXT NOT NULL,
+                old_value  TEXT NOT NULL,
+                new_value  TEXT NOT NULL,
+                made_by    TEXT NOT NULL
+            );
+            CREATE INDEX sale_changes_by_sale ON sale_changes (concert_id, id);
             """
     )
 }

@@ -1897,6 +1897,951 @@ void   concert__v1__pay_response__free_unpacked
   assert(message->base.descriptor == &concert__v1__pay_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   concert__v1__setting_value__init
+                     (Concert__V1__SettingValue         *message)
+{
+  static const Concert__V1__SettingValue init_value = CONCERT__V1__SETTING_VALUE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__setting_value__get_packed_size
+                     (const Concert__V1__SettingValue *message)
+{
+  assert(message->base.descriptor == &concert__v1__setting_value__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__setting_value__pack
+                     (const Concert__V1__SettingValue *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__setting_value__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__setting_value__pack_to_buffer
+                     (const Concert__V1__SettingValue *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__setting_value__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__SettingValue *
+       concert__v1__setting_value__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__SettingValue *)
+     protobuf_c_message_unpack (&concert__v1__setting_value__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__setting_value__free_unpacked
+                     (Concert__V1__SettingValue *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__setting_value__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__sale_stats__init
+                     (Concert__V1__SaleStats         *message)
+{
+  static const Concert__V1__SaleStats init_value = CONCERT__V1__SALE_STATS__INIT;
+  *message = init_value;
+}
+size_t concert__v1__sale_stats__get_packed_size
+                     (const Concert__V1__SaleStats *message)
+{
+  assert(message->base.descriptor == &concert__v1__sale_stats__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__sale_stats__pack
+                     (const Concert__V1__SaleStats *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__sale_stats__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__sale_stats__pack_to_buffer
+                     (const Concert__V1__SaleStats *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__sale_stats__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__SaleStats *
+       concert__v1__sale_stats__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__SaleStats *)
+     protobuf_c_message_unpack (&concert__v1__sale_stats__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__sale_stats__free_unpacked
+                     (Concert__V1__SaleStats *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__sale_stats__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__get_sale_stats_request__init
+                     (Concert__V1__GetSaleStatsRequest         *message)
+{
+  static const Concert__V1__GetSaleStatsRequest init_value = CONCERT__V1__GET_SALE_STATS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__get_sale_stats_request__get_packed_size
+                     (const Concert__V1__GetSaleStatsRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_stats_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__get_sale_stats_request__pack
+                     (const Concert__V1__GetSaleStatsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_stats_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__get_sale_stats_request__pack_to_buffer
+                     (const Concert__V1__GetSaleStatsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_stats_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__GetSaleStatsRequest *
+       concert__v1__get_sale_stats_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__GetSaleStatsRequest *)
+     protobuf_c_message_unpack (&concert__v1__get_sale_stats_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__get_sale_stats_request__free_unpacked
+                     (Concert__V1__GetSaleStatsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__get_sale_stats_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__get_sale_stats_response__init
+                     (Concert__V1__GetSaleStatsResponse         *message)
+{
+  static const Concert__V1__GetSaleStatsResponse init_value = CONCERT__V1__GET_SALE_STATS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__get_sale_stats_response__get_packed_size
+                     (const Concert__V1__GetSaleStatsResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_stats_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__get_sale_stats_response__pack
+                     (const Concert__V1__GetSaleStatsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_stats_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__get_sale_stats_response__pack_to_buffer
+                     (const Concert__V1__GetSaleStatsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__get_sale_stats_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__GetSaleStatsResponse *
+       concert__v1__get_sale_stats_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__GetSaleStatsResponse *)
+     protobuf_c_message_unpack (&concert__v1__get_sale_stats_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__get_sale_stats_response__free_unpacked
+                     (Concert__V1__GetSaleStatsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__get_sale_stats_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__list_sale_stats_request__init
+                     (Concert__V1__ListSaleStatsRequest         *message)
+{
+  static const Concert__V1__ListSaleStatsRequest init_value = CONCERT__V1__LIST_SALE_STATS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__list_sale_stats_request__get_packed_size
+                     (const Concert__V1__ListSaleStatsRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_stats_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__list_sale_stats_request__pack
+                     (const Concert__V1__ListSaleStatsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_stats_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__list_sale_stats_request__pack_to_buffer
+                     (const Concert__V1__ListSaleStatsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_stats_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__ListSaleStatsRequest *
+       concert__v1__list_sale_stats_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__ListSaleStatsRequest *)
+     protobuf_c_message_unpack (&concert__v1__list_sale_stats_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__list_sale_stats_request__free_unpacked
+                     (Concert__V1__ListSaleStatsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__list_sale_stats_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__list_sale_stats_response__init
+                     (Concert__V1__ListSaleStatsResponse         *message)
+{
+  static const Concert__V1__ListSaleStatsResponse init_value = CONCERT__V1__LIST_SALE_STATS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__list_sale_stats_response__get_packed_size
+                     (const Concert__V1__ListSaleStatsResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_stats_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__list_sale_stats_response__pack
+                     (const Concert__V1__ListSaleStatsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_stats_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__list_sale_stats_response__pack_to_buffer
+                     (const Concert__V1__ListSaleStatsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_stats_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__ListSaleStatsResponse *
+       concert__v1__list_sale_stats_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__ListSaleStatsResponse *)
+     protobuf_c_message_unpack (&concert__v1__list_sale_stats_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__list_sale_stats_response__free_unpacked
+                     (Concert__V1__ListSaleStatsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__list_sale_stats_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__update_sale_request__init
+                     (Concert__V1__UpdateSaleRequest         *message)
+{
+  static const Concert__V1__UpdateSaleRequest init_value = CONCERT__V1__UPDATE_SALE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__update_sale_request__get_packed_size
+                     (const Concert__V1__UpdateSaleRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__update_sale_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__update_sale_request__pack
+                     (const Concert__V1__UpdateSaleRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__update_sale_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__update_sale_request__pack_to_buffer
+                     (const Concert__V1__UpdateSaleRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__update_sale_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__UpdateSaleRequest *
+       concert__v1__update_sale_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__UpdateSaleRequest *)
+     protobuf_c_message_unpack (&concert__v1__update_sale_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__update_sale_request__free_unpacked
+                     (Concert__V1__UpdateSaleRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__update_sale_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__update_sale_response__init
+                     (Concert__V1__UpdateSaleResponse         *message)
+{
+  static const Concert__V1__UpdateSaleResponse init_value = CONCERT__V1__UPDATE_SALE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__update_sale_response__get_packed_size
+                     (const Concert__V1__UpdateSaleResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__update_sale_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__update_sale_response__pack
+                     (const Concert__V1__UpdateSaleResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__update_sale_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__update_sale_response__pack_to_buffer
+                     (const Concert__V1__UpdateSaleResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__update_sale_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__UpdateSaleResponse *
+       concert__v1__update_sale_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__UpdateSaleResponse *)
+     protobuf_c_message_unpack (&concert__v1__update_sale_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__update_sale_response__free_unpacked
+                     (Concert__V1__UpdateSaleResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__update_sale_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__pause_admission_request__init
+                     (Concert__V1__PauseAdmissionRequest         *message)
+{
+  static const Concert__V1__PauseAdmissionRequest init_value = CONCERT__V1__PAUSE_ADMISSION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__pause_admission_request__get_packed_size
+                     (const Concert__V1__PauseAdmissionRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__pause_admission_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__pause_admission_request__pack
+                     (const Concert__V1__PauseAdmissionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__pause_admission_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__pause_admission_request__pack_to_buffer
+                     (const Concert__V1__PauseAdmissionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__pause_admission_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__PauseAdmissionRequest *
+       concert__v1__pause_admission_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__PauseAdmissionRequest *)
+     protobuf_c_message_unpack (&concert__v1__pause_admission_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__pause_admission_request__free_unpacked
+                     (Concert__V1__PauseAdmissionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__pause_admission_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__pause_admission_response__init
+                     (Concert__V1__PauseAdmissionResponse         *message)
+{
+  static const Concert__V1__PauseAdmissionResponse init_value = CONCERT__V1__PAUSE_ADMISSION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__pause_admission_response__get_packed_size
+                     (const Concert__V1__PauseAdmissionResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__pause_admission_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__pause_admission_response__pack
+                     (const Concert__V1__PauseAdmissionResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__pause_admission_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__pause_admission_response__pack_to_buffer
+                     (const Concert__V1__PauseAdmissionResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__pause_admission_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__PauseAdmissionResponse *
+       concert__v1__pause_admission_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__PauseAdmissionResponse *)
+     protobuf_c_message_unpack (&concert__v1__pause_admission_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__pause_admission_response__free_unpacked
+                     (Concert__V1__PauseAdmissionResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__pause_admission_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__resume_admission_request__init
+                     (Concert__V1__ResumeAdmissionRequest         *message)
+{
+  static const Concert__V1__ResumeAdmissionRequest init_value = CONCERT__V1__RESUME_ADMISSION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__resume_admission_request__get_packed_size
+                     (const Concert__V1__ResumeAdmissionRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__resume_admission_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__resume_admission_request__pack
+                     (const Concert__V1__ResumeAdmissionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__resume_admission_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__resume_admission_request__pack_to_buffer
+                     (const Concert__V1__ResumeAdmissionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__resume_admission_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__ResumeAdmissionRequest *
+       concert__v1__resume_admission_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__ResumeAdmissionRequest *)
+     protobuf_c_message_unpack (&concert__v1__resume_admission_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__resume_admission_request__free_unpacked
+                     (Concert__V1__ResumeAdmissionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__resume_admission_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__resume_admission_response__init
+                     (Concert__V1__ResumeAdmissionResponse         *message)
+{
+  static const Concert__V1__ResumeAdmissionResponse init_value = CONCERT__V1__RESUME_ADMISSION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__resume_admission_response__get_packed_size
+                     (const Concert__V1__ResumeAdmissionResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__resume_admission_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__resume_admission_response__pack
+                     (const Concert__V1__ResumeAdmissionResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__resume_admission_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__resume_admission_response__pack_to_buffer
+                     (const Concert__V1__ResumeAdmissionResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__resume_admission_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__ResumeAdmissionResponse *
+       concert__v1__resume_admission_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__ResumeAdmissionResponse *)
+     protobuf_c_message_unpack (&concert__v1__resume_admission_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__resume_admission_response__free_unpacked
+                     (Concert__V1__ResumeAdmissionResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__resume_admission_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__close_sale_request__init
+                     (Concert__V1__CloseSaleRequest         *message)
+{
+  static const Concert__V1__CloseSaleRequest init_value = CONCERT__V1__CLOSE_SALE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__close_sale_request__get_packed_size
+                     (const Concert__V1__CloseSaleRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__close_sale_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__close_sale_request__pack
+                     (const Concert__V1__CloseSaleRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__close_sale_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__close_sale_request__pack_to_buffer
+                     (const Concert__V1__CloseSaleRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__close_sale_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__CloseSaleRequest *
+       concert__v1__close_sale_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__CloseSaleRequest *)
+     protobuf_c_message_unpack (&concert__v1__close_sale_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__close_sale_request__free_unpacked
+                     (Concert__V1__CloseSaleRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__close_sale_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__close_sale_response__init
+                     (Concert__V1__CloseSaleResponse         *message)
+{
+  static const Concert__V1__CloseSaleResponse init_value = CONCERT__V1__CLOSE_SALE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__close_sale_response__get_packed_size
+                     (const Concert__V1__CloseSaleResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__close_sale_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__close_sale_response__pack
+                     (const Concert__V1__CloseSaleResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__close_sale_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__close_sale_response__pack_to_buffer
+                     (const Concert__V1__CloseSaleResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__close_sale_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__CloseSaleResponse *
+       concert__v1__close_sale_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__CloseSaleResponse *)
+     protobuf_c_message_unpack (&concert__v1__close_sale_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__close_sale_response__free_unpacked
+                     (Concert__V1__CloseSaleResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__close_sale_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__revoke_token_request__init
+                     (Concert__V1__RevokeTokenRequest         *message)
+{
+  static const Concert__V1__RevokeTokenRequest init_value = CONCERT__V1__REVOKE_TOKEN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__revoke_token_request__get_packed_size
+                     (const Concert__V1__RevokeTokenRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__revoke_token_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__revoke_token_request__pack
+                     (const Concert__V1__RevokeTokenRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__revoke_token_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__revoke_token_request__pack_to_buffer
+                     (const Concert__V1__RevokeTokenRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__revoke_token_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__RevokeTokenRequest *
+       concert__v1__revoke_token_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__RevokeTokenRequest *)
+     protobuf_c_message_unpack (&concert__v1__revoke_token_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__revoke_token_request__free_unpacked
+                     (Concert__V1__RevokeTokenRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__revoke_token_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__revoke_token_response__init
+                     (Concert__V1__RevokeTokenResponse         *message)
+{
+  static const Concert__V1__RevokeTokenResponse init_value = CONCERT__V1__REVOKE_TOKEN_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__revoke_token_response__get_packed_size
+                     (const Concert__V1__RevokeTokenResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__revoke_token_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__revoke_token_response__pack
+                     (const Concert__V1__RevokeTokenResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__revoke_token_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__revoke_token_response__pack_to_buffer
+                     (const Concert__V1__RevokeTokenResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__revoke_token_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__RevokeTokenResponse *
+       concert__v1__revoke_token_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__RevokeTokenResponse *)
+     protobuf_c_message_unpack (&concert__v1__revoke_token_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__revoke_token_response__free_unpacked
+                     (Concert__V1__RevokeTokenResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__revoke_token_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__reload_catalog_request__init
+                     (Concert__V1__ReloadCatalogRequest         *message)
+{
+  static const Concert__V1__ReloadCatalogRequest init_value = CONCERT__V1__RELOAD_CATALOG_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__reload_catalog_request__get_packed_size
+                     (const Concert__V1__ReloadCatalogRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__reload_catalog_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__reload_catalog_request__pack
+                     (const Concert__V1__ReloadCatalogRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__reload_catalog_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__reload_catalog_request__pack_to_buffer
+                     (const Concert__V1__ReloadCatalogRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__reload_catalog_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__ReloadCatalogRequest *
+       concert__v1__reload_catalog_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__ReloadCatalogRequest *)
+     protobuf_c_message_unpack (&concert__v1__reload_catalog_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__reload_catalog_request__free_unpacked
+                     (Concert__V1__ReloadCatalogRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__reload_catalog_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__reload_catalog_response__init
+                     (Concert__V1__ReloadCatalogResponse         *message)
+{
+  static const Concert__V1__ReloadCatalogResponse init_value = CONCERT__V1__RELOAD_CATALOG_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__reload_catalog_response__get_packed_size
+                     (const Concert__V1__ReloadCatalogResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__reload_catalog_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__reload_catalog_response__pack
+                     (const Concert__V1__ReloadCatalogResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__reload_catalog_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__reload_catalog_response__pack_to_buffer
+                     (const Concert__V1__ReloadCatalogResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__reload_catalog_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__ReloadCatalogResponse *
+       concert__v1__reload_catalog_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__ReloadCatalogResponse *)
+     protobuf_c_message_unpack (&concert__v1__reload_catalog_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__reload_catalog_response__free_unpacked
+                     (Concert__V1__ReloadCatalogResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__reload_catalog_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__sale_change__init
+                     (Concert__V1__SaleChange         *message)
+{
+  static const Concert__V1__SaleChange init_value = CONCERT__V1__SALE_CHANGE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__sale_change__get_packed_size
+                     (const Concert__V1__SaleChange *message)
+{
+  assert(message->base.descriptor == &concert__v1__sale_change__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__sale_change__pack
+                     (const Concert__V1__SaleChange *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__sale_change__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__sale_change__pack_to_buffer
+                     (const Concert__V1__SaleChange *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__sale_change__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__SaleChange *
+       concert__v1__sale_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__SaleChange *)
+     protobuf_c_message_unpack (&concert__v1__sale_change__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__sale_change__free_unpacked
+                     (Concert__V1__SaleChange *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__sale_change__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__list_sale_changes_request__init
+                     (Concert__V1__ListSaleChangesRequest         *message)
+{
+  static const Concert__V1__ListSaleChangesRequest init_value = CONCERT__V1__LIST_SALE_CHANGES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t concert__v1__list_sale_changes_request__get_packed_size
+                     (const Concert__V1__ListSaleChangesRequest *message)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_changes_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__list_sale_changes_request__pack
+                     (const Concert__V1__ListSaleChangesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_changes_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__list_sale_changes_request__pack_to_buffer
+                     (const Concert__V1__ListSaleChangesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_changes_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__ListSaleChangesRequest *
+       concert__v1__list_sale_changes_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__ListSaleChangesRequest *)
+     protobuf_c_message_unpack (&concert__v1__list_sale_changes_request__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__list_sale_changes_request__free_unpacked
+                     (Concert__V1__ListSaleChangesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__list_sale_changes_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   concert__v1__list_sale_changes_response__init
+                     (Concert__V1__ListSaleChangesResponse         *message)
+{
+  static const Concert__V1__ListSaleChangesResponse init_value = CONCERT__V1__LIST_SALE_CHANGES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t concert__v1__list_sale_changes_response__get_packed_size
+                     (const Concert__V1__ListSaleChangesResponse *message)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_changes_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t concert__v1__list_sale_changes_response__pack
+                     (const Concert__V1__ListSaleChangesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_changes_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t concert__v1__list_sale_changes_response__pack_to_buffer
+                     (const Concert__V1__ListSaleChangesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &concert__v1__list_sale_changes_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Concert__V1__ListSaleChangesResponse *
+       concert__v1__list_sale_changes_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Concert__V1__ListSaleChangesResponse *)
+     protobuf_c_message_unpack (&concert__v1__list_sale_changes_response__descriptor,
+                                allocator, len, data);
+}
+void   concert__v1__list_sale_changes_response__free_unpacked
+                     (Concert__V1__ListSaleChangesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &concert__v1__list_sale_changes_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor concert__v1__metadata_entry__field_descriptors[2] =
 {
   {
@@ -2459,7 +3404,7 @@ const ProtobufCMessageDescriptor concert__v1__list_services_response__descriptor
   (ProtobufCMessageInit) concert__v1__list_services_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor concert__v1__queue_status__field_descriptors[8] =
+static const ProtobufCFieldDescriptor concert__v1__queue_status__field_descriptors[9] =
 {
   {
     "state",
@@ -2557,8 +3502,21 @@ static const ProtobufCFieldDescriptor concert__v1__queue_status__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "admission_paused",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__QueueStatus, admission_paused),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned concert__v1__queue_status__field_indices_by_name[] = {
+  8,   /* field[8] = admission_paused */
   2,   /* field[2] = ahead */
   7,   /* field[7] = concert_id */
   3,   /* field[3] = estimated_wait_ms */
@@ -2571,7 +3529,7 @@ static const unsigned concert__v1__queue_status__field_indices_by_name[] = {
 static const ProtobufCIntRange concert__v1__queue_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor concert__v1__queue_status__descriptor =
 {
@@ -2581,7 +3539,7 @@ const ProtobufCMessageDescriptor concert__v1__queue_status__descriptor =
   "Concert__V1__QueueStatus",
   "concert.v1",
   sizeof(Concert__V1__QueueStatus),
-  8,
+  9,
   concert__v1__queue_status__field_descriptors,
   concert__v1__queue_status__field_indices_by_name,
   1,  concert__v1__queue_status__number_ranges,
@@ -3076,7 +4034,7 @@ const ProtobufCMessageDescriptor concert__v1__concert__descriptor =
   (ProtobufCMessageInit) concert__v1__concert__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor concert__v1__sale__field_descriptors[10] =
+static const ProtobufCFieldDescriptor concert__v1__sale__field_descriptors[11] =
 {
   {
     "concert_id",
@@ -3198,11 +4156,24 @@ static const ProtobufCFieldDescriptor concert__v1__sale__field_descriptors[10] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "admission_paused",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__Sale, admission_paused),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned concert__v1__sale__field_indices_by_name[] = {
   9,   /* field[9] = active_idle_ms */
   8,   /* field[8] = active_lifetime_ms */
   7,   /* field[7] = admission_interval_ms */
+  10,   /* field[10] = admission_paused */
   6,   /* field[6] = admissions_per_interval */
   3,   /* field[3] = closes_at_unix_ms */
   0,   /* field[0] = concert_id */
@@ -3214,7 +4185,7 @@ static const unsigned concert__v1__sale__field_indices_by_name[] = {
 static const ProtobufCIntRange concert__v1__sale__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor concert__v1__sale__descriptor =
 {
@@ -3224,7 +4195,7 @@ const ProtobufCMessageDescriptor concert__v1__sale__descriptor =
   "Concert__V1__Sale",
   "concert.v1",
   sizeof(Concert__V1__Sale),
-  10,
+  11,
   concert__v1__sale__field_descriptors,
   concert__v1__sale__field_indices_by_name,
   1,  concert__v1__sale__number_ranges,
@@ -4276,6 +5247,1206 @@ const ProtobufCMessageDescriptor concert__v1__pay_response__descriptor =
   (ProtobufCMessageInit) concert__v1__pay_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor concert__v1__setting_value__field_descriptors[1] =
+{
+  {
+    "value",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SettingValue, value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__setting_value__field_indices_by_name[] = {
+  0,   /* field[0] = value */
+};
+static const ProtobufCIntRange concert__v1__setting_value__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__setting_value__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.SettingValue",
+  "SettingValue",
+  "Concert__V1__SettingValue",
+  "concert.v1",
+  sizeof(Concert__V1__SettingValue),
+  1,
+  concert__v1__setting_value__field_descriptors,
+  concert__v1__setting_value__field_indices_by_name,
+  1,  concert__v1__setting_value__number_ranges,
+  (ProtobufCMessageInit) concert__v1__setting_value__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__sale_stats__field_descriptors[14] =
+{
+  {
+    "sale",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, sale),
+    &concert__v1__sale__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pre_queued",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, pre_queued),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "waiting",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, waiting),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, active),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admitted",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, admitted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admitted_last_minute",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, admitted_last_minute),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dropped",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, dropped),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "left",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, left),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "paid",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, paid),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "oldest_waiting_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, oldest_waiting_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_to_empty_ms",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, time_to_empty_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_to_empty_known",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, time_to_empty_known),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "servers",
+    13,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Concert__V1__SaleStats, n_servers),
+    offsetof(Concert__V1__SaleStats, servers),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_unix_ms",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleStats, at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__sale_stats__field_indices_by_name[] = {
+  3,   /* field[3] = active */
+  4,   /* field[4] = admitted */
+  5,   /* field[5] = admitted_last_minute */
+  13,   /* field[13] = at_unix_ms */
+  6,   /* field[6] = dropped */
+  7,   /* field[7] = left */
+  9,   /* field[9] = oldest_waiting_ms */
+  8,   /* field[8] = paid */
+  1,   /* field[1] = pre_queued */
+  0,   /* field[0] = sale */
+  12,   /* field[12] = servers */
+  11,   /* field[11] = time_to_empty_known */
+  10,   /* field[10] = time_to_empty_ms */
+  2,   /* field[2] = waiting */
+};
+static const ProtobufCIntRange concert__v1__sale_stats__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 14 }
+};
+const ProtobufCMessageDescriptor concert__v1__sale_stats__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.SaleStats",
+  "SaleStats",
+  "Concert__V1__SaleStats",
+  "concert.v1",
+  sizeof(Concert__V1__SaleStats),
+  14,
+  concert__v1__sale_stats__field_descriptors,
+  concert__v1__sale_stats__field_indices_by_name,
+  1,  concert__v1__sale_stats__number_ranges,
+  (ProtobufCMessageInit) concert__v1__sale_stats__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__get_sale_stats_request__field_descriptors[1] =
+{
+  {
+    "concert_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__GetSaleStatsRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__get_sale_stats_request__field_indices_by_name[] = {
+  0,   /* field[0] = concert_id */
+};
+static const ProtobufCIntRange concert__v1__get_sale_stats_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__get_sale_stats_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.GetSaleStatsRequest",
+  "GetSaleStatsRequest",
+  "Concert__V1__GetSaleStatsRequest",
+  "concert.v1",
+  sizeof(Concert__V1__GetSaleStatsRequest),
+  1,
+  concert__v1__get_sale_stats_request__field_descriptors,
+  concert__v1__get_sale_stats_request__field_indices_by_name,
+  1,  concert__v1__get_sale_stats_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__get_sale_stats_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__get_sale_stats_response__field_descriptors[1] =
+{
+  {
+    "stats",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__GetSaleStatsResponse, stats),
+    &concert__v1__sale_stats__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__get_sale_stats_response__field_indices_by_name[] = {
+  0,   /* field[0] = stats */
+};
+static const ProtobufCIntRange concert__v1__get_sale_stats_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__get_sale_stats_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.GetSaleStatsResponse",
+  "GetSaleStatsResponse",
+  "Concert__V1__GetSaleStatsResponse",
+  "concert.v1",
+  sizeof(Concert__V1__GetSaleStatsResponse),
+  1,
+  concert__v1__get_sale_stats_response__field_descriptors,
+  concert__v1__get_sale_stats_response__field_indices_by_name,
+  1,  concert__v1__get_sale_stats_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__get_sale_stats_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define concert__v1__list_sale_stats_request__field_descriptors NULL
+#define concert__v1__list_sale_stats_request__field_indices_by_name NULL
+#define concert__v1__list_sale_stats_request__number_ranges NULL
+const ProtobufCMessageDescriptor concert__v1__list_sale_stats_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.ListSaleStatsRequest",
+  "ListSaleStatsRequest",
+  "Concert__V1__ListSaleStatsRequest",
+  "concert.v1",
+  sizeof(Concert__V1__ListSaleStatsRequest),
+  0,
+  concert__v1__list_sale_stats_request__field_descriptors,
+  concert__v1__list_sale_stats_request__field_indices_by_name,
+  0,  concert__v1__list_sale_stats_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__list_sale_stats_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__list_sale_stats_response__field_descriptors[1] =
+{
+  {
+    "sales",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Concert__V1__ListSaleStatsResponse, n_sales),
+    offsetof(Concert__V1__ListSaleStatsResponse, sales),
+    &concert__v1__sale_stats__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__list_sale_stats_response__field_indices_by_name[] = {
+  0,   /* field[0] = sales */
+};
+static const ProtobufCIntRange concert__v1__list_sale_stats_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__list_sale_stats_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.ListSaleStatsResponse",
+  "ListSaleStatsResponse",
+  "Concert__V1__ListSaleStatsResponse",
+  "concert.v1",
+  sizeof(Concert__V1__ListSaleStatsResponse),
+  1,
+  concert__v1__list_sale_stats_response__field_descriptors,
+  concert__v1__list_sale_stats_response__field_indices_by_name,
+  1,  concert__v1__list_sale_stats_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__list_sale_stats_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__update_sale_request__field_descriptors[8] =
+{
+  {
+    "concert_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_active",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleRequest, max_active),
+    &concert__v1__setting_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admissions_per_interval",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleRequest, admissions_per_interval),
+    &concert__v1__setting_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admission_interval_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleRequest, admission_interval_ms),
+    &concert__v1__setting_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active_lifetime_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleRequest, active_lifetime_ms),
+    &concert__v1__setting_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active_idle_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleRequest, active_idle_ms),
+    &concert__v1__setting_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closes_at_unix_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleRequest, closes_at_unix_ms),
+    &concert__v1__setting_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "opens_at_unix_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleRequest, opens_at_unix_ms),
+    &concert__v1__setting_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__update_sale_request__field_indices_by_name[] = {
+  5,   /* field[5] = active_idle_ms */
+  4,   /* field[4] = active_lifetime_ms */
+  3,   /* field[3] = admission_interval_ms */
+  2,   /* field[2] = admissions_per_interval */
+  6,   /* field[6] = closes_at_unix_ms */
+  0,   /* field[0] = concert_id */
+  1,   /* field[1] = max_active */
+  7,   /* field[7] = opens_at_unix_ms */
+};
+static const ProtobufCIntRange concert__v1__update_sale_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor concert__v1__update_sale_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.UpdateSaleRequest",
+  "UpdateSaleRequest",
+  "Concert__V1__UpdateSaleRequest",
+  "concert.v1",
+  sizeof(Concert__V1__UpdateSaleRequest),
+  8,
+  concert__v1__update_sale_request__field_descriptors,
+  concert__v1__update_sale_request__field_indices_by_name,
+  1,  concert__v1__update_sale_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__update_sale_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__update_sale_response__field_descriptors[2] =
+{
+  {
+    "sale",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__UpdateSaleResponse, sale),
+    &concert__v1__sale__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changes",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Concert__V1__UpdateSaleResponse, n_changes),
+    offsetof(Concert__V1__UpdateSaleResponse, changes),
+    &concert__v1__sale_change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__update_sale_response__field_indices_by_name[] = {
+  1,   /* field[1] = changes */
+  0,   /* field[0] = sale */
+};
+static const ProtobufCIntRange concert__v1__update_sale_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor concert__v1__update_sale_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.UpdateSaleResponse",
+  "UpdateSaleResponse",
+  "Concert__V1__UpdateSaleResponse",
+  "concert.v1",
+  sizeof(Concert__V1__UpdateSaleResponse),
+  2,
+  concert__v1__update_sale_response__field_descriptors,
+  concert__v1__update_sale_response__field_indices_by_name,
+  1,  concert__v1__update_sale_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__update_sale_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__pause_admission_request__field_descriptors[1] =
+{
+  {
+    "concert_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__PauseAdmissionRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__pause_admission_request__field_indices_by_name[] = {
+  0,   /* field[0] = concert_id */
+};
+static const ProtobufCIntRange concert__v1__pause_admission_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__pause_admission_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.PauseAdmissionRequest",
+  "PauseAdmissionRequest",
+  "Concert__V1__PauseAdmissionRequest",
+  "concert.v1",
+  sizeof(Concert__V1__PauseAdmissionRequest),
+  1,
+  concert__v1__pause_admission_request__field_descriptors,
+  concert__v1__pause_admission_request__field_indices_by_name,
+  1,  concert__v1__pause_admission_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__pause_admission_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__pause_admission_response__field_descriptors[1] =
+{
+  {
+    "sale",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__PauseAdmissionResponse, sale),
+    &concert__v1__sale__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__pause_admission_response__field_indices_by_name[] = {
+  0,   /* field[0] = sale */
+};
+static const ProtobufCIntRange concert__v1__pause_admission_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__pause_admission_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.PauseAdmissionResponse",
+  "PauseAdmissionResponse",
+  "Concert__V1__PauseAdmissionResponse",
+  "concert.v1",
+  sizeof(Concert__V1__PauseAdmissionResponse),
+  1,
+  concert__v1__pause_admission_response__field_descriptors,
+  concert__v1__pause_admission_response__field_indices_by_name,
+  1,  concert__v1__pause_admission_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__pause_admission_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__resume_admission_request__field_descriptors[1] =
+{
+  {
+    "concert_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__ResumeAdmissionRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__resume_admission_request__field_indices_by_name[] = {
+  0,   /* field[0] = concert_id */
+};
+static const ProtobufCIntRange concert__v1__resume_admission_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__resume_admission_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.ResumeAdmissionRequest",
+  "ResumeAdmissionRequest",
+  "Concert__V1__ResumeAdmissionRequest",
+  "concert.v1",
+  sizeof(Concert__V1__ResumeAdmissionRequest),
+  1,
+  concert__v1__resume_admission_request__field_descriptors,
+  concert__v1__resume_admission_request__field_indices_by_name,
+  1,  concert__v1__resume_admission_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__resume_admission_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__resume_admission_response__field_descriptors[1] =
+{
+  {
+    "sale",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__ResumeAdmissionResponse, sale),
+    &concert__v1__sale__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__resume_admission_response__field_indices_by_name[] = {
+  0,   /* field[0] = sale */
+};
+static const ProtobufCIntRange concert__v1__resume_admission_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__resume_admission_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.ResumeAdmissionResponse",
+  "ResumeAdmissionResponse",
+  "Concert__V1__ResumeAdmissionResponse",
+  "concert.v1",
+  sizeof(Concert__V1__ResumeAdmissionResponse),
+  1,
+  concert__v1__resume_admission_response__field_descriptors,
+  concert__v1__resume_admission_response__field_indices_by_name,
+  1,  concert__v1__resume_admission_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__resume_admission_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__close_sale_request__field_descriptors[1] =
+{
+  {
+    "concert_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__CloseSaleRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__close_sale_request__field_indices_by_name[] = {
+  0,   /* field[0] = concert_id */
+};
+static const ProtobufCIntRange concert__v1__close_sale_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__close_sale_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.CloseSaleRequest",
+  "CloseSaleRequest",
+  "Concert__V1__CloseSaleRequest",
+  "concert.v1",
+  sizeof(Concert__V1__CloseSaleRequest),
+  1,
+  concert__v1__close_sale_request__field_descriptors,
+  concert__v1__close_sale_request__field_indices_by_name,
+  1,  concert__v1__close_sale_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__close_sale_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__close_sale_response__field_descriptors[1] =
+{
+  {
+    "sale",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__CloseSaleResponse, sale),
+    &concert__v1__sale__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__close_sale_response__field_indices_by_name[] = {
+  0,   /* field[0] = sale */
+};
+static const ProtobufCIntRange concert__v1__close_sale_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__close_sale_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.CloseSaleResponse",
+  "CloseSaleResponse",
+  "Concert__V1__CloseSaleResponse",
+  "concert.v1",
+  sizeof(Concert__V1__CloseSaleResponse),
+  1,
+  concert__v1__close_sale_response__field_descriptors,
+  concert__v1__close_sale_response__field_indices_by_name,
+  1,  concert__v1__close_sale_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__close_sale_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__revoke_token_request__field_descriptors[4] =
+{
+  {
+    "token",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__RevokeTokenRequest, token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__RevokeTokenRequest, user_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "concert_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__RevokeTokenRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__RevokeTokenRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__revoke_token_request__field_indices_by_name[] = {
+  2,   /* field[2] = concert_id */
+  3,   /* field[3] = reason */
+  0,   /* field[0] = token */
+  1,   /* field[1] = user_id */
+};
+static const ProtobufCIntRange concert__v1__revoke_token_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor concert__v1__revoke_token_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.RevokeTokenRequest",
+  "RevokeTokenRequest",
+  "Concert__V1__RevokeTokenRequest",
+  "concert.v1",
+  sizeof(Concert__V1__RevokeTokenRequest),
+  4,
+  concert__v1__revoke_token_request__field_descriptors,
+  concert__v1__revoke_token_request__field_indices_by_name,
+  1,  concert__v1__revoke_token_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__revoke_token_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__revoke_token_response__field_descriptors[3] =
+{
+  {
+    "revoked",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__RevokeTokenResponse, revoked),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__RevokeTokenResponse, status),
+    &concert__v1__queue_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "holds_released",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__RevokeTokenResponse, holds_released),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__revoke_token_response__field_indices_by_name[] = {
+  2,   /* field[2] = holds_released */
+  0,   /* field[0] = revoked */
+  1,   /* field[1] = status */
+};
+static const ProtobufCIntRange concert__v1__revoke_token_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor concert__v1__revoke_token_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.RevokeTokenResponse",
+  "RevokeTokenResponse",
+  "Concert__V1__RevokeTokenResponse",
+  "concert.v1",
+  sizeof(Concert__V1__RevokeTokenResponse),
+  3,
+  concert__v1__revoke_token_response__field_descriptors,
+  concert__v1__revoke_token_response__field_indices_by_name,
+  1,  concert__v1__revoke_token_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__revoke_token_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define concert__v1__reload_catalog_request__field_descriptors NULL
+#define concert__v1__reload_catalog_request__field_indices_by_name NULL
+#define concert__v1__reload_catalog_request__number_ranges NULL
+const ProtobufCMessageDescriptor concert__v1__reload_catalog_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.ReloadCatalogRequest",
+  "ReloadCatalogRequest",
+  "Concert__V1__ReloadCatalogRequest",
+  "concert.v1",
+  sizeof(Concert__V1__ReloadCatalogRequest),
+  0,
+  concert__v1__reload_catalog_request__field_descriptors,
+  concert__v1__reload_catalog_request__field_indices_by_name,
+  0,  concert__v1__reload_catalog_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__reload_catalog_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__reload_catalog_response__field_descriptors[2] =
+{
+  {
+    "concerts_added",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Concert__V1__ReloadCatalogResponse, n_concerts_added),
+    offsetof(Concert__V1__ReloadCatalogResponse, concerts_added),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dates_added",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__ReloadCatalogResponse, dates_added),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__reload_catalog_response__field_indices_by_name[] = {
+  0,   /* field[0] = concerts_added */
+  1,   /* field[1] = dates_added */
+};
+static const ProtobufCIntRange concert__v1__reload_catalog_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor concert__v1__reload_catalog_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.ReloadCatalogResponse",
+  "ReloadCatalogResponse",
+  "Concert__V1__ReloadCatalogResponse",
+  "concert.v1",
+  sizeof(Concert__V1__ReloadCatalogResponse),
+  2,
+  concert__v1__reload_catalog_response__field_descriptors,
+  concert__v1__reload_catalog_response__field_indices_by_name,
+  1,  concert__v1__reload_catalog_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__reload_catalog_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__sale_change__field_descriptors[7] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleChange, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "concert_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleChange, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_unix_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleChange, at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "what",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleChange, what),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "old_value",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleChange, old_value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "new_value",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleChange, new_value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "made_by",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__SaleChange, made_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__sale_change__field_indices_by_name[] = {
+  2,   /* field[2] = at_unix_ms */
+  1,   /* field[1] = concert_id */
+  0,   /* field[0] = id */
+  6,   /* field[6] = made_by */
+  5,   /* field[5] = new_value */
+  4,   /* field[4] = old_value */
+  3,   /* field[3] = what */
+};
+static const ProtobufCIntRange concert__v1__sale_change__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor concert__v1__sale_change__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.SaleChange",
+  "SaleChange",
+  "Concert__V1__SaleChange",
+  "concert.v1",
+  sizeof(Concert__V1__SaleChange),
+  7,
+  concert__v1__sale_change__field_descriptors,
+  concert__v1__sale_change__field_indices_by_name,
+  1,  concert__v1__sale_change__number_ranges,
+  (ProtobufCMessageInit) concert__v1__sale_change__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__list_sale_changes_request__field_descriptors[2] =
+{
+  {
+    "concert_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__ListSaleChangesRequest, concert_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Concert__V1__ListSaleChangesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__list_sale_changes_request__field_indices_by_name[] = {
+  0,   /* field[0] = concert_id */
+  1,   /* field[1] = limit */
+};
+static const ProtobufCIntRange concert__v1__list_sale_changes_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor concert__v1__list_sale_changes_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.ListSaleChangesRequest",
+  "ListSaleChangesRequest",
+  "Concert__V1__ListSaleChangesRequest",
+  "concert.v1",
+  sizeof(Concert__V1__ListSaleChangesRequest),
+  2,
+  concert__v1__list_sale_changes_request__field_descriptors,
+  concert__v1__list_sale_changes_request__field_indices_by_name,
+  1,  concert__v1__list_sale_changes_request__number_ranges,
+  (ProtobufCMessageInit) concert__v1__list_sale_changes_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor concert__v1__list_sale_changes_response__field_descriptors[1] =
+{
+  {
+    "changes",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Concert__V1__ListSaleChangesResponse, n_changes),
+    offsetof(Concert__V1__ListSaleChangesResponse, changes),
+    &concert__v1__sale_change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned concert__v1__list_sale_changes_response__field_indices_by_name[] = {
+  0,   /* field[0] = changes */
+};
+static const ProtobufCIntRange concert__v1__list_sale_changes_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor concert__v1__list_sale_changes_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "concert.v1.ListSaleChangesResponse",
+  "ListSaleChangesResponse",
+  "Concert__V1__ListSaleChangesResponse",
+  "concert.v1",
+  sizeof(Concert__V1__ListSaleChangesResponse),
+  1,
+  concert__v1__list_sale_changes_response__field_descriptors,
+  concert__v1__list_sale_changes_response__field_indices_by_name,
+  1,  concert__v1__list_sale_changes_response__number_ranges,
+  (ProtobufCMessageInit) concert__v1__list_sale_changes_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue concert__v1__status_code__enum_values_by_number[17] =
 {
   { "STATUS_CODE_OK", "CONCERT__V1__STATUS_CODE__STATUS_CODE_OK", 0 },
@@ -4334,7 +6505,7 @@ const ProtobufCEnumDescriptor concert__v1__status_code__descriptor =
   concert__v1__status_code__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[55] =
+static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number[63] =
 {
   { "ERROR_REASON_UNSPECIFIED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_UNSPECIFIED", 0 },
   { "ERROR_REASON_FRAME_TOO_LARGE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_FRAME_TOO_LARGE", 1 },
@@ -4353,6 +6524,7 @@ static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number
   { "ERROR_REASON_TOO_MANY_CONNECTIONS", "CONCERT__V1__ERROR_REASON__ERROR_REASON_TOO_MANY_CONNECTIONS", 14 },
   { "ERROR_REASON_STORAGE_FULL", "CONCERT__V1__ERROR_REASON__ERROR_REASON_STORAGE_FULL", 15 },
   { "ERROR_REASON_STORAGE_UNAVAILABLE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_STORAGE_UNAVAILABLE", 16 },
+  { "ERROR_REASON_SERVER_DRAINING", "CONCERT__V1__ERROR_REASON__ERROR_REASON_SERVER_DRAINING", 17 },
   { "ERROR_REASON_INVALID_USER_ID", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_USER_ID", 20 },
   { "ERROR_REASON_TOKEN_MISSING", "CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_MISSING", 21 },
   { "ERROR_REASON_TOKEN_UNKNOWN", "CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_UNKNOWN", 22 },
@@ -4387,67 +6559,82 @@ static const ProtobufCEnumValue concert__v1__error_reason__enum_values_by_number
   { "ERROR_REASON_INVALID_CATALOG", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CATALOG", 51 },
   { "ERROR_REASON_DATABASE_UNREACHABLE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_DATABASE_UNREACHABLE", 52 },
   { "ERROR_REASON_LINE_VIEW_BEHIND", "CONCERT__V1__ERROR_REASON__ERROR_REASON_LINE_VIEW_BEHIND", 53 },
+  { "ERROR_REASON_TOKEN_REVOKED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_REVOKED", 54 },
+  { "ERROR_REASON_OPERATOR_CREDENTIAL_MISSING", "CONCERT__V1__ERROR_REASON__ERROR_REASON_OPERATOR_CREDENTIAL_MISSING", 55 },
+  { "ERROR_REASON_OPERATOR_CREDENTIAL_INVALID", "CONCERT__V1__ERROR_REASON__ERROR_REASON_OPERATOR_CREDENTIAL_INVALID", 56 },
+  { "ERROR_REASON_ADMIN_DISABLED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_ADMIN_DISABLED", 57 },
+  { "ERROR_REASON_INVALID_SALE_SETTING", "CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_SALE_SETTING", 58 },
+  { "ERROR_REASON_SALE_ALREADY_OPEN", "CONCERT__V1__ERROR_REASON__ERROR_REASON_SALE_ALREADY_OPEN", 59 },
   { "ERROR_REASON_CONNECTION_FAILED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_FAILED", 60 },
   { "ERROR_REASON_CONNECTION_CLOSED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CONNECTION_CLOSED", 61 },
   { "ERROR_REASON_MALFORMED_RESPONSE", "CONCERT__V1__ERROR_REASON__ERROR_REASON_MALFORMED_RESPONSE", 62 },
   { "ERROR_REASON_CANCELLED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_CANCELLED", 63 },
+  { "ERROR_REASON_TOKEN_NOT_NAMED", "CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_NOT_NAMED", 64 },
 };
 static const ProtobufCIntRange concert__v1__error_reason__value_ranges[] = {
-{0, 0},{20, 17},{60, 51},{0, 55}
+{0, 0},{20, 18},{0, 63}
 };
-static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[55] =
+static const ProtobufCEnumValueIndex concert__v1__error_reason__enum_values_by_name[63] =
 {
-  { "ERROR_REASON_AMOUNT_TOO_LARGE", 39 },
-  { "ERROR_REASON_AUTHORIZATION_EXPIRED", 24 },
-  { "ERROR_REASON_AUTHORIZATION_INVALID", 23 },
-  { "ERROR_REASON_AUTHORIZATION_MISSING", 22 },
-  { "ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH", 25 },
-  { "ERROR_REASON_BALANCE_LIMIT_EXCEEDED", 40 },
-  { "ERROR_REASON_CANCELLED", 54 },
-  { "ERROR_REASON_CONCERT_NOT_FOUND", 29 },
-  { "ERROR_REASON_CONNECTION_CLOSED", 52 },
-  { "ERROR_REASON_CONNECTION_FAILED", 51 },
-  { "ERROR_REASON_DATABASE_UNREACHABLE", 49 },
-  { "ERROR_REASON_DATE_NOT_FOUND", 30 },
+  { "ERROR_REASON_ADMIN_DISABLED", 55 },
+  { "ERROR_REASON_AMOUNT_TOO_LARGE", 40 },
+  { "ERROR_REASON_AUTHORIZATION_EXPIRED", 25 },
+  { "ERROR_REASON_AUTHORIZATION_INVALID", 24 },
+  { "ERROR_REASON_AUTHORIZATION_MISSING", 23 },
+  { "ERROR_REASON_AUTHORIZATION_SUBJECT_MISMATCH", 26 },
+  { "ERROR_REASON_BALANCE_LIMIT_EXCEEDED", 41 },
+  { "ERROR_REASON_CANCELLED", 61 },
+  { "ERROR_REASON_CONCERT_NOT_FOUND", 30 },
+  { "ERROR_REASON_CONNECTION_CLOSED", 59 },
+  { "ERROR_REASON_CONNECTION_FAILED", 58 },
+  { "ERROR_REASON_DATABASE_UNREACHABLE", 50 },
+  { "ERROR_REASON_DATE_NOT_FOUND", 31 },
   { "ERROR_REASON_DEADLINE_EXCEEDED", 6 },
   { "ERROR_REASON_FRAME_TOO_LARGE", 1 },
-  { "ERROR_REASON_HOLD_EXPIRED", 35 },
-  { "ERROR_REASON_HOLD_LIMIT_REACHED", 43 },
-  { "ERROR_REASON_IDEMPOTENCY_KEY_REUSED", 41 },
-  { "ERROR_REASON_INSUFFICIENT_BALANCE", 37 },
+  { "ERROR_REASON_HOLD_EXPIRED", 36 },
+  { "ERROR_REASON_HOLD_LIMIT_REACHED", 44 },
+  { "ERROR_REASON_IDEMPOTENCY_KEY_REUSED", 42 },
+  { "ERROR_REASON_INSUFFICIENT_BALANCE", 38 },
   { "ERROR_REASON_INTERNAL_ERROR", 8 },
-  { "ERROR_REASON_INVALID_AMOUNT", 38 },
-  { "ERROR_REASON_INVALID_CATALOG", 48 },
-  { "ERROR_REASON_INVALID_CONCERT_ID", 47 },
-  { "ERROR_REASON_INVALID_DATE", 28 },
-  { "ERROR_REASON_INVALID_IDEMPOTENCY_KEY", 42 },
-  { "ERROR_REASON_INVALID_SEAT_NUMBER", 27 },
+  { "ERROR_REASON_INVALID_AMOUNT", 39 },
+  { "ERROR_REASON_INVALID_CATALOG", 49 },
+  { "ERROR_REASON_INVALID_CONCERT_ID", 48 },
+  { "ERROR_REASON_INVALID_DATE", 29 },
+  { "ERROR_REASON_INVALID_IDEMPOTENCY_KEY", 43 },
+  { "ERROR_REASON_INVALID_SALE_SETTING", 56 },
+  { "ERROR_REASON_INVALID_SEAT_NUMBER", 28 },
   { "ERROR_REASON_INVALID_STRING", 10 },
-  { "ERROR_REASON_INVALID_USER_ID", 17 },
-  { "ERROR_REASON_LINE_VIEW_BEHIND", 50 },
+  { "ERROR_REASON_INVALID_USER_ID", 18 },
+  { "ERROR_REASON_LINE_VIEW_BEHIND", 51 },
   { "ERROR_REASON_MALFORMED_ENVELOPE", 2 },
   { "ERROR_REASON_MALFORMED_PAYLOAD", 3 },
-  { "ERROR_REASON_MALFORMED_RESPONSE", 53 },
+  { "ERROR_REASON_MALFORMED_RESPONSE", 60 },
   { "ERROR_REASON_METADATA_TOO_LARGE", 11 },
+  { "ERROR_REASON_OPERATOR_CREDENTIAL_INVALID", 54 },
+  { "ERROR_REASON_OPERATOR_CREDENTIAL_MISSING", 53 },
   { "ERROR_REASON_REQUEST_TOO_COMPLEX", 12 },
-  { "ERROR_REASON_RESERVATION_ALREADY_PAID", 36 },
-  { "ERROR_REASON_RESERVATION_NOT_FOUND", 33 },
-  { "ERROR_REASON_RESERVATION_NOT_OWNED", 34 },
-  { "ERROR_REASON_SALE_CLOSED", 45 },
-  { "ERROR_REASON_SALE_NOT_OPEN", 44 },
-  { "ERROR_REASON_SEAT_ALREADY_HELD", 31 },
-  { "ERROR_REASON_SEAT_ALREADY_SOLD", 32 },
+  { "ERROR_REASON_RESERVATION_ALREADY_PAID", 37 },
+  { "ERROR_REASON_RESERVATION_NOT_FOUND", 34 },
+  { "ERROR_REASON_RESERVATION_NOT_OWNED", 35 },
+  { "ERROR_REASON_SALE_ALREADY_OPEN", 57 },
+  { "ERROR_REASON_SALE_CLOSED", 46 },
+  { "ERROR_REASON_SALE_NOT_OPEN", 45 },
+  { "ERROR_REASON_SEAT_ALREADY_HELD", 32 },
+  { "ERROR_REASON_SEAT_ALREADY_SOLD", 33 },
+  { "ERROR_REASON_SERVER_DRAINING", 17 },
   { "ERROR_REASON_SERVER_OVERLOADED", 13 },
   { "ERROR_REASON_SHUTTING_DOWN", 7 },
   { "ERROR_REASON_STORAGE_FULL", 15 },
   { "ERROR_REASON_STORAGE_UNAVAILABLE", 16 },
   { "ERROR_REASON_STORE_BUSY", 9 },
-  { "ERROR_REASON_TOKEN_ABANDONED", 26 },
-  { "ERROR_REASON_TOKEN_EXPIRED", 20 },
-  { "ERROR_REASON_TOKEN_MISSING", 18 },
-  { "ERROR_REASON_TOKEN_NOT_ACTIVE", 21 },
-  { "ERROR_REASON_TOKEN_UNKNOWN", 19 },
-  { "ERROR_REASON_TOKEN_WRONG_CONCERT", 46 },
+  { "ERROR_REASON_TOKEN_ABANDONED", 27 },
+  { "ERROR_REASON_TOKEN_EXPIRED", 21 },
+  { "ERROR_REASON_TOKEN_MISSING", 19 },
+  { "ERROR_REASON_TOKEN_NOT_ACTIVE", 22 },
+  { "ERROR_REASON_TOKEN_NOT_NAMED", 62 },
+  { "ERROR_REASON_TOKEN_REVOKED", 52 },
+  { "ERROR_REASON_TOKEN_UNKNOWN", 20 },
+  { "ERROR_REASON_TOKEN_WRONG_CONCERT", 47 },
   { "ERROR_REASON_TOO_MANY_CONNECTIONS", 14 },
   { "ERROR_REASON_UNKNOWN_METHOD", 5 },
   { "ERROR_REASON_UNKNOWN_SERVICE", 4 },
@@ -4460,11 +6647,11 @@ const ProtobufCEnumDescriptor concert__v1__error_reason__descriptor =
   "ErrorReason",
   "Concert__V1__ErrorReason",
   "concert.v1",
-  55,
+  63,
   concert__v1__error_reason__enum_values_by_number,
-  55,
+  63,
   concert__v1__error_reason__enum_values_by_name,
-  3,
+  2,
   concert__v1__error_reason__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
@@ -4498,7 +6685,7 @@ const ProtobufCEnumDescriptor concert__v1__serving_status__descriptor =
   concert__v1__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue concert__v1__token_state__enum_values_by_number[6] =
+static const ProtobufCEnumValue concert__v1__token_state__enum_values_by_number[7] =
 {
   { "TOKEN_STATE_UNSPECIFIED", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_UNSPECIFIED", 0 },
   { "TOKEN_STATE_WAITING", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_WAITING", 1 },
@@ -4506,16 +6693,18 @@ static const ProtobufCEnumValue concert__v1__token_state__enum_values_by_number[
   { "TOKEN_STATE_EXPIRED", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_EXPIRED", 3 },
   { "TOKEN_STATE_PRE_QUEUE", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_PRE_QUEUE", 4 },
   { "TOKEN_STATE_ABANDONED", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_ABANDONED", 5 },
+  { "TOKEN_STATE_REVOKED", "CONCERT__V1__TOKEN_STATE__TOKEN_STATE_REVOKED", 6 },
 };
 static const ProtobufCIntRange concert__v1__token_state__value_ranges[] = {
-{0, 0},{0, 6}
+{0, 0},{0, 7}
 };
-static const ProtobufCEnumValueIndex concert__v1__token_state__enum_values_by_name[6] =
+static const ProtobufCEnumValueIndex concert__v1__token_state__enum_values_by_name[7] =
 {
   { "TOKEN_STATE_ABANDONED", 5 },
   { "TOKEN_STATE_ACTIVE", 2 },
   { "TOKEN_STATE_EXPIRED", 3 },
   { "TOKEN_STATE_PRE_QUEUE", 4 },
+  { "TOKEN_STATE_REVOKED", 6 },
   { "TOKEN_STATE_UNSPECIFIED", 0 },
   { "TOKEN_STATE_WAITING", 1 },
 };
@@ -4526,9 +6715,9 @@ const ProtobufCEnumDescriptor concert__v1__token_state__descriptor =
   "TokenState",
   "Concert__V1__TokenState",
   "concert.v1",
-  6,
+  7,
   concert__v1__token_state__enum_values_by_number,
-  6,
+  7,
   concert__v1__token_state__enum_values_by_name,
   1,
   concert__v1__token_state__value_ranges,
@@ -4863,5 +7052,118 @@ void concert__v1__payment_service__init (Concert__V1__PaymentService_Service *se
 {
   protobuf_c_service_generated_init (&service->base,
                                      &concert__v1__payment_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}
+static const ProtobufCMethodDescriptor concert__v1__admin_service__method_descriptors[9] =
+{
+  { "GetSaleStats", &concert__v1__get_sale_stats_request__descriptor, &concert__v1__get_sale_stats_response__descriptor },
+  { "ListSaleStats", &concert__v1__list_sale_stats_request__descriptor, &concert__v1__list_sale_stats_response__descriptor },
+  { "UpdateSale", &concert__v1__update_sale_request__descriptor, &concert__v1__update_sale_response__descriptor },
+  { "PauseAdmission", &concert__v1__pause_admission_request__descriptor, &concert__v1__pause_admission_response__descriptor },
+  { "ResumeAdmission", &concert__v1__resume_admission_request__descriptor, &concert__v1__resume_admission_response__descriptor },
+  { "CloseSale", &concert__v1__close_sale_request__descriptor, &concert__v1__close_sale_response__descriptor },
+  { "RevokeToken", &concert__v1__revoke_token_request__descriptor, &concert__v1__revoke_token_response__descriptor },
+  { "ReloadCatalog", &concert__v1__reload_catalog_request__descriptor, &concert__v1__reload_catalog_response__descriptor },
+  { "ListSaleChanges", &concert__v1__list_sale_changes_request__descriptor, &concert__v1__list_sale_changes_response__descriptor },
+};
+const unsigned concert__v1__admin_service__method_indices_by_name[] = {
+  5,        /* CloseSale */
+  0,        /* GetSaleStats */
+  8,        /* ListSaleChanges */
+  1,        /* ListSaleStats */
+  3,        /* PauseAdmission */
+  7,        /* ReloadCatalog */
+  4,        /* ResumeAdmission */
+  6,        /* RevokeToken */
+  2         /* UpdateSale */
+};
+const ProtobufCServiceDescriptor concert__v1__admin_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "concert.v1.AdminService",
+  "AdminService",
+  "Concert__V1__AdminService",
+  "concert.v1",
+  9,
+  concert__v1__admin_service__method_descriptors,
+  concert__v1__admin_service__method_indices_by_name
+};
+void concert__v1__admin_service__get_sale_stats(ProtobufCService *service,
+                                                const Concert__V1__GetSaleStatsRequest *input,
+                                                Concert__V1__GetSaleStatsResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__list_sale_stats(ProtobufCService *service,
+                                                 const Concert__V1__ListSaleStatsRequest *input,
+                                                 Concert__V1__ListSaleStatsResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__update_sale(ProtobufCService *service,
+                                             const Concert__V1__UpdateSaleRequest *input,
+                                             Concert__V1__UpdateSaleResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__pause_admission(ProtobufCService *service,
+                                                 const Concert__V1__PauseAdmissionRequest *input,
+                                                 Concert__V1__PauseAdmissionResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__resume_admission(ProtobufCService *service,
+                                                  const Concert__V1__ResumeAdmissionRequest *input,
+                                                  Concert__V1__ResumeAdmissionResponse_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__close_sale(ProtobufCService *service,
+                                            const Concert__V1__CloseSaleRequest *input,
+                                            Concert__V1__CloseSaleResponse_Closure closure,
+                                            void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__revoke_token(ProtobufCService *service,
+                                              const Concert__V1__RevokeTokenRequest *input,
+                                              Concert__V1__RevokeTokenResponse_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__reload_catalog(ProtobufCService *service,
+                                                const Concert__V1__ReloadCatalogRequest *input,
+                                                Concert__V1__ReloadCatalogResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__list_sale_changes(ProtobufCService *service,
+                                                   const Concert__V1__ListSaleChangesRequest *input,
+                                                   Concert__V1__ListSaleChangesResponse_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &concert__v1__admin_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void concert__v1__admin_service__init (Concert__V1__AdminService_Service *service,
+                                       Concert__V1__AdminService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &concert__v1__admin_service__descriptor,
                                      (ProtobufCServiceDestroy) destroy);
 }

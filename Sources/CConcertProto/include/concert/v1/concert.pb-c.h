@@ -57,6 +57,27 @@ typedef struct Concert__V1__ChargeBalanceResponse Concert__V1__ChargeBalanceResp
 typedef struct Concert__V1__PayRequest Concert__V1__PayRequest;
 typedef struct Concert__V1__Payment Concert__V1__Payment;
 typedef struct Concert__V1__PayResponse Concert__V1__PayResponse;
+typedef struct Concert__V1__SettingValue Concert__V1__SettingValue;
+typedef struct Concert__V1__SaleStats Concert__V1__SaleStats;
+typedef struct Concert__V1__GetSaleStatsRequest Concert__V1__GetSaleStatsRequest;
+typedef struct Concert__V1__GetSaleStatsResponse Concert__V1__GetSaleStatsResponse;
+typedef struct Concert__V1__ListSaleStatsRequest Concert__V1__ListSaleStatsRequest;
+typedef struct Concert__V1__ListSaleStatsResponse Concert__V1__ListSaleStatsResponse;
+typedef struct Concert__V1__UpdateSaleRequest Concert__V1__UpdateSaleRequest;
+typedef struct Concert__V1__UpdateSaleResponse Concert__V1__UpdateSaleResponse;
+typedef struct Concert__V1__PauseAdmissionRequest Concert__V1__PauseAdmissionRequest;
+typedef struct Concert__V1__PauseAdmissionResponse Concert__V1__PauseAdmissionResponse;
+typedef struct Concert__V1__ResumeAdmissionRequest Concert__V1__ResumeAdmissionRequest;
+typedef struct Concert__V1__ResumeAdmissionResponse Concert__V1__ResumeAdmissionResponse;
+typedef struct Concert__V1__CloseSaleRequest Concert__V1__CloseSaleRequest;
+typedef struct Concert__V1__CloseSaleResponse Concert__V1__CloseSaleResponse;
+typedef struct Concert__V1__RevokeTokenRequest Concert__V1__RevokeTokenRequest;
+typedef struct Concert__V1__RevokeTokenResponse Concert__V1__RevokeTokenResponse;
+typedef struct Concert__V1__ReloadCatalogRequest Concert__V1__ReloadCatalogRequest;
+typedef struct Concert__V1__ReloadCatalogResponse Concert__V1__ReloadCatalogResponse;
+typedef struct Concert__V1__SaleChange Concert__V1__SaleChange;
+typedef struct Concert__V1__ListSaleChangesRequest Concert__V1__ListSaleChangesRequest;
+typedef struct Concert__V1__ListSaleChangesResponse Concert__V1__ListSaleChangesResponse;
 
 
 /* --- enums --- */
@@ -233,6 +254,13 @@ typedef enum _Concert__V1__ErrorReason {
    * @code UNAVAILABLE @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_STORAGE_UNAVAILABLE = 16,
+  /*
+   * The server is stopping (a rolling restart): it answers the calls in flight
+   * and ends every open WatchQueue with this status. Reconnect (through the
+   * balancer, to another server) and watch again: the place is kept. UNAVAILABLE.
+   * @code UNAVAILABLE
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_SERVER_DRAINING = 17,
   /*
    * The user id is not a canonical UUID.
    * @code INVALID_ARGUMENT @domain
@@ -422,6 +450,51 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_LINE_VIEW_BEHIND = 53,
   /*
+   * An operator revoked the token (AdminService/RevokeToken): it ended at once,
+   * its holds were released, and its watch ended with this status. IssueToken
+   * gives the user a new place at the back of the line. UNAUTHENTICATED.
+   * @code UNAUTHENTICATED @domain
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_REVOKED = 54,
+  /*
+   * An AdminService call carries no "authorization: Bearer <credential>"
+   * metadata entry. UNAUTHENTICATED.
+   * @code UNAUTHENTICATED
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_OPERATOR_CREDENTIAL_MISSING = 55,
+  /*
+   * The AdminService credential is neither the server's admin secret nor a JWT,
+   * signed with a key the server takes and unexpired, whose "role" claim is
+   * "operator". UNAUTHENTICATED.
+   * @code UNAUTHENTICATED
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_OPERATOR_CREDENTIAL_INVALID = 56,
+  /*
+   * The server was started with no operator credential (neither
+   * --admin-secret-file nor --user-auth jwt), so AdminService is off.
+   * PERMISSION_DENIED.
+   * @code PERMISSION_DENIED
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_ADMIN_DISABLED = 57,
+  /*
+   * A sale setting of UpdateSale is out of range or inconsistent with the
+   * others; the message names the field. Nothing was changed. INVALID_ARGUMENT.
+   * @code INVALID_ARGUMENT @domain
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_SALE_SETTING = 58,
+  /*
+   * UpdateSale asked to move the opening time of a sale that has opened.
+   * Nothing was changed. FAILED_PRECONDITION.
+   * @code FAILED_PRECONDITION @domain
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_SALE_ALREADY_OPEN = 59,
+  /*
+   * RevokeToken named no token: neither a token nor a user id and concert.
+   * INVALID_ARGUMENT.
+   * @code INVALID_ARGUMENT @domain
+   */
+  CONCERT__V1__ERROR_REASON__ERROR_REASON_TOKEN_NOT_NAMED = 64,
+  /*
    * Client side, never sent: the connection could not be opened.
    * @code UNAVAILABLE
    */
@@ -493,7 +566,12 @@ typedef enum _Concert__V1__TokenState {
    * Dropped from the line: its holder left (LeaveQueue) or stopped calling for
    * the presence grace. Never admitted; IssueToken puts the user at the back.
    */
-  CONCERT__V1__TOKEN_STATE__TOKEN_STATE_ABANDONED = 5
+  CONCERT__V1__TOKEN_STATE__TOKEN_STATE_ABANDONED = 5,
+  /*
+   * Ended by an operator (AdminService/RevokeToken); calls with it answer
+   * TOKEN_REVOKED. IssueToken puts the user at the back.
+   */
+  CONCERT__V1__TOKEN_STATE__TOKEN_STATE_REVOKED = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CONCERT__V1__TOKEN_STATE)
 } Concert__V1__TokenState;
 /*
@@ -820,10 +898,15 @@ struct  Concert__V1__QueueStatus
    * The concert whose sale the token waits for.
    */
   int64_t concert_id;
+  /*
+   * Whether operators have paused the sale's admission: nobody is admitted
+   * until it resumes (the line keeps its order), and the wait is unknown.
+   */
+  protobuf_c_boolean admission_paused;
 };
 #define CONCERT__V1__QUEUE_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__queue_status__descriptor) \
-    , CONCERT__V1__TOKEN_STATE__TOKEN_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0 }
+    , CONCERT__V1__TOKEN_STATE__TOKEN_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -1078,10 +1161,14 @@ struct  Concert__V1__Sale
    * How long an active token may make no call before it expires, in milliseconds.
    */
   int64_t active_idle_ms;
+  /*
+   * Whether operators have paused admission (AdminService/PauseAdmission).
+   */
+  protobuf_c_boolean admission_paused;
 };
 #define CONCERT__V1__SALE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__sale__descriptor) \
-    , 0, CONCERT__V1__SALE_STATE__SALE_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , 0, CONCERT__V1__SALE_STATE__SALE_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -1501,6 +1588,487 @@ struct  Concert__V1__PayResponse
 #define CONCERT__V1__PAY_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&concert__v1__pay_response__descriptor) \
     , NULL, NULL, 0 }
+
+
+/*
+ * A new value for one sale setting: a message, so that a setting left out
+ * (no message) differs from one set to zero.
+ */
+struct  Concert__V1__SettingValue
+{
+  ProtobufCMessage base;
+  /*
+   * The new value.
+   */
+  int64_t value;
+};
+#define CONCERT__V1__SETTING_VALUE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__setting_value__descriptor) \
+    , 0 }
+
+
+/*
+ * One sale's settings and live figures.
+ */
+struct  Concert__V1__SaleStats
+{
+  ProtobufCMessage base;
+  /*
+   * The sale, its state and settings (admission_paused included).
+   */
+  Concert__V1__Sale *sale;
+  /*
+   * Tokens in the pre-queue that have no place yet.
+   */
+  uint64_t pre_queued;
+  /*
+   * Tokens with a place in line, not admitted and not dropped.
+   */
+  uint64_t waiting;
+  /*
+   * Tokens active now (at most sale.max_active, unless N was lowered).
+   */
+  uint64_t active;
+  /*
+   * Tokens admitted since the sale opened.
+   */
+  uint64_t admitted;
+  /*
+   * Tokens admitted in the last minute.
+   */
+  uint64_t admitted_last_minute;
+  /*
+   * Places dropped from the line: their fans left or went silent.
+   */
+  uint64_t dropped;
+  /*
+   * Fans who gave up their place or slot with LeaveQueue.
+   */
+  uint64_t left;
+  /*
+   * Seats paid.
+   */
+  uint64_t paid;
+  /*
+   * How long the fan at the head of the line has waited since joining, in
+   * milliseconds; 0 when nobody waits.
+   */
+  int64_t oldest_waiting_ms;
+  /*
+   * Estimated time until everyone in line now is admitted, in milliseconds,
+   * from the recent admission rate; meaningful only when time_to_empty_known.
+   */
+  int64_t time_to_empty_ms;
+  /*
+   * Whether time_to_empty_ms is known: false while paused, and while nobody
+   * was admitted recently (no rate to measure) and someone waits.
+   */
+  protobuf_c_boolean time_to_empty_known;
+  /*
+   * The server processes that kept this database's presence (answered fans)
+   * in the last minute, by server id.
+   */
+  size_t n_servers;
+  char **servers;
+  /*
+   * When the figures were taken, Unix ms UTC.
+   */
+  int64_t at_unix_ms;
+};
+#define CONCERT__V1__SALE_STATS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__sale_stats__descriptor) \
+    , NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0 }
+
+
+/*
+ * Asks for one sale's figures.
+ */
+struct  Concert__V1__GetSaleStatsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The concert whose sale to report.
+   */
+  int64_t concert_id;
+};
+#define CONCERT__V1__GET_SALE_STATS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__get_sale_stats_request__descriptor) \
+    , 0 }
+
+
+/*
+ * One sale's figures.
+ */
+struct  Concert__V1__GetSaleStatsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The figures.
+   */
+  Concert__V1__SaleStats *stats;
+};
+#define CONCERT__V1__GET_SALE_STATS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__get_sale_stats_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Asks for every sale's figures.
+ */
+struct  Concert__V1__ListSaleStatsRequest
+{
+  ProtobufCMessage base;
+};
+#define CONCERT__V1__LIST_SALE_STATS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__list_sale_stats_request__descriptor) \
+     }
+
+
+/*
+ * Every sale's figures, by concert id.
+ */
+struct  Concert__V1__ListSaleStatsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The figures of each sale.
+   */
+  size_t n_sales;
+  Concert__V1__SaleStats **sales;
+};
+#define CONCERT__V1__LIST_SALE_STATS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__list_sale_stats_response__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Changes a running sale's settings. Settings left out stay as they are; the
+ * request is validated as the catalog is, and a bad value changes nothing.
+ */
+struct  Concert__V1__UpdateSaleRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The concert whose sale to change.
+   */
+  int64_t concert_id;
+  /*
+   * N: the most tokens active at once, 0 or more. Lowering it admits nobody
+   * until the active count falls below it; nobody active is expelled.
+   */
+  Concert__V1__SettingValue *max_active;
+  /*
+   * K: the most admissions per admission interval; 0 for no cap.
+   */
+  Concert__V1__SettingValue *admissions_per_interval;
+  /*
+   * The admission interval for K, in milliseconds, 1 or more.
+   */
+  Concert__V1__SettingValue *admission_interval_ms;
+  /*
+   * T: how long an active token lasts at most, in milliseconds, 1 or more;
+   * tokens admitted before keep their expiry.
+   */
+  Concert__V1__SettingValue *active_lifetime_ms;
+  /*
+   * How long an active token may make no call, in milliseconds, 1 or more.
+   */
+  Concert__V1__SettingValue *active_idle_ms;
+  /*
+   * When the sale closes, Unix ms UTC, after the opening time; 0 for never.
+   */
+  Concert__V1__SettingValue *closes_at_unix_ms;
+  /*
+   * When the sale opens, Unix ms UTC, not in the past; only before the sale
+   * has opened (SALE_ALREADY_OPEN after).
+   */
+  Concert__V1__SettingValue *opens_at_unix_ms;
+};
+#define CONCERT__V1__UPDATE_SALE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__update_sale_request__descriptor) \
+    , 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+
+/*
+ * The sale after the change.
+ */
+struct  Concert__V1__UpdateSaleResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The sale now.
+   */
+  Concert__V1__Sale *sale;
+  /*
+   * The changes made, one per setting whose value changed.
+   */
+  size_t n_changes;
+  Concert__V1__SaleChange **changes;
+};
+#define CONCERT__V1__UPDATE_SALE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__update_sale_response__descriptor) \
+    , NULL, 0,NULL }
+
+
+/*
+ * Stops admitting from a sale's line.
+ */
+struct  Concert__V1__PauseAdmissionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The concert whose sale to pause.
+   */
+  int64_t concert_id;
+};
+#define CONCERT__V1__PAUSE_ADMISSION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__pause_admission_request__descriptor) \
+    , 0 }
+
+
+/*
+ * The sale, paused.
+ */
+struct  Concert__V1__PauseAdmissionResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The sale now.
+   */
+  Concert__V1__Sale *sale;
+};
+#define CONCERT__V1__PAUSE_ADMISSION_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__pause_admission_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Admits from a paused sale's line again.
+ */
+struct  Concert__V1__ResumeAdmissionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The concert whose sale to resume.
+   */
+  int64_t concert_id;
+};
+#define CONCERT__V1__RESUME_ADMISSION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__resume_admission_request__descriptor) \
+    , 0 }
+
+
+/*
+ * The sale, admitting.
+ */
+struct  Concert__V1__ResumeAdmissionResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The sale now.
+   */
+  Concert__V1__Sale *sale;
+};
+#define CONCERT__V1__RESUME_ADMISSION_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__resume_admission_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Closes a sale now.
+ */
+struct  Concert__V1__CloseSaleRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The concert whose sale to close.
+   */
+  int64_t concert_id;
+};
+#define CONCERT__V1__CLOSE_SALE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__close_sale_request__descriptor) \
+    , 0 }
+
+
+/*
+ * The sale, closed.
+ */
+struct  Concert__V1__CloseSaleResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The sale now (closes_at_unix_ms is the closing instant).
+   */
+  Concert__V1__Sale *sale;
+};
+#define CONCERT__V1__CLOSE_SALE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__close_sale_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Ends one fan's token at once.
+ */
+struct  Concert__V1__RevokeTokenRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The token to revoke; or empty, and user_id with concert_id name it (the
+   * user's latest token for that sale).
+   */
+  char *token;
+  /*
+   * The user whose token to revoke, with concert_id, when token is empty.
+   */
+  char *user_id;
+  /*
+   * The sale of user_id's token.
+   */
+  int64_t concert_id;
+  /*
+   * Why, recorded with the change (up to 200 characters).
+   */
+  char *reason;
+};
+#define CONCERT__V1__REVOKE_TOKEN_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__revoke_token_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * The revoked token.
+ */
+struct  Concert__V1__RevokeTokenResponse
+{
+  ProtobufCMessage base;
+  /*
+   * False when the token had already ended (expired, abandoned or revoked):
+   * nothing changed.
+   */
+  protobuf_c_boolean revoked;
+  /*
+   * The token's status now.
+   */
+  Concert__V1__QueueStatus *status;
+  /*
+   * How many of its holds were released (their seats are free again).
+   */
+  uint32_t holds_released;
+};
+#define CONCERT__V1__REVOKE_TOKEN_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__revoke_token_response__descriptor) \
+    , 0, NULL, 0 }
+
+
+/*
+ * Reads the catalog file again.
+ */
+struct  Concert__V1__ReloadCatalogRequest
+{
+  ProtobufCMessage base;
+};
+#define CONCERT__V1__RELOAD_CATALOG_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__reload_catalog_request__descriptor) \
+     }
+
+
+/*
+ * What the reload added.
+ */
+struct  Concert__V1__ReloadCatalogResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Concerts added, by id.
+   */
+  size_t n_concerts_added;
+  int64_t *concerts_added;
+  /*
+   * Performance dates added (to new or existing concerts).
+   */
+  uint32_t dates_added;
+};
+#define CONCERT__V1__RELOAD_CATALOG_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__reload_catalog_response__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * One change an operator made.
+ */
+struct  Concert__V1__SaleChange
+{
+  ProtobufCMessage base;
+  /*
+   * The change's id; later changes have higher ids.
+   */
+  int64_t id;
+  /*
+   * The sale changed.
+   */
+  int64_t concert_id;
+  /*
+   * When, Unix ms UTC.
+   */
+  int64_t at_unix_ms;
+  /*
+   * What changed: a setting's name (as in UpdateSaleRequest), "admission",
+   * "sale", "token" or "catalog".
+   */
+  char *what;
+  /*
+   * The value before, as text ("" when there was none).
+   */
+  char *old_value;
+  /*
+   * The value after, as text.
+   */
+  char *new_value;
+  /*
+   * The operator credential that made it: "admin-secret", or "jwt:<subject>".
+   */
+  char *made_by;
+};
+#define CONCERT__V1__SALE_CHANGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__sale_change__descriptor) \
+    , 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Asks for a sale's changes.
+ */
+struct  Concert__V1__ListSaleChangesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The concert whose sale's changes to list.
+   */
+  int64_t concert_id;
+  /*
+   * At most this many, newest first; 0 for 100, at most 1,000.
+   */
+  uint32_t limit;
+};
+#define CONCERT__V1__LIST_SALE_CHANGES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__list_sale_changes_request__descriptor) \
+    , 0, 0 }
+
+
+/*
+ * A sale's changes, newest first.
+ */
+struct  Concert__V1__ListSaleChangesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The changes.
+   */
+  size_t n_changes;
+  Concert__V1__SaleChange **changes;
+};
+#define CONCERT__V1__LIST_SALE_CHANGES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&concert__v1__list_sale_changes_response__descriptor) \
+    , 0,NULL }
 
 
 /* Concert__V1__MetadataEntry methods */
@@ -2301,6 +2869,405 @@ Concert__V1__PayResponse *
 void   concert__v1__pay_response__free_unpacked
                      (Concert__V1__PayResponse *message,
                       ProtobufCAllocator *allocator);
+/* Concert__V1__SettingValue methods */
+void   concert__v1__setting_value__init
+                     (Concert__V1__SettingValue         *message);
+size_t concert__v1__setting_value__get_packed_size
+                     (const Concert__V1__SettingValue   *message);
+size_t concert__v1__setting_value__pack
+                     (const Concert__V1__SettingValue   *message,
+                      uint8_t             *out);
+size_t concert__v1__setting_value__pack_to_buffer
+                     (const Concert__V1__SettingValue   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__SettingValue *
+       concert__v1__setting_value__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__setting_value__free_unpacked
+                     (Concert__V1__SettingValue *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__SaleStats methods */
+void   concert__v1__sale_stats__init
+                     (Concert__V1__SaleStats         *message);
+size_t concert__v1__sale_stats__get_packed_size
+                     (const Concert__V1__SaleStats   *message);
+size_t concert__v1__sale_stats__pack
+                     (const Concert__V1__SaleStats   *message,
+                      uint8_t             *out);
+size_t concert__v1__sale_stats__pack_to_buffer
+                     (const Concert__V1__SaleStats   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__SaleStats *
+       concert__v1__sale_stats__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__sale_stats__free_unpacked
+                     (Concert__V1__SaleStats *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__GetSaleStatsRequest methods */
+void   concert__v1__get_sale_stats_request__init
+                     (Concert__V1__GetSaleStatsRequest         *message);
+size_t concert__v1__get_sale_stats_request__get_packed_size
+                     (const Concert__V1__GetSaleStatsRequest   *message);
+size_t concert__v1__get_sale_stats_request__pack
+                     (const Concert__V1__GetSaleStatsRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__get_sale_stats_request__pack_to_buffer
+                     (const Concert__V1__GetSaleStatsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__GetSaleStatsRequest *
+       concert__v1__get_sale_stats_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__get_sale_stats_request__free_unpacked
+                     (Concert__V1__GetSaleStatsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__GetSaleStatsResponse methods */
+void   concert__v1__get_sale_stats_response__init
+                     (Concert__V1__GetSaleStatsResponse         *message);
+size_t concert__v1__get_sale_stats_response__get_packed_size
+                     (const Concert__V1__GetSaleStatsResponse   *message);
+size_t concert__v1__get_sale_stats_response__pack
+                     (const Concert__V1__GetSaleStatsResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__get_sale_stats_response__pack_to_buffer
+                     (const Concert__V1__GetSaleStatsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__GetSaleStatsResponse *
+       concert__v1__get_sale_stats_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__get_sale_stats_response__free_unpacked
+                     (Concert__V1__GetSaleStatsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__ListSaleStatsRequest methods */
+void   concert__v1__list_sale_stats_request__init
+                     (Concert__V1__ListSaleStatsRequest         *message);
+size_t concert__v1__list_sale_stats_request__get_packed_size
+                     (const Concert__V1__ListSaleStatsRequest   *message);
+size_t concert__v1__list_sale_stats_request__pack
+                     (const Concert__V1__ListSaleStatsRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__list_sale_stats_request__pack_to_buffer
+                     (const Concert__V1__ListSaleStatsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__ListSaleStatsRequest *
+       concert__v1__list_sale_stats_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__list_sale_stats_request__free_unpacked
+                     (Concert__V1__ListSaleStatsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__ListSaleStatsResponse methods */
+void   concert__v1__list_sale_stats_response__init
+                     (Concert__V1__ListSaleStatsResponse         *message);
+size_t concert__v1__list_sale_stats_response__get_packed_size
+                     (const Concert__V1__ListSaleStatsResponse   *message);
+size_t concert__v1__list_sale_stats_response__pack
+                     (const Concert__V1__ListSaleStatsResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__list_sale_stats_response__pack_to_buffer
+                     (const Concert__V1__ListSaleStatsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__ListSaleStatsResponse *
+       concert__v1__list_sale_stats_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__list_sale_stats_response__free_unpacked
+                     (Concert__V1__ListSaleStatsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__UpdateSaleRequest methods */
+void   concert__v1__update_sale_request__init
+                     (Concert__V1__UpdateSaleRequest         *message);
+size_t concert__v1__update_sale_request__get_packed_size
+                     (const Concert__V1__UpdateSaleRequest   *message);
+size_t concert__v1__update_sale_request__pack
+                     (const Concert__V1__UpdateSaleRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__update_sale_request__pack_to_buffer
+                     (const Concert__V1__UpdateSaleRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__UpdateSaleRequest *
+       concert__v1__update_sale_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__update_sale_request__free_unpacked
+                     (Concert__V1__UpdateSaleRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__UpdateSaleResponse methods */
+void   concert__v1__update_sale_response__init
+                     (Concert__V1__UpdateSaleResponse         *message);
+size_t concert__v1__update_sale_response__get_packed_size
+                     (const Concert__V1__UpdateSaleResponse   *message);
+size_t concert__v1__update_sale_response__pack
+                     (const Concert__V1__UpdateSaleResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__update_sale_response__pack_to_buffer
+                     (const Concert__V1__UpdateSaleResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__UpdateSaleResponse *
+       concert__v1__update_sale_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__update_sale_response__free_unpacked
+                     (Concert__V1__UpdateSaleResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__PauseAdmissionRequest methods */
+void   concert__v1__pause_admission_request__init
+                     (Concert__V1__PauseAdmissionRequest         *message);
+size_t concert__v1__pause_admission_request__get_packed_size
+                     (const Concert__V1__PauseAdmissionRequest   *message);
+size_t concert__v1__pause_admission_request__pack
+                     (const Concert__V1__PauseAdmissionRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__pause_admission_request__pack_to_buffer
+                     (const Concert__V1__PauseAdmissionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__PauseAdmissionRequest *
+       concert__v1__pause_admission_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__pause_admission_request__free_unpacked
+                     (Concert__V1__PauseAdmissionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__PauseAdmissionResponse methods */
+void   concert__v1__pause_admission_response__init
+                     (Concert__V1__PauseAdmissionResponse         *message);
+size_t concert__v1__pause_admission_response__get_packed_size
+                     (const Concert__V1__PauseAdmissionResponse   *message);
+size_t concert__v1__pause_admission_response__pack
+                     (const Concert__V1__PauseAdmissionResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__pause_admission_response__pack_to_buffer
+                     (const Concert__V1__PauseAdmissionResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__PauseAdmissionResponse *
+       concert__v1__pause_admission_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__pause_admission_response__free_unpacked
+                     (Concert__V1__PauseAdmissionResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__ResumeAdmissionRequest methods */
+void   concert__v1__resume_admission_request__init
+                     (Concert__V1__ResumeAdmissionRequest         *message);
+size_t concert__v1__resume_admission_request__get_packed_size
+                     (const Concert__V1__ResumeAdmissionRequest   *message);
+size_t concert__v1__resume_admission_request__pack
+                     (const Concert__V1__ResumeAdmissionRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__resume_admission_request__pack_to_buffer
+                     (const Concert__V1__ResumeAdmissionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__ResumeAdmissionRequest *
+       concert__v1__resume_admission_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__resume_admission_request__free_unpacked
+                     (Concert__V1__ResumeAdmissionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__ResumeAdmissionResponse methods */
+void   concert__v1__resume_admission_response__init
+                     (Concert__V1__ResumeAdmissionResponse         *message);
+size_t concert__v1__resume_admission_response__get_packed_size
+                     (const Concert__V1__ResumeAdmissionResponse   *message);
+size_t concert__v1__resume_admission_response__pack
+                     (const Concert__V1__ResumeAdmissionResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__resume_admission_response__pack_to_buffer
+                     (const Concert__V1__ResumeAdmissionResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__ResumeAdmissionResponse *
+       concert__v1__resume_admission_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__resume_admission_response__free_unpacked
+                     (Concert__V1__ResumeAdmissionResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__CloseSaleRequest methods */
+void   concert__v1__close_sale_request__init
+                     (Concert__V1__CloseSaleRequest         *message);
+size_t concert__v1__close_sale_request__get_packed_size
+                     (const Concert__V1__CloseSaleRequest   *message);
+size_t concert__v1__close_sale_request__pack
+                     (const Concert__V1__CloseSaleRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__close_sale_request__pack_to_buffer
+                     (const Concert__V1__CloseSaleRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__CloseSaleRequest *
+       concert__v1__close_sale_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__close_sale_request__free_unpacked
+                     (Concert__V1__CloseSaleRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__CloseSaleResponse methods */
+void   concert__v1__close_sale_response__init
+                     (Concert__V1__CloseSaleResponse         *message);
+size_t concert__v1__close_sale_response__get_packed_size
+                     (const Concert__V1__CloseSaleResponse   *message);
+size_t concert__v1__close_sale_response__pack
+                     (const Concert__V1__CloseSaleResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__close_sale_response__pack_to_buffer
+                     (const Concert__V1__CloseSaleResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__CloseSaleResponse *
+       concert__v1__close_sale_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__close_sale_response__free_unpacked
+                     (Concert__V1__CloseSaleResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__RevokeTokenRequest methods */
+void   concert__v1__revoke_token_request__init
+                     (Concert__V1__RevokeTokenRequest         *message);
+size_t concert__v1__revoke_token_request__get_packed_size
+                     (const Concert__V1__RevokeTokenRequest   *message);
+size_t concert__v1__revoke_token_request__pack
+                     (const Concert__V1__RevokeTokenRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__revoke_token_request__pack_to_buffer
+                     (const Concert__V1__RevokeTokenRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__RevokeTokenRequest *
+       concert__v1__revoke_token_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__revoke_token_request__free_unpacked
+                     (Concert__V1__RevokeTokenRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__RevokeTokenResponse methods */
+void   concert__v1__revoke_token_response__init
+                     (Concert__V1__RevokeTokenResponse         *message);
+size_t concert__v1__revoke_token_response__get_packed_size
+                     (const Concert__V1__RevokeTokenResponse   *message);
+size_t concert__v1__revoke_token_response__pack
+                     (const Concert__V1__RevokeTokenResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__revoke_token_response__pack_to_buffer
+                     (const Concert__V1__RevokeTokenResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__RevokeTokenResponse *
+       concert__v1__revoke_token_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__revoke_token_response__free_unpacked
+                     (Concert__V1__RevokeTokenResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__ReloadCatalogRequest methods */
+void   concert__v1__reload_catalog_request__init
+                     (Concert__V1__ReloadCatalogRequest         *message);
+size_t concert__v1__reload_catalog_request__get_packed_size
+                     (const Concert__V1__ReloadCatalogRequest   *message);
+size_t concert__v1__reload_catalog_request__pack
+                     (const Concert__V1__ReloadCatalogRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__reload_catalog_request__pack_to_buffer
+                     (const Concert__V1__ReloadCatalogRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__ReloadCatalogRequest *
+       concert__v1__reload_catalog_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__reload_catalog_request__free_unpacked
+                     (Concert__V1__ReloadCatalogRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__ReloadCatalogResponse methods */
+void   concert__v1__reload_catalog_response__init
+                     (Concert__V1__ReloadCatalogResponse         *message);
+size_t concert__v1__reload_catalog_response__get_packed_size
+                     (const Concert__V1__ReloadCatalogResponse   *message);
+size_t concert__v1__reload_catalog_response__pack
+                     (const Concert__V1__ReloadCatalogResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__reload_catalog_response__pack_to_buffer
+                     (const Concert__V1__ReloadCatalogResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__ReloadCatalogResponse *
+       concert__v1__reload_catalog_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__reload_catalog_response__free_unpacked
+                     (Concert__V1__ReloadCatalogResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__SaleChange methods */
+void   concert__v1__sale_change__init
+                     (Concert__V1__SaleChange         *message);
+size_t concert__v1__sale_change__get_packed_size
+                     (const Concert__V1__SaleChange   *message);
+size_t concert__v1__sale_change__pack
+                     (const Concert__V1__SaleChange   *message,
+                      uint8_t             *out);
+size_t concert__v1__sale_change__pack_to_buffer
+                     (const Concert__V1__SaleChange   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__SaleChange *
+       concert__v1__sale_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__sale_change__free_unpacked
+                     (Concert__V1__SaleChange *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__ListSaleChangesRequest methods */
+void   concert__v1__list_sale_changes_request__init
+                     (Concert__V1__ListSaleChangesRequest         *message);
+size_t concert__v1__list_sale_changes_request__get_packed_size
+                     (const Concert__V1__ListSaleChangesRequest   *message);
+size_t concert__v1__list_sale_changes_request__pack
+                     (const Concert__V1__ListSaleChangesRequest   *message,
+                      uint8_t             *out);
+size_t concert__v1__list_sale_changes_request__pack_to_buffer
+                     (const Concert__V1__ListSaleChangesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__ListSaleChangesRequest *
+       concert__v1__list_sale_changes_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__list_sale_changes_request__free_unpacked
+                     (Concert__V1__ListSaleChangesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Concert__V1__ListSaleChangesResponse methods */
+void   concert__v1__list_sale_changes_response__init
+                     (Concert__V1__ListSaleChangesResponse         *message);
+size_t concert__v1__list_sale_changes_response__get_packed_size
+                     (const Concert__V1__ListSaleChangesResponse   *message);
+size_t concert__v1__list_sale_changes_response__pack
+                     (const Concert__V1__ListSaleChangesResponse   *message,
+                      uint8_t             *out);
+size_t concert__v1__list_sale_changes_response__pack_to_buffer
+                     (const Concert__V1__ListSaleChangesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Concert__V1__ListSaleChangesResponse *
+       concert__v1__list_sale_changes_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   concert__v1__list_sale_changes_response__free_unpacked
+                     (Concert__V1__ListSaleChangesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Concert__V1__MetadataEntry_Closure)
@@ -2428,6 +3395,69 @@ typedef void (*Concert__V1__Payment_Closure)
                   void *closure_data);
 typedef void (*Concert__V1__PayResponse_Closure)
                  (const Concert__V1__PayResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__SettingValue_Closure)
+                 (const Concert__V1__SettingValue *message,
+                  void *closure_data);
+typedef void (*Concert__V1__SaleStats_Closure)
+                 (const Concert__V1__SaleStats *message,
+                  void *closure_data);
+typedef void (*Concert__V1__GetSaleStatsRequest_Closure)
+                 (const Concert__V1__GetSaleStatsRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__GetSaleStatsResponse_Closure)
+                 (const Concert__V1__GetSaleStatsResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__ListSaleStatsRequest_Closure)
+                 (const Concert__V1__ListSaleStatsRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__ListSaleStatsResponse_Closure)
+                 (const Concert__V1__ListSaleStatsResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__UpdateSaleRequest_Closure)
+                 (const Concert__V1__UpdateSaleRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__UpdateSaleResponse_Closure)
+                 (const Concert__V1__UpdateSaleResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__PauseAdmissionRequest_Closure)
+                 (const Concert__V1__PauseAdmissionRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__PauseAdmissionResponse_Closure)
+                 (const Concert__V1__PauseAdmissionResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__ResumeAdmissionRequest_Closure)
+                 (const Concert__V1__ResumeAdmissionRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__ResumeAdmissionResponse_Closure)
+                 (const Concert__V1__ResumeAdmissionResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__CloseSaleRequest_Closure)
+                 (const Concert__V1__CloseSaleRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__CloseSaleResponse_Closure)
+                 (const Concert__V1__CloseSaleResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__RevokeTokenRequest_Closure)
+                 (const Concert__V1__RevokeTokenRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__RevokeTokenResponse_Closure)
+                 (const Concert__V1__RevokeTokenResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__ReloadCatalogRequest_Closure)
+                 (const Concert__V1__ReloadCatalogRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__ReloadCatalogResponse_Closure)
+                 (const Concert__V1__ReloadCatalogResponse *message,
+                  void *closure_data);
+typedef void (*Concert__V1__SaleChange_Closure)
+                 (const Concert__V1__SaleChange *message,
+                  void *closure_data);
+typedef void (*Concert__V1__ListSaleChangesRequest_Closure)
+                 (const Concert__V1__ListSaleChangesRequest *message,
+                  void *closure_data);
+typedef void (*Concert__V1__ListSaleChangesResponse_Closure)
+                 (const Concert__V1__ListSaleChangesResponse *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -2627,6 +3657,99 @@ void concert__v1__payment_service__pay(ProtobufCService *service,
                                        const Concert__V1__PayRequest *input,
                                        Concert__V1__PayResponse_Closure closure,
                                        void *closure_data);
+typedef struct Concert__V1__AdminService_Service Concert__V1__AdminService_Service;
+struct Concert__V1__AdminService_Service
+{
+  ProtobufCService base;
+  void (*get_sale_stats)(Concert__V1__AdminService_Service *service,
+                         const Concert__V1__GetSaleStatsRequest *input,
+                         Concert__V1__GetSaleStatsResponse_Closure closure,
+                         void *closure_data);
+  void (*list_sale_stats)(Concert__V1__AdminService_Service *service,
+                          const Concert__V1__ListSaleStatsRequest *input,
+                          Concert__V1__ListSaleStatsResponse_Closure closure,
+                          void *closure_data);
+  void (*update_sale)(Concert__V1__AdminService_Service *service,
+                      const Concert__V1__UpdateSaleRequest *input,
+                      Concert__V1__UpdateSaleResponse_Closure closure,
+                      void *closure_data);
+  void (*pause_admission)(Concert__V1__AdminService_Service *service,
+                          const Concert__V1__PauseAdmissionRequest *input,
+                          Concert__V1__PauseAdmissionResponse_Closure closure,
+                          void *closure_data);
+  void (*resume_admission)(Concert__V1__AdminService_Service *service,
+                           const Concert__V1__ResumeAdmissionRequest *input,
+                           Concert__V1__ResumeAdmissionResponse_Closure closure,
+                           void *closure_data);
+  void (*close_sale)(Concert__V1__AdminService_Service *service,
+                     const Concert__V1__CloseSaleRequest *input,
+                     Concert__V1__CloseSaleResponse_Closure closure,
+                     void *closure_data);
+  void (*revoke_token)(Concert__V1__AdminService_Service *service,
+                       const Concert__V1__RevokeTokenRequest *input,
+                       Concert__V1__RevokeTokenResponse_Closure closure,
+                       void *closure_data);
+  void (*reload_catalog)(Concert__V1__AdminService_Service *service,
+                         const Concert__V1__ReloadCatalogRequest *input,
+                         Concert__V1__ReloadCatalogResponse_Closure closure,
+                         void *closure_data);
+  void (*list_sale_changes)(Concert__V1__AdminService_Service *service,
+                            const Concert__V1__ListSaleChangesRequest *input,
+                            Concert__V1__ListSaleChangesResponse_Closure closure,
+                            void *closure_data);
+};
+typedef void (*Concert__V1__AdminService_ServiceDestroy)(Concert__V1__AdminService_Service *);
+void concert__v1__admin_service__init (Concert__V1__AdminService_Service *service,
+                                       Concert__V1__AdminService_ServiceDestroy destroy);
+#define CONCERT__V1__ADMIN_SERVICE__BASE_INIT \
+    { &concert__v1__admin_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define CONCERT__V1__ADMIN_SERVICE__INIT(function_prefix__) \
+    { CONCERT__V1__ADMIN_SERVICE__BASE_INIT,\
+      function_prefix__ ## get_sale_stats,\
+      function_prefix__ ## list_sale_stats,\
+      function_prefix__ ## update_sale,\
+      function_prefix__ ## pause_admission,\
+      function_prefix__ ## resume_admission,\
+      function_prefix__ ## close_sale,\
+      function_prefix__ ## revoke_token,\
+      function_prefix__ ## reload_catalog,\
+      function_prefix__ ## list_sale_changes  }
+void concert__v1__admin_service__get_sale_stats(ProtobufCService *service,
+                                                const Concert__V1__GetSaleStatsRequest *input,
+                                                Concert__V1__GetSaleStatsResponse_Closure closure,
+                                                void *closure_data);
+void concert__v1__admin_service__list_sale_stats(ProtobufCService *service,
+                                                 const Concert__V1__ListSaleStatsRequest *input,
+                                                 Concert__V1__ListSaleStatsResponse_Closure closure,
+                                                 void *closure_data);
+void concert__v1__admin_service__update_sale(ProtobufCService *service,
+                                             const Concert__V1__UpdateSaleRequest *input,
+                                             Concert__V1__UpdateSaleResponse_Closure closure,
+                                             void *closure_data);
+void concert__v1__admin_service__pause_admission(ProtobufCService *service,
+                                                 const Concert__V1__PauseAdmissionRequest *input,
+                                                 Concert__V1__PauseAdmissionResponse_Closure closure,
+                                                 void *closure_data);
+void concert__v1__admin_service__resume_admission(ProtobufCService *service,
+                                                  const Concert__V1__ResumeAdmissionRequest *input,
+                                                  Concert__V1__ResumeAdmissionResponse_Closure closure,
+                                                  void *closure_data);
+void concert__v1__admin_service__close_sale(ProtobufCService *service,
+                                            const Concert__V1__CloseSaleRequest *input,
+                                            Concert__V1__CloseSaleResponse_Closure closure,
+                                            void *closure_data);
+void concert__v1__admin_service__revoke_token(ProtobufCService *service,
+                                              const Concert__V1__RevokeTokenRequest *input,
+                                              Concert__V1__RevokeTokenResponse_Closure closure,
+                                              void *closure_data);
+void concert__v1__admin_service__reload_catalog(ProtobufCService *service,
+                                                const Concert__V1__ReloadCatalogRequest *input,
+                                                Concert__V1__ReloadCatalogResponse_Closure closure,
+                                                void *closure_data);
+void concert__v1__admin_service__list_sale_changes(ProtobufCService *service,
+                                                   const Concert__V1__ListSaleChangesRequest *input,
+                                                   Concert__V1__ListSaleChangesResponse_Closure closure,
+                                                   void *closure_data);
 
 /* --- descriptors --- */
 
@@ -2678,11 +3801,33 @@ extern const ProtobufCMessageDescriptor concert__v1__charge_balance_response__de
 extern const ProtobufCMessageDescriptor concert__v1__pay_request__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__payment__descriptor;
 extern const ProtobufCMessageDescriptor concert__v1__pay_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__setting_value__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__sale_stats__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__get_sale_stats_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__get_sale_stats_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__list_sale_stats_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__list_sale_stats_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__update_sale_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__update_sale_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__pause_admission_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__pause_admission_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__resume_admission_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__resume_admission_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__close_sale_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__close_sale_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__revoke_token_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__revoke_token_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__reload_catalog_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__reload_catalog_response__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__sale_change__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__list_sale_changes_request__descriptor;
+extern const ProtobufCMessageDescriptor concert__v1__list_sale_changes_response__descriptor;
 extern const ProtobufCServiceDescriptor concert__v1__system_service__descriptor;
 extern const ProtobufCServiceDescriptor concert__v1__auth_service__descriptor;
 extern const ProtobufCServiceDescriptor concert__v1__queue_service__descriptor;
 extern const ProtobufCServiceDescriptor concert__v1__reservation_service__descriptor;
 extern const ProtobufCServiceDescriptor concert__v1__payment_service__descriptor;
+extern const ProtobufCServiceDescriptor concert__v1__admin_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 
