@@ -26,7 +26,7 @@ public struct LiveServer: Sendable {
 
     /// Starts a server on `port` (0 picks a free one) with the database at `databasePath` (else in
     /// `directory`, else in a new temporary folder). `clock` lets tests move time; with `backgroundJobs`
-    /// the admission and presence jobs run as in `concert-server`.
+    /// the admission and presence jobs run as in `concert-server`; `adminSecret` turns AdminService on.
     public static func start(
         backgroundJobs: Bool = true,
         port: Int = 0,
@@ -39,7 +39,8 @@ public struct LiveServer: Sendable {
         maxFrameSize: Int = FrameParser.defaultMaxFrameSize,
         maxInFlight: Int = TransportConfiguration.defaultMaxInFlight,
         catalog: Catalog? = nil,
-        userAuthentication: UserAuthentication = .trusted
+        userAuthentication: UserAuthentication = .trusted,
+        adminSecret: String? = nil
     ) async throws -> LiveServer {
         let directory =
             directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("concert-tests-\(UUID().uuidString)")
@@ -56,7 +57,8 @@ public struct LiveServer: Sendable {
                 host: "127.0.0.1", port: port, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight),
             store: StoreConfiguration(database: path, queue: queue, hold: hold, presence: presence),
             catalogPath: catalogPath,
-            userAuthentication: userAuthentication)
+            userAuthentication: userAuthentication,
+            adminSecret: adminSecret.map { Array($0.utf8) })
         let application = try await ConcertApplication.start(configuration: configuration, clock: clock, logger: quietLogger)
         let jobs = backgroundJobs ? Task { await application.runBackgroundJobs() } : nil
         return LiveServer(
@@ -84,7 +86,7 @@ public let quietLogger: Logger = {
     return logger
 }()
 
-/// Runs `body` against a fresh live server (see ``LiveServer/start(backgroundJobs:port:directory:databasePath:queue:hold:presence:clock:maxFrameSize:maxInFlight:catalog:userAuthentication:)``)
+/// Runs `body` against a fresh live server (see ``LiveServer/start(backgroundJobs:port:directory:databasePath:queue:hold:presence:clock:maxFrameSize:maxInFlight:catalog:userAuthentication:adminSecret:)``)
 /// and always stops it afterwards.
 public func withLiveServer<T>(
     backgroundJobs: Bool = true,

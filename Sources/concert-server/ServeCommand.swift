@@ -96,6 +96,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --user-auth jwt: a file holding the ES256 (P-256) public key in PEM.")
     var jwtEs256PublicKeyFile: String?
 
+    @Option(
+        help: "A file holding the secret operators present to AdminService as \"authorization: Bearer <secret>\" (a trailing newline dropped; at least 16 bytes).")
+    var adminSecretFile: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical; debug adds one line per call.")
     var logLevel: Logger.Level = .info
 
@@ -182,7 +186,8 @@ struct ServeCommand: AsyncParsableCommand {
                 presence: PresencePolicy(graceMs: presenceGraceSeconds * 1000), maxBatchSize: maxBatch),
             catalogPath: catalog,
             seedDemoCatalog: demoCatalog,
-            userAuthentication: try userAuthentication())
+            userAuthentication: try userAuthentication(),
+            adminSecret: try adminSecret())
         logger.info("concert-server \(ConcertVersion.current) starting", metadata: settings)
         let service = ServerService(configuration: configuration, metrics: metrics, logger: logger)
         let group = ServiceGroup(
@@ -207,6 +212,7 @@ struct ServeCommand: AsyncParsableCommand {
             "max-frame-size": "\(maxFrameSize)", "max-in-flight": "\(maxInFlight)",
             "idle-timeout-seconds": "\(idleTimeoutSeconds)", "max-pending-bytes": "\(maxPendingBytes)",
             "shutdown-grace-seconds": "\(shutdownGraceSeconds)", "user-auth": "\(userAuth.rawValue)",
+            "admin-secret": "\(adminSecretFile == nil ? "none" : "from file")",
             "log-level": "\(logLevel)", "log-format": "\(logFormat.rawValue)",
             "metrics": "\(metricsPort.map { "\(metricsHost):\($0)" } ?? "off")",
         ]
@@ -228,6 +234,15 @@ struct ServeCommand: AsyncParsableCommand {
             keys.es256PublicKeyPEM = String(decoding: try readKeyFile(path, flag: "--jwt-es256-public-key-file"), as: UTF8.self)
         }
         return .jwt(keys)
+    }
+
+    /// The admin secret from `--admin-secret-file`, its trailing newline dropped, or nil.
+    private func adminSecret() throws -> [UInt8]? {
+        guard let path = adminSecretFile else { return nil }
+        var secret = Array(try readKeyFile(path, flag: "--admin-secret-file"))
+        while let last = secret.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { secret.removeLast() }
+        guard secret.count >= 16 else { throw ValidationError("--admin-secret-file must hold at least 16 bytes of secret.") }
+        return secret
     }
 
     private func readKeyFile(_ path: String, flag: String) throws -> Data {

@@ -1,10 +1,13 @@
 import ConcertRPC
 import ConcertServer
 import Logging
+import ConcertDomain
 import ServiceLifecycle
+import UnixSignals
 
 /// Runs the application under swift-service-lifecycle: on SIGTERM or SIGINT it stops
-/// accepting, answers the requests in flight, closes the database and returns.
+/// accepting, answers the requests in flight, closes the database and returns; on SIGHUP it reads the
+/// catalog file again (``ConcertApplication/reloadCatalog(by:)``).
 /// Its description names it only: service-lifecycle logs services at debug, and the configuration holds
 /// the database URL (with any password).
 struct ServerService: Service, CustomStringConvertible {
@@ -29,11 +32,27 @@ struct ServerService: Service, CustomStringConvertible {
             logger.info("metrics at http://\(metrics.host):\(scrapes.port)/metrics")
         }
         await cancelWhenGracefulShutdown {
-            await application.runBackgroundJobs()
+            await withDiscardingTaskGroup { group in
+                group.addTask { await application.runBackgroundJobs() }
+                group.addTask { await reloadOnHangup(application) }
+            }
         }
         logger.info("shutting down: finishing requests in flight")
         await application.shutdown()
         await scrapes?.close()
         logger.info("stopped")
+    }
+
+    /// Reloads the catalog on every SIGHUP until the task is cancelled, logging what it added or why not.
+    private func reloadOnHangup(_ application: ConcertApplication) async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup) {
+            do {
+                let added = try await application.reloadCatalog(by: .hangupSignal)
+                logger.notice(
+                    "catalog reloaded", metadata: ["concerts-added": "\(added.concertIDs)", "dates-added": "\(added.dates)"])
+            } catch {
+                logger.error("catalog reload failed; nothing changed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }

@@ -6,8 +6,8 @@ public import ConcertRPC
 import Foundation
 public import Logging
 
-/// The running server: the store, the four services and the system service behind one
-/// dispatcher, the TCP transport, and the background admission job.
+/// The running server: the store, the four services, the system service and the operators' admin service
+/// behind one dispatcher, the TCP transport, and the background admission job.
 public final class ConcertApplication: Sendable {
     /// The server's version, reported by the health check.
     public static let version = ConcertVersion.current
@@ -32,8 +32,7 @@ public final class ConcertApplication: Sendable {
         let store = try ConcertStore.open(configuration: configuration.store, clock: clock)
         do {
             if let path = configuration.catalogPath {
-                let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                try await store.loadCatalog(try Catalog.decode(jsonData: data))
+                try await store.loadCatalog(try catalog(at: path))
             }
             if configuration.seedDemoCatalog {
                 try await store.seedDemoCatalogIfEmpty()
@@ -47,12 +46,21 @@ public final class ConcertApplication: Sendable {
             let watchers = QueueWatchers(
                 store: store, clock: clock,
                 heartbeatMs: WatchCadence.heartbeatMs(presenceGraceMs: configuration.store.presence.graceMs))
+            let credentials = OperatorCredentials(secret: configuration.adminSecret, verifier: verifier, logger: logger)
+            if !credentials.isEnabled {
+                logger.notice("AdminService is off: give --admin-secret-file or --user-auth jwt to turn it on")
+            }
+            let catalogPath = configuration.catalogPath
+            let admin = AdminHandler(store: store, clock: clock, credentials: credentials) { madeBy in
+                try await reloadCatalog(from: catalogPath, into: store, by: madeBy)
+            }
             let dispatcher = Dispatcher(
                 routes: SystemHandler(version: version, clock: clock, health: serving).routes
                     + AuthHandler(store: store, verifier: verifier).routes
                     + QueueHandler(store: store, clock: clock, watchers: watchers).routes
                     + ReservationHandler(store: store, clock: clock).routes
-                    + PaymentHandler(store: store).routes,
+                    + PaymentHandler(store: store).routes
+                    + admin.routes,
                 logger: logger,
                 translate: RPCError.translatingDomainErrors(logger: logger))
             let server = try await RPCServer(
@@ -77,6 +85,32 @@ public final class ConcertApplication: Sendable {
         self.watchers = watchers
         self.configuration = configuration
         self.logger = logger
+    }
+
+    /// Reads the catalog file (`--catalog`) again and serves what it adds (``ConcertStore/reloadCatalog(_:by:)``);
+    /// INVALID_CATALOG when the server has no catalog file or the file is invalid (nothing changes then).
+    public func reloadCatalog(by madeBy: Operator) async throws -> CatalogAddition {
+        try await Self.reloadCatalog(from: configuration.catalogPath, into: store, by: madeBy)
+    }
+
+    private static func reloadCatalog(from path: String?, into store: ConcertStore, by madeBy: Operator) async throws
+        -> CatalogAddition
+    {
+        guard let path else {
+            throw ConcertError(.invalidCatalog, "The server was started without --catalog: there is no file to reload.")
+        }
+        return try await store.reloadCatalog(try catalog(at: path), by: madeBy)
+    }
+
+    /// The catalog in the file at `path`; INVALID_CATALOG when it cannot be read or decoded.
+    private static func catalog(at path: String) throws -> Catalog {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConcertError(.invalidCatalog, "The catalog file \(path) cannot be read.")
+        }
+        return try Catalog.decode(jsonData: data)
     }
 
     /// The TCP port the server listens on.

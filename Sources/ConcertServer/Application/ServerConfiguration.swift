@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var admissionIntervalMs: Int
     /// Whether user ids are trusted or proven with a site-signed JWT.
     public var userAuthentication: UserAuthentication
+    /// The secret operators present to AdminService (`authorization: Bearer <secret>`), or nil. With neither
+    /// this nor JWT keys in ``userAuthentication``, AdminService is off.
+    public var adminSecret: [UInt8]?
 
     /// Creates a configuration; the admission job runs every 250 ms by default.
     public init(
@@ -24,8 +27,10 @@ public struct ServerConfiguration: Sendable {
         catalogPath: String? = nil,
         seedDemoCatalog: Bool = true,
         admissionIntervalMs: Int = 250,
-        userAuthentication: UserAuthentication = .trusted
+        userAuthentication: UserAuthentication = .trusted,
+        adminSecret: [UInt8]? = nil
     ) {
+        self.adminSecret = adminSecret
         self.transport = transport
         self.store = store
         self.catalogPath = catalogPath

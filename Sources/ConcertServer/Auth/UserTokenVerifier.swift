@@ -7,10 +7,10 @@ import JWTKit
 /// (HS256 or ES256, chosen by the token's `alg`; anything else is refused, `none` included),
 /// not expired, not before its `nbf`, and with the requested user id as its subject.
 struct UserTokenVerifier: Sendable {
-    private let hs256: JWTKeyCollection?
-    private let es256: JWTKeyCollection?
-    private let leewayMs: Int64
-    private let clock: any ConcertClock
+    let hs256: JWTKeyCollection?
+    let es256: JWTKeyCollection?
+    let leewayMs: Int64
+    let clock: any ConcertClock
 
     /// A verifier for `keys`, reading time from `clock`. Throws when the ES256 key is not a P-256 public key in PEM.
     init(keys: JWTKeys, clock: any ConcertClock) async throws {
@@ -61,7 +61,7 @@ struct UserTokenVerifier: Sendable {
     }
 
     /// The keys for the token's `alg` header, or nil when the header is unreadable or the algorithm not configured.
-    private func collection(for token: String) -> JWTKeyCollection? {
+    func collection(for token: String) -> JWTKeyCollection? {
         guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first,
             let data = Data(base64URLEncoded: String(header)),
             let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

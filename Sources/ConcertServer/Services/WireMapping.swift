@@ -74,6 +74,27 @@ extension ConcertDomain.SaleLine {
     }
 }
 
+extension ConcertDomain.SaleStats {
+    /// The wire form, with the sale's state at the figures' instant.
+    var wire: ConcertProtocol.SaleStats {
+        ConcertProtocol.SaleStats(
+            sale: sale.wire(now: atMs), preQueued: UInt64(max(0, preQueued)), waiting: UInt64(max(0, waiting)),
+            active: UInt64(max(0, active)), admitted: UInt64(max(0, admitted)),
+            admittedLastMinute: UInt64(max(0, admittedLastMinute)), dropped: UInt64(max(0, dropped)),
+            left: UInt64(max(0, left)), paid: UInt64(max(0, paid)), oldestWaitingMs: oldestWaitingMs ?? 0,
+            timeToEmptyMs: timeToEmptyMs ?? 0, timeToEmptyKnown: timeToEmptyMs != nil, servers: servers,
+            atUnixMs: atMs)
+    }
+}
+
+extension ConcertDomain.SaleChange {
+    /// The wire form.
+    var wire: ConcertProtocol.SaleChange {
+        ConcertProtocol.SaleChange(
+            id: id, concertID: concertID, atUnixMs: atMs, what: what, oldValue: old, newValue: new, madeBy: madeBy)
+    }
+}
+
 extension ConcertDomain.ConcertDate {
     /// The wire form.
     var wire: ConcertProtocol.ConcertDate {

@@ -41,7 +41,8 @@ extension Session {
         return sale
     }
 
-    /// Write: closes the sale now (new tokens are refused; the line is still admitted). Changes and logs
+    /// Write: closes the sale now, or a millisecond after its opening instant if that is now (new tokens are
+    /// refused; the line is still admitted). Changes and logs
     /// nothing when it is closed already. SALE_NOT_OPEN before it opens (move its opening instead),
     /// CONCERT_NOT_FOUND.
     func closeSale(concertID: Int64, by madeBy: Operator) throws -> Sale {
@@ -53,11 +54,12 @@ extension Session {
             throw ConcertError(
                 .saleNotOpen, "The sale has not opened; move its opening time with UpdateSale instead of closing it.")
         case .open:
-            try db.execute("UPDATE sales SET closes_ms = ?2 WHERE concert_id = ?1", concertID, now)
+            let closes = max(now, sale.opensAtMs + 1)
+            try db.execute("UPDATE sales SET closes_ms = ?2 WHERE concert_id = ?1", concertID, closes)
             try logSaleChange(
                 concertID: concertID, what: "sale", old: sale.closesAtMs.map { "closes at \($0)" } ?? "open",
                 new: "closed", by: madeBy)
-            sale.closesAtMs = now
+            sale.closesAtMs = closes
             return sale
         }
     }

@@ -140,6 +140,10 @@ extension Session {
                     GROUP BY t.user_id, t.concert_id HAVING count(*) > 1) AS twice
                 """, now),
             "users with more than one live token in one sale")
+        check(
+            try count(
+                "SELECT count(*) FROM tokens WHERE revoked_ms IS NOT NULL AND closed_ms IS NULL AND abandoned_ms IS NULL"),
+            "revoked tokens that still hold a place or a slot")
     }
 
     private func count<each Value: SQLBindable>(_ sql: StaticString, _ values: repeat each Value) throws -> Int64 {
