@@ -401,9 +401,9 @@ struct AdminServiceTests {
         try await joinFans(server, users: (0..<count).map { _ in UUID() })
     }
 
-    /// The fans of `users` joined concert 1's line, in that order; their tokens.
+    /// The fans of `users` joined concert 1's line, in that order, over one connection; their tokens.
     private func joinFans(_ server: LiveServer, users: [UUID]) async throws -> [String] {
-        let caller = WireCaller(port: server.port)
+        let caller = try await server.clients.client(port: server.port).caller(token: nil)
         var tokens: [String] = []
         for user in users {
             tokens.append(try await caller.issueToken(userID: user.uuidString.lowercased(), concertID: 1).token)
@@ -412,13 +412,14 @@ struct AdminServiceTests {
     }
 
     private func state(_ server: LiveServer, _ token: String) async throws -> ConcertProtocol.TokenState? {
-        try await WireCaller(port: server.port, token: token).getQueueStatus().status?.state
+        try await server.clients.client(port: server.port).caller(token: token).getQueueStatus().status?.state
     }
 
     private func positions(_ server: LiveServer, _ tokens: ArraySlice<String>) async throws -> [ConcertProtocol.QueueStatus] {
+        let client = try await server.clients.client(port: server.port)
         var statuses: [ConcertProtocol.QueueStatus] = []
         for token in tokens {
-            statuses.append(try #require(try await WireCaller(port: server.port, token: token).getQueueStatus().status))
+            statuses.append(try #require(try await client.caller(token: token).getQueueStatus().status))
         }
         return statuses
     }
