@@ -4,7 +4,8 @@ public import ConcertProtocol
 /// sends them again after a broken connection (see ``RetryPolicy``).
 public enum ReadMethods {
     /// Health, discovery, the queue's status and lines, the catalogue, the caller's reservations and
-    /// balance. `GetQueueStatus` also marks the fan present in line, which a repeat does again harmlessly.
+    /// balance, and the operators' figures and change log. `GetQueueStatus` also marks the fan present in
+    /// line, which a repeat does again harmlessly.
     public static let all: Set<MethodDescriptor> = [
         SystemService.health.descriptor,
         SystemService.listServices.descriptor,
@@ -15,5 +16,8 @@ public enum ReadMethods {
         ReservationService.listAvailableSeats.descriptor,
         ReservationService.getReservation.descriptor,
         PaymentService.getBalance.descriptor,
+        AdminService.getSaleStats.descriptor,
+        AdminService.listSaleStats.descriptor,
+        AdminService.listSaleChanges.descriptor,
     ]
 }

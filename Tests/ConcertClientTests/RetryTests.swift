@@ -22,9 +22,12 @@ struct RetryTests {
     func classification() {
         let reads: Set<String> = [
             "Health", "ListServices", "GetQueueStatus", "GetSaleLine", "ListConcerts", "ListAvailableDates",
-            "ListAvailableSeats", "GetReservation", "GetBalance",
+            "ListAvailableSeats", "GetReservation", "GetBalance", "GetSaleStats", "ListSaleStats", "ListSaleChanges",
         ]
-        let writes: Set<String> = ["IssueToken", "LeaveQueue", "WatchQueue", "ReserveSeat", "ChargeBalance", "Pay"]
+        let writes: Set<String> = [
+            "IssueToken", "LeaveQueue", "WatchQueue", "ReserveSeat", "ChargeBalance", "Pay", "UpdateSale",
+            "PauseAdmission", "ResumeAdmission", "CloseSale", "RevokeToken", "ReloadCatalog",
+        ]
         let methods = ProtocolServices.all.flatMap(\.methods)
         #expect(Set(methods.map(\.method)) == reads.union(writes), "a new method must be classified here")
         #expect(Set(ReadMethods.all.map(\.method)) == reads)

@@ -17,7 +17,9 @@ import Testing
             .invalidCatalog: "INVALID_CATALOG", .storeBusy: "STORE_BUSY", .storageFull: "STORAGE_FULL",
             .storageUnavailable: "STORAGE_UNAVAILABLE", .databaseUnreachable: "DATABASE_UNREACHABLE", .lineViewBehind: "LINE_VIEW_BEHIND", .tokenAbandoned: "TOKEN_ABANDONED",
             .tokenWrongConcert: "TOKEN_WRONG_CONCERT", .invalidConcertID: "INVALID_CONCERT_ID",
-            .saleNotOpen: "SALE_NOT_OPEN", .saleClosed: "SALE_CLOSED",
+            .saleNotOpen: "SALE_NOT_OPEN", .saleClosed: "SALE_CLOSED", .tokenRevoked: "TOKEN_REVOKED",
+            .invalidSaleSetting: "INVALID_SALE_SETTING", .saleAlreadyOpen: "SALE_ALREADY_OPEN",
+            .tokenNotNamed: "TOKEN_NOT_NAMED",
         ]
         #expect(ConcertError.Reason.allCases.count == expected.count)
         for reason in ConcertError.Reason.allCases {
@@ -39,7 +41,9 @@ import Testing
             .invalidIdempotencyKey: .invalidArgument, .invalidCatalog: .invalidArgument, .storeBusy: .unavailable,
             .storageFull: .unavailable, .storageUnavailable: .unavailable, .databaseUnreachable: .unavailable, .lineViewBehind: .unavailable, .tokenAbandoned: .unauthenticated,
             .tokenWrongConcert: .permissionDenied, .invalidConcertID: .invalidArgument,
-            .saleNotOpen: .failedPrecondition, .saleClosed: .failedPrecondition,
+            .saleNotOpen: .failedPrecondition, .saleClosed: .failedPrecondition, .tokenRevoked: .unauthenticated,
+            .invalidSaleSetting: .invalidArgument, .saleAlreadyOpen: .failedPrecondition,
+            .tokenNotNamed: .invalidArgument,
         ]
         for reason in ConcertError.Reason.allCases {
             #expect(reason.kind == expected[reason], "\(reason)")

@@ -4,7 +4,8 @@ import ConcertTesting
 import Testing
 
 /// No request, however strange its fields, reaches INTERNAL: every string and integer field
-/// of every method gets Unicode edge cases, NUL, invalid UTF-8 and integer extremes.
+/// of every method gets Unicode edge cases, NUL, invalid UTF-8 and integer extremes. Every request carries
+/// a fan's queue token and an operator's credential, so AdminService's methods are served too.
 @Suite("Request properties")
 struct RequestPropertyTests {
     /// Strings that have broken string handling somewhere before.
@@ -24,7 +25,7 @@ struct RequestPropertyTests {
 
     @Test("every field of every method, set to every edge value over a valid request: none answered INTERNAL")
     func noInternalErrorsFieldByField() async throws {
-        try await withLiveServer(backgroundJobs: false, queue: .init(maxActive: 10_000)) { server in
+        try await withOperatorServer { server in
             let (caller, issued) = try await fan(server.port)
             _ = try await caller.chargeBalance(amount: 10_000_000, idempotencyKey: "")
             let (concertID, date) = try await firstDate(caller)
@@ -50,7 +51,7 @@ struct RequestPropertyTests {
                         // A field appended to an encoding overrides the earlier value of that field.
                         let envelope = RequestEnvelope(
                             id: id, method: method.path,
-                            metadata: [MetadataEntry(key: MetadataKey.queueToken, value: issued.token)],
+                            metadata: Self.metadata(token: issued.token),
                             payload: baseline + override.bytes)
                         let answer = await server.application.dispatcher.dispatch(envelope)
                         if answer.code == .internal { failures.append("\(method.path) \(override.bytes.prefix(40))") }
@@ -65,7 +66,7 @@ struct RequestPropertyTests {
 
     @Test("2,000 random requests over every method: none answered INTERNAL")
     func noInternalErrorsAtRandom() async throws {
-        try await withLiveServer(backgroundJobs: false, queue: .init(maxActive: 10_000)) { server in
+        try await withOperatorServer { server in
             let (caller, issued) = try await fan(server.port)
             _ = try await caller.chargeBalance(amount: 10_000_000, idempotencyKey: "")
             let methods = ProtocolServices.all.flatMap(\.methods)
@@ -84,7 +85,7 @@ struct RequestPropertyTests {
                 }
                 let envelope = RequestEnvelope(
                     id: UInt64(id), method: method.path,
-                    metadata: [MetadataEntry(key: MetadataKey.queueToken, value: issued.token)], payload: payload.bytes)
+                    metadata: Self.metadata(token: issued.token), payload: payload.bytes)
                 let answer = await server.application.dispatcher.dispatch(envelope)
                 if answer.code == .internal { failures.append("\(method.path) \(payload.bytes)") }
             }
@@ -92,6 +93,30 @@ struct RequestPropertyTests {
             let report = try await server.application.store.audit()
             #expect(report.isHealthy, "\(report.violations)")
         }
+    }
+
+    /// The operator credential the test's server takes.
+    private static let adminSecret = "the request property tests' operator secret"
+
+    /// A fan's token and the operator's credential.
+    private static func metadata(token: String) -> [MetadataEntry] {
+        [
+            MetadataEntry(key: MetadataKey.queueToken, value: token),
+            MetadataEntry(key: MetadataKey.authorization, value: "Bearer \(adminSecret)"),
+        ]
+    }
+
+    /// Runs `body` with a server without background jobs, room for every fan, and AdminService on.
+    private func withOperatorServer(_ body: (LiveServer) async throws -> Void) async throws {
+        let server = try await LiveServer.start(
+            backgroundJobs: false, queue: .init(maxActive: 10_000), adminSecret: Self.adminSecret)
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 
     /// A valid request of every method, which the field-by-field test overrides one field at a time.
@@ -117,6 +142,17 @@ struct RequestPropertyTests {
             PaymentService.chargeBalance.descriptor.path:
                 ChargeBalanceRequest(amount: 1000, idempotencyKey: "key").serializedBytes(),
             PaymentService.pay.descriptor.path: PayRequest(reservationID: reservationID).serializedBytes(),
+            AdminService.getSaleStats.descriptor.path: GetSaleStatsRequest(concertID: concertID).serializedBytes(),
+            AdminService.listSaleStats.descriptor.path: ListSaleStatsRequest().serializedBytes(),
+            AdminService.updateSale.descriptor.path:
+                UpdateSaleRequest(concertID: concertID, maxActive: SettingValue(value: 10_000)).serializedBytes(),
+            AdminService.pauseAdmission.descriptor.path: PauseAdmissionRequest(concertID: concertID).serializedBytes(),
+            AdminService.resumeAdmission.descriptor.path: ResumeAdmissionRequest(concertID: concertID).serializedBytes(),
+            AdminService.closeSale.descriptor.path: CloseSaleRequest(concertID: 3).serializedBytes(),
+            AdminService.revokeToken.descriptor.path:
+                RevokeTokenRequest(userID: UUID().uuidString.lowercased(), concertID: concertID).serializedBytes(),
+            AdminService.reloadCatalog.descriptor.path: ReloadCatalogRequest().serializedBytes(),
+            AdminService.listSaleChanges.descriptor.path: ListSaleChangesRequest(concertID: concertID).serializedBytes(),
         ]
     }
 }
