@@ -70,8 +70,8 @@ extension ConcertError {
         case tokenWrongConcert = "TOKEN_WRONG_CONCERT"
         /// The concert id is missing (0) or negative. INVALID_ARGUMENT.
         case invalidConcertID = "INVALID_CONCERT_ID"
-        /// The catalog file given at start-up is invalid; the server refuses to start.
-        /// Never sent to a client.
+        /// The catalog file is invalid or unreadable: at start-up the server refuses to
+        /// start; AdminService/ReloadCatalog answers it and changes nothing.
         case invalidCatalog = "INVALID_CATALOG"
         /// The database server (PostgreSQL) cannot be reached, or the connection to it
         /// was lost during the call: a read was not answered, and a write may or may

@@ -266,8 +266,8 @@ public enum ErrorReason: RawRepresentable, Sendable, Hashable, CaseIterable {
     case tokenWrongConcert
     /// The concert id is missing (0) or negative. INVALID_ARGUMENT.
     case invalidConcertID
-    /// The catalog file given at start-up is invalid; the server refuses to start.
-    /// Never sent to a client.
+    /// The catalog file is invalid or unreadable: at start-up the server refuses to
+    /// start; AdminService/ReloadCatalog answers it and changes nothing.
     case invalidCatalog
     /// The database server (PostgreSQL) cannot be reached, or the connection to it
     /// was lost during the call: a read was not answered, and a write may or may

@@ -330,7 +330,8 @@ public enum AdminService {
     /// Closes the sale now: IssueToken answers SALE_CLOSED from now on (a fan's
     /// live token is still returned to them). Fans already in line keep their
     /// places and are still admitted as slots free; active fans keep their slots.
-    /// To send the line home, revoke its tokens. A closed sale stays closed.
+    /// To send the line home, revoke its tokens. A closed sale stays closed; one
+    /// that has not opened cannot be closed (SALE_NOT_OPEN: move its opening).
     public static let closeSale = RPC<CloseSaleRequest, CloseSaleResponse>(
         service: name, method: "CloseSale", requestType: CloseSaleRequest.protoName, responseType: CloseSaleResponse.protoName,
         requiresToken: false)
@@ -415,7 +416,8 @@ extension RPCCaller {
     /// Closes the sale now: IssueToken answers SALE_CLOSED from now on (a fan's
     /// live token is still returned to them). Fans already in line keep their
     /// places and are still admitted as slots free; active fans keep their slots.
-    /// To send the line home, revoke its tokens. A closed sale stays closed.
+    /// To send the line home, revoke its tokens. A closed sale stays closed; one
+    /// that has not opened cannot be closed (SALE_NOT_OPEN: move its opening).
     public func closeSale(_ request: CloseSaleRequest, timeout: Duration? = nil) async throws(RPCError) -> CloseSaleResponse {
         try await call(AdminService.closeSale, request, timeout: timeout)
     }
@@ -423,7 +425,8 @@ extension RPCCaller {
     /// Closes the sale now: IssueToken answers SALE_CLOSED from now on (a fan's
     /// live token is still returned to them). Fans already in line keep their
     /// places and are still admitted as slots free; active fans keep their slots.
-    /// To send the line home, revoke its tokens. A closed sale stays closed.
+    /// To send the line home, revoke its tokens. A closed sale stays closed; one
+    /// that has not opened cannot be closed (SALE_NOT_OPEN: move its opening).
     public func closeSale(concertID: Int64, timeout: Duration? = nil) async throws(RPCError) -> CloseSaleResponse {
         try await call(AdminService.closeSale, CloseSaleRequest(concertID: concertID), timeout: timeout)
     }
@@ -471,5 +474,5 @@ public enum ProtocolServices {
     public static let all: [ServiceDescriptor] = [SystemService.descriptor, AuthService.descriptor, QueueService.descriptor, ReservationService.descriptor, PaymentService.descriptor, AdminService.descriptor]
 
     /// The FNV-1a 64-bit digest of the .proto sources this file was generated from; a test checks it is current.
-    public static let sourceDigest = "df464833435f1c95"
+    public static let sourceDigest = "584eb1226e760383"
 }

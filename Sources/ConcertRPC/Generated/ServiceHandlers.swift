@@ -159,7 +159,8 @@ public protocol AdminServiceHandler: Sendable {
     /// Closes the sale now: IssueToken answers SALE_CLOSED from now on (a fan's
     /// live token is still returned to them). Fans already in line keep their
     /// places and are still admitted as slots free; active fans keep their slots.
-    /// To send the line home, revoke its tokens. A closed sale stays closed.
+    /// To send the line home, revoke its tokens. A closed sale stays closed; one
+    /// that has not opened cannot be closed (SALE_NOT_OPEN: move its opening).
     func closeSale(_ request: CloseSaleRequest, context: RequestContext) throws -> Reply<CloseSaleResponse>
 
     /// Ends a token at once: a waiting place is dropped, an active slot freed for

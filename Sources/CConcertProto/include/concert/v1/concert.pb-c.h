@@ -428,8 +428,8 @@ typedef enum _Concert__V1__ErrorReason {
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CONCERT_ID = 50,
   /*
-   * The catalog file given at start-up is invalid; the server refuses to start.
-   * Never sent to a client.
+   * The catalog file is invalid or unreadable: at start-up the server refuses to
+   * start; AdminService/ReloadCatalog answers it and changes nothing.
    * @code INVALID_ARGUMENT @domain
    */
   CONCERT__V1__ERROR_REASON__ERROR_REASON_INVALID_CATALOG = 51,
