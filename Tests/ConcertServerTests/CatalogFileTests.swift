@@ -2,11 +2,13 @@ import ConcertDomain
 import ConcertRPC
 import ConcertServer
 import ConcertStore
+import ConcertTesting
 import Foundation
 import Logging
 import Testing
 
-/// The operator's catalog file loads at start-up without code, and a bad one stops the server.
+/// The operator's catalog file loads at start-up without code, a bad one stops the server, and SIGHUP
+/// serves what was added to it.
 @Suite("Catalog file")
 struct CatalogFileTests {
     static let sample = URL(fileURLWithPath: #filePath)
@@ -46,5 +48,33 @@ struct CatalogFileTests {
         await #expect(throws: ConcertError.self) {
             _ = try await ConcertApplication.start(configuration: configuration, logger: Logger(label: "test"))
         }
+    }
+
+    @Test("SIGHUP makes a running concert-server serve what the catalog file added, and logs it")
+    func reloadOnHangup() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("catalog.json")
+        func concert(_ id: Int64) -> Catalog.ConcertEntry {
+            Catalog.ConcertEntry(
+                id: id, title: "Concert \(id)", artist: "A", venue: "V",
+                dates: [Catalog.DateEntry(date: "2027-06-01", startsAt: "2027-06-01T19:00:00Z", price: 10)])
+        }
+        try JSONEncoder().encode(Catalog(concerts: [concert(1)])).write(to: file)
+        let server = try await ServerProcess(
+            database: folder.appendingPathComponent("c.db").path, arguments: ["--catalog", file.path], logLevel: "notice")
+        #expect(try await WireCaller(port: server.port).listConcerts().concerts.map(\.id) == [1])
+        try JSONEncoder().encode(Catalog(concerts: [concert(1), concert(2)])).write(to: file)
+        kill(server.pid, SIGHUP)
+        var served: [Int64] = []
+        for _ in 0..<250 where served != [1, 2] {
+            try await Task.sleep(for: .milliseconds(20))
+            served = try await WireCaller(port: server.port).listConcerts().concerts.map(\.id)
+        }
+        #expect(served == [1, 2])
+        #expect(server.isRunning)
+        #expect(server.log.contains("catalog reloaded"), "\(server.log)")
+        #expect(await server.stop() == 0)
     }
 }
