@@ -72,6 +72,41 @@ struct MetricsTests {
         #expect(accessLines.contains { $0.contains("code=ALREADY_EXISTS") && $0.contains("reason=SEAT_ALREADY_HELD") })
         #expect(!server.log.contains(token), "the log holds a queue token")
     }
+
+    @Test("a refused operator call is logged and counted by reason; the credential tried is not logged")
+    func adminRefusalsCounted() async throws {
+        let folder = try Launch.sharedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secretFile = folder.appendingPathComponent("admin-secret")
+        try Data("the operators' secret for metrics\n".utf8).write(to: secretFile)
+        let metricsPort = try ServerProcess.freePort()
+        let server = try await ServerProcess(
+            database: folder.appendingPathComponent("concert.db").path,
+            arguments: ["--metrics-port", String(metricsPort), "--admin-secret-file", secretFile.path])
+        let guess = "Bearer a guessed secret of some length"
+        for authorization in [guess, guess, "no bearer"] {
+            let connection = try RawConnection(port: server.port)
+            try connection.sendFrame(
+                RequestEnvelope(
+                    id: 1, method: AdminService.pauseAdmission.descriptor.path,
+                    metadata: [MetadataEntry(key: MetadataKey.authorization, value: authorization)],
+                    payload: PauseAdmissionRequest(concertID: 1).serializedBytes()))
+            #expect(try await onThread { try connection.readResponse() }?.code == .unauthenticated)
+        }
+        let accepted = try RawConnection(port: server.port)
+        try accepted.sendFrame(
+            RequestEnvelope(
+                id: 1, method: AdminService.getSaleStats.descriptor.path,
+                metadata: [MetadataEntry(key: MetadataKey.authorization, value: "Bearer the operators' secret for metrics")],
+                payload: GetSaleStatsRequest(concertID: 1).serializedBytes()))
+        #expect(try await onThread { try accepted.readResponse() }?.code == .ok, "the file's trailing newline is no part of the secret")
+        let after = try await Scrape.take(port: metricsPort)
+        #expect(after[#"concert_admin_refusals_total{reason="OPERATOR_CREDENTIAL_INVALID"}"#] == 2)
+        #expect(after[#"concert_admin_refusals_total{reason="OPERATOR_CREDENTIAL_MISSING"}"#] == 1)
+        #expect(await server.stop() == 0)
+        #expect(server.log.components(separatedBy: "operator call refused").count - 1 == 3, "\(server.log)")
+        #expect(!server.log.contains("guessed secret"))
+    }
 }
 
 /// Reads the metrics endpoint over plain HTTP.
