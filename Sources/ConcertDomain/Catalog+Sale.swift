@@ -57,6 +57,9 @@ extension Catalog {
             return Sale(concertID: concertID, opensAtMs: opens, closesAtMs: closes, policy: policy)
         }
 
+        /// The furthest `opensInSeconds` or `closesInSeconds` may reach from loading: 100 years.
+        static let maxOffsetSeconds: Int64 = 100 * 365 * 86_400
+
         /// Checks the entry; the first problem is returned as a message naming the field.
         func problem() -> String? {
             if opensAt != nil, opensInSeconds != nil { return "give opensAt or opensInSeconds, not both." }
@@ -67,15 +70,24 @@ extension Catalog {
             if let closesAt, ISO8601Instant.milliseconds(closesAt) == nil {
                 return "closesAt \"\(closesAt)\" is not an ISO-8601 date-time with a time zone."
             }
-            if let maxActive, maxActive < 0 { return "maxActive must be 0 or more." }
-            if let admissionsPerInterval, admissionsPerInterval < 1 { return "admissionsPerInterval must be positive." }
-            for (name, value) in [
-                ("admissionIntervalMs", admissionIntervalMs), ("activeSeconds", activeSeconds),
-                ("activeIdleSeconds", activeIdleSeconds),
-            ] {
-                if let value, value <= 0 { return "\(name) must be positive." }
+            if let maxActive, !(0...Int(Int32.max)).contains(maxActive) { return "maxActive must be 0 or more." }
+            if let admissionsPerInterval, !(1...Int(Int32.max)).contains(admissionsPerInterval) {
+                return "admissionsPerInterval must be positive."
             }
-            if let preQueueSeconds, preQueueSeconds < 0 { return "preQueueSeconds must be 0 or more." }
+            let maxDurationSeconds = SaleUpdate.maxDurationMs / 1000
+            for (name, value, limit) in [
+                ("admissionIntervalMs", admissionIntervalMs, SaleUpdate.maxDurationMs),
+                ("activeSeconds", activeSeconds, maxDurationSeconds),
+                ("activeIdleSeconds", activeIdleSeconds, maxDurationSeconds),
+            ] {
+                if let value, !(1...limit).contains(value) { return "\(name) must be positive and at most 30 days." }
+            }
+            if let preQueueSeconds, !(0...maxDurationSeconds).contains(preQueueSeconds) {
+                return "preQueueSeconds must be 0 to 30 days."
+            }
+            for (name, value) in [("opensInSeconds", opensInSeconds), ("closesInSeconds", closesInSeconds)] {
+                if let value, abs(value) > Self.maxOffsetSeconds { return "\(name) must be within 100 years of loading." }
+            }
             return nil
         }
     }

@@ -1,18 +1,24 @@
 /// An operator's change to a running sale's settings: each setting given is changed, the others stay.
 public struct SaleUpdate: Sendable, Equatable {
+    /// The longest duration a setting may have: 30 days, in milliseconds.
+    public static let maxDurationMs: Int64 = 30 * 86_400_000
+    /// The latest instant a sale may open or close: the end of the year 9999 (Unix ms).
+    public static let maxInstantMs: Int64 = 253_402_300_799_999
+
     /// N, 0 or more.
     public var maxActive: Int64?
     /// K; 0 removes the cap.
     public var admissionsPerInterval: Int64?
-    /// The admission interval in milliseconds, 1 or more.
+    /// The admission interval in milliseconds, 1 to ``maxDurationMs``.
     public var admissionIntervalMs: Int64?
-    /// T in milliseconds, 1 or more.
+    /// T in milliseconds, 1 to ``maxDurationMs``.
     public var activeLifetimeMs: Int64?
-    /// The active idle limit in milliseconds, 1 or more.
+    /// The active idle limit in milliseconds, 1 to ``maxDurationMs``.
     public var activeIdleMs: Int64?
-    /// The closing instant (Unix ms), after the opening; 0 for never.
+    /// The closing instant (Unix ms), after the opening and at most ``maxInstantMs``; 0 for never.
     public var closesAtMs: Int64?
-    /// The opening instant (Unix ms), not in the past; only before the sale has opened.
+    /// The opening instant (Unix ms), not in the past and at most ``maxInstantMs``; only before the sale has
+    /// opened.
     public var opensAtMs: Int64?
 
     /// Creates an update; every setting left nil stays as it is.
@@ -67,7 +73,9 @@ public struct SaleUpdate: Sendable, Equatable {
             ("active_idle_ms", activeIdleMs, \QueuePolicy.activeIdleMs),
         ] {
             guard let value else { continue }
-            guard value > 0 else { throw Self.invalid("\(name) must be 1 or more.") }
+            guard (1...Self.maxDurationMs).contains(value) else {
+                throw Self.invalid("\(name) must be 1 to \(Self.maxDurationMs) (30 days).")
+            }
             record(name, "\(sale.policy[keyPath: path])", "\(value)")
             result.policy[keyPath: path] = value
         }
@@ -75,12 +83,16 @@ public struct SaleUpdate: Sendable, Equatable {
             guard sale.opensAtMs > now else {
                 throw ConcertError(.saleAlreadyOpen, "The sale opened already; its opening time can no longer change.")
             }
-            guard opensAtMs >= now else { throw Self.invalid("opens_at_unix_ms must not be in the past.") }
+            guard (now...Self.maxInstantMs).contains(opensAtMs) else {
+                throw Self.invalid("opens_at_unix_ms must be now or later, and no later than the year 9999.")
+            }
             record("opens_at_unix_ms", "\(sale.opensAtMs)", "\(opensAtMs)")
             result.opensAtMs = opensAtMs
         }
         if let closesAtMs {
-            guard closesAtMs >= 0 else { throw Self.invalid("closes_at_unix_ms must be 0 (never) or an instant.") }
+            guard (0...Self.maxInstantMs).contains(closesAtMs) else {
+                throw Self.invalid("closes_at_unix_ms must be 0 (never) or an instant no later than the year 9999.")
+            }
             let closes = closesAtMs == 0 ? nil : closesAtMs
             record("closes_at_unix_ms", Self.text(sale.closesAtMs), Self.text(closes))
             result.closesAtMs = closes

@@ -74,6 +74,20 @@ import Testing
             mentions: "seatPrices[0] is -5")
     }
 
+    @Test func rejectsSaleSettingsOutOfRangeBeforeAnyArithmetic() {
+        let date = #"{"date":"2027-01-02","startsAt":"2027-01-02T19:00:00+09:00","price":1}"#
+        func sale(_ fields: String) -> String {
+            #"{"concerts":[{"id":1,"title":"T","artist":"A","venue":"V","dates":[\#(date)],"sale":{\#(fields)}}]}"#
+        }
+        invalid(sale(#""activeSeconds":9223372036854775807"#), mentions: "activeSeconds must be positive and at most 30 days")
+        invalid(sale(#""activeIdleSeconds":0"#), mentions: "activeIdleSeconds")
+        invalid(sale(#""admissionIntervalMs":9223372036854775807"#), mentions: "admissionIntervalMs")
+        invalid(sale(#""preQueueSeconds":9223372036854775807"#), mentions: "preQueueSeconds must be 0 to 30 days")
+        invalid(sale(#""opensInSeconds":-9223372036854775807"#), mentions: "opensInSeconds must be within 100 years")
+        invalid(sale(#""closesInSeconds":9223372036854775807"#), mentions: "closesInSeconds")
+        invalid(sale(#""maxActive":9223372036854775807"#), mentions: "maxActive")
+    }
+
     @Test func rejectsEmptyNames() {
         let entry = Catalog.ConcertEntry(id: 4, title: " ", artist: "A", venue: "V", dates: [])
         #expect(throws: ConcertError(.invalidCatalog, "concerts[0]: title must not be empty.")) {

@@ -83,6 +83,8 @@ struct AdminServiceTests {
                 (UpdateSaleRequest(concertID: 1, maxActive: SettingValue(value: -1)), .invalidArgument, .invalidSaleSetting, "max_active"),
                 (UpdateSaleRequest(concertID: 1, admissionIntervalMs: SettingValue(value: 0)), .invalidArgument, .invalidSaleSetting, "admission_interval_ms"),
                 (UpdateSaleRequest(concertID: 1, activeLifetimeMs: SettingValue(value: -5)), .invalidArgument, .invalidSaleSetting, "active_lifetime_ms"),
+                (UpdateSaleRequest(concertID: 1, activeLifetimeMs: SettingValue(value: .max)), .invalidArgument, .invalidSaleSetting, "active_lifetime_ms"),
+                (UpdateSaleRequest(concertID: 1, closesAtUnixMs: SettingValue(value: .max)), .invalidArgument, .invalidSaleSetting, "closes_at_unix_ms"),
                 (UpdateSaleRequest(concertID: 1, admissionsPerInterval: SettingValue(value: -2)), .invalidArgument, .invalidSaleSetting, "admissions_per_interval"),
                 (UpdateSaleRequest(concertID: 1, closesAtUnixMs: SettingValue(value: now - 86_400_000)), .invalidArgument, .invalidSaleSetting, "closes_at_unix_ms"),
                 (UpdateSaleRequest(concertID: 1, opensAtUnixMs: SettingValue(value: now + 60_000)), .failedPrecondition, .saleAlreadyOpen, "opened"),
@@ -278,6 +280,13 @@ struct AdminServiceTests {
             ])
             try Data("{ not json".utf8).write(to: server.directory.appendingPathComponent("catalog.json"))
             await expectFailure(.invalidArgument, .invalidCatalog) { try await admin.reloadCatalog() }
+            var backwards = grown
+            backwards.concerts.append(
+                .init(id: 8, title: "Backwards", artist: "C", venue: "X", dates: grown.concerts[1].dates,
+                      sale: .init(opensInSeconds: 100, closesInSeconds: 50)))
+            try JSONEncoder().encode(backwards).write(to: server.directory.appendingPathComponent("catalog.json"))
+            await expectFailure(.invalidArgument, .invalidCatalog) { try await admin.reloadCatalog() }
+            #expect(try await WireCaller(port: server.port).listConcerts().concerts.map(\.id) == [1, 7])
         }
     }
 

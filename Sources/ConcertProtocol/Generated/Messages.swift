@@ -3344,17 +3344,18 @@ public struct UpdateSaleRequest: ProtoMessage {
     /// K: the most admissions per admission interval; 0 for no cap.
     public var admissionsPerInterval: SettingValue?
 
-    /// The admission interval for K, in milliseconds, 1 or more.
+    /// The admission interval for K, in milliseconds, 1 to 2,592,000,000 (30 days).
     public var admissionIntervalMs: SettingValue?
 
-    /// T: how long an active token lasts at most, in milliseconds, 1 or more;
+    /// T: how long an active token lasts at most, in milliseconds, 1 to 30 days;
     /// tokens admitted before keep their expiry.
     public var activeLifetimeMs: SettingValue?
 
-    /// How long an active token may make no call, in milliseconds, 1 or more.
+    /// How long an active token may make no call, in milliseconds, 1 to 30 days.
     public var activeIdleMs: SettingValue?
 
-    /// When the sale closes, Unix ms UTC, after the opening time; 0 for never.
+    /// When the sale closes, Unix ms UTC, after the opening time and no later
+    /// than the year 9999; 0 for never.
     public var closesAtUnixMs: SettingValue?
 
     /// When the sale opens, Unix ms UTC, not in the past; only before the sale

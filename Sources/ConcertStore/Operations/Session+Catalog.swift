@@ -15,6 +15,9 @@ extension Session {
                 "INSERT INTO concerts (id, title, artist, venue) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
                 concert.id, concert.title, concert.artist, concert.venue)
             let sale = (concert.sale ?? Catalog.SaleEntry()).sale(concertID: concert.id, now: now, defaults: queuePolicy)
+            if let closes = sale.closesAtMs, closes <= sale.opensAtMs {
+                throw ConcertError(.invalidCatalog, "concert \(concert.id): its sale closes before it opens.")
+            }
             try createSale(sale)
             if insertedConcert == 1 {
                 added.concertIDs.append(concert.id)

@@ -1762,20 +1762,21 @@ struct  Concert__V1__UpdateSaleRequest
    */
   Concert__V1__SettingValue *admissions_per_interval;
   /*
-   * The admission interval for K, in milliseconds, 1 or more.
+   * The admission interval for K, in milliseconds, 1 to 2,592,000,000 (30 days).
    */
   Concert__V1__SettingValue *admission_interval_ms;
   /*
-   * T: how long an active token lasts at most, in milliseconds, 1 or more;
+   * T: how long an active token lasts at most, in milliseconds, 1 to 30 days;
    * tokens admitted before keep their expiry.
    */
   Concert__V1__SettingValue *active_lifetime_ms;
   /*
-   * How long an active token may make no call, in milliseconds, 1 or more.
+   * How long an active token may make no call, in milliseconds, 1 to 30 days.
    */
   Concert__V1__SettingValue *active_idle_ms;
   /*
-   * When the sale closes, Unix ms UTC, after the opening time; 0 for never.
+   * When the sale closes, Unix ms UTC, after the opening time and no later
+   * than the year 9999; 0 for never.
    */
   Concert__V1__SettingValue *closes_at_unix_ms;
   /*
