@@ -167,14 +167,15 @@ public final class ConcertApplication: Sendable {
         }
     }
 
-    /// Publishes every sale's line as metrics (``SaleMetrics``) every 5 seconds, until the calling task is
-    /// cancelled. A read per sale; nothing when no metrics backend was bootstrapped but the reads.
+    /// Publishes every sale's figures (``SaleStats``) as metrics (``SaleMetrics``) every 5 seconds, until the
+    /// calling task is cancelled. One read of every sale; nothing when no metrics backend was bootstrapped but
+    /// the read.
     public func runSaleMetricsJob() async {
         let metrics = SaleMetrics()
         while !Task.isCancelled {
             do {
-                for concert in try await store.reads.concerts().value() where concert.sale != nil {
-                    metrics.publish(try await store.reads.saleLine(concertID: concert.id).value())
+                for stats in try await store.allSaleStats() {
+                    metrics.publish(stats)
                 }
             } catch {
                 logger.debug("sale metrics skipped a round", metadata: ["error": "\(error)"])

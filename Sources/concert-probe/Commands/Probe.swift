@@ -12,7 +12,7 @@ struct Probe: AsyncParsableCommand {
         version: "concert-probe \(ConcertVersion.current)",
         subcommands: [
             ListCommand.self, DescribeCommand.self, CallCommand.self, HealthCommand.self, PingCommand.self,
-            JourneyCommand.self, WatchCommand.self, BenchCommand.self, QueueCommand.self,
+            JourneyCommand.self, WatchCommand.self, BenchCommand.self, QueueCommand.self, AdminCommand.self, TopCommand.self,
         ])
 
     /// Runs the chosen subcommand and exits with the probe's documented exit codes; a

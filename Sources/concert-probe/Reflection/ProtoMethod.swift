@@ -27,7 +27,7 @@ struct ProtoMethod {
         let services = [
             concert__v1__system_service__descriptor, concert__v1__auth_service__descriptor,
             concert__v1__queue_service__descriptor, concert__v1__reservation_service__descriptor,
-            concert__v1__payment_service__descriptor,
+            concert__v1__payment_service__descriptor, concert__v1__admin_service__descriptor,
         ]
         return services.flatMap { service in
             (0..<Int(service.n_methods)).map { index in
