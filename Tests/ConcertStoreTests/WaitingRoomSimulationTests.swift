@@ -404,7 +404,7 @@ private final class WaitingRoomSimulation {
         switch fan.known.state {
         case .preQueue, .waiting: true
         case .active: (fan.known.expiresAtMs ?? 0) > now
-        case .expired, .abandoned: false
+        case .expired, .abandoned, .revoked: false
         }
     }
 
@@ -617,6 +617,7 @@ private final class WaitingRoomSimulation {
             case .active: [.active, .expired]
             case .expired: [.expired]
             case .abandoned: [.abandoned]
+            case .revoked: [.revoked]
             }
         if !allowed.contains(status.state) { problem("went from \(before.state) to \(status.state)") }
         if status.state == .waiting {
@@ -705,7 +706,7 @@ private final class WaitingRoomSimulation {
                 if let sale = sales.first(where: { $0.id == fan.concertID }), now >= sale.opensAtMs {
                     fail("fan \(index) is still pre-queued after sale \(sale.id) opened and admission ran")
                 }
-            case .expired, .abandoned: break
+            case .expired, .abandoned, .revoked: break
             }
             switch (fan.behaviour, status.state) {
             case (.silent, .preQueue), (.silent, .waiting):
