@@ -2,7 +2,8 @@ import ConcertTesting
 import Foundation
 
 /// haproxy on loopback in front of servers on loopback ports: TCP, round robin, health checks every
-/// 500 ms, a connection to a server that refuses sent to another (``Balancer/configuration(listen:servers:statsSocket:)``).
+/// 500 ms, a connection to a server that refuses sent to another at once
+/// (``Balancer/configuration(listen:servers:statsSocket:redispatchingEachRetry:)``).
 /// A server stopped and started again on its port is taken out and back in by the checks.
 final class LoopbackBalancer: Sendable {
     /// The port fans connect to.
@@ -26,7 +27,7 @@ final class LoopbackBalancer: Sendable {
         try Balancer.configuration(
             listen: "127.0.0.1:\(port)",
             servers: serverPorts.enumerated().map { ("app\($0.offset + 1)", "127.0.0.1:\($0.element)") },
-            statsSocket: balancer.statsSocket
+            statsSocket: balancer.statsSocket, redispatchingEachRetry: true
         ).write(to: configuration, atomically: true, encoding: .utf8)
         process = try ChildProcess(
             [haproxy, "-f", configuration.path, "-db"], output: nil,

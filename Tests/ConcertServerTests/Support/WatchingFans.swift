@@ -19,6 +19,8 @@ final class WatchingFans: Sendable {
         var toldAfterMs: Int64?
         /// Whether it was told it is ACTIVE.
         var admitted = false
+        /// How long before its ACTIVE status its last WAITING one arrived.
+        var lastWaitingBeforeMs: Int64?
     }
 
     private let clients: [ConcertClient]
@@ -63,12 +65,20 @@ final class WatchingFans: Sendable {
             do throws(RPCError) {
                 let active = try await caller.waitUntilActive { status in
                     guard status.state == .waiting else { return }
-                    self.sightings.withLock { $0[index]?.positions.append(status.position) }
+                    let now = Self.nowMs()
+                    self.sightings.withLock {
+                        $0[index]?.positions.append(status.position)
+                        $0[index]?.lastWaitingBeforeMs = now
+                    }
                 }
-                let toldAfter = Self.nowMs() - (active.expiresAtUnixMs - activeLifetimeMs)
-                sightings.withLock {
-                    $0[index]?.admitted = true
-                    $0[index]?.toldAfterMs = toldAfter
+                let now = Self.nowMs()
+                let toldAfter = now - (active.expiresAtUnixMs - activeLifetimeMs)
+                sightings.withLock { sightings in
+                    guard var sighting = sightings[index] else { return }
+                    sighting.admitted = true
+                    sighting.toldAfterMs = toldAfter
+                    sighting.lastWaitingBeforeMs = sighting.lastWaitingBeforeMs.map { now - $0 }
+                    sightings[index] = sighting
                 }
                 await admitted(caller)
             } catch {
@@ -113,7 +123,9 @@ final class WatchingFans: Sendable {
             }
             if !sighting.admitted, sighting.error == nil { problems.append("fan \(index) was never admitted") }
             if let toldWithinMs, let told = sighting.toldAfterMs, told > toldWithinMs {
-                problems.append("fan \(index) was told \(told) ms after its admission")
+                problems.append(
+                    "fan \(index) was told \(told) ms after its admission (its last WAITING status, at position "
+                        + "\(sighting.positions.last ?? 0), came \(sighting.lastWaitingBeforeMs ?? -1) ms before)")
             }
         }
         return problems
