@@ -10,9 +10,13 @@ import Synchronization
 /// throws ``ConcertProtocol/RPCError`` with the server's code, reason and message; the
 /// client adds UNAVAILABLE (`CONNECTION_FAILED`, `CONNECTION_CLOSED`), DEADLINE_EXCEEDED
 /// (`DEADLINE_EXCEEDED`), INTERNAL (`MALFORMED_RESPONSE`) and, when the calling task is
-/// cancelled, CANCELLED (`CANCELLED`). After the connection drops, the next call reconnects,
-/// trying again with backoff as ``ClientConfiguration/reconnect`` says; a read, or a charge with an
-/// idempotency key, whose connection broke before its answer is sent again (``RetryPolicy``).
+/// cancelled, CANCELLED (`CANCELLED`). After the connection drops, or once its server says it is
+/// draining for a restart (`SERVER_DRAINING`, `SHUTTING_DOWN`), the next call opens a new connection
+/// (through a balancer, to another server), trying again with backoff as ``ClientConfiguration/reconnect``
+/// says; a read, or a charge with an idempotency key, whose connection broke before its answer is sent
+/// again, and so is any call a draining server refused without running it (``RetryPolicy``). The
+/// streaming `waitUntilActive(resuming:onUpdate:)` watches again on the new connection when a draining
+/// server ends its watch, so a rolling restart reaches the caller as nothing but a few more updates.
 /// ``withConcertClient(host:port:configuration:isolation:_:)`` connects, runs a body, and closes
 /// gracefully; ``withOptions(_:)`` adds metadata and a deadline of your choosing to calls.
 ///
@@ -74,8 +78,9 @@ public final class ConcertClient: RPCCaller, RPCStreamCaller, Sendable {
     /// The queue token sent as `queue-token` metadata, or nil for none.
     public var token: String? { storedToken.withLock { $0 } }
 
-    /// Whether the client holds an open connection now. While it does not (the server went away, or no
-    /// call was made yet), a call waits for a new connection, within its deadline, before anything is sent.
+    /// Whether the client holds an open connection that takes new calls now. While it does not (the server
+    /// went away or said it is draining, or no call was made yet), a call waits for a new connection, within
+    /// its deadline, before anything is sent.
     public var isConnected: Bool { slot.isConnected }
 
     /// Replaces the queue token sent on later calls; nil sends none.

@@ -9,11 +9,13 @@ final class Connection: Sendable {
     private let pending: PendingCalls
     private let streams: PendingStreams
     private let outbound: OutboundQueue
+    private let drain: DrainNotice
 
-    private init(channel: any Channel, pending: PendingCalls, streams: PendingStreams) {
+    private init(channel: any Channel, pending: PendingCalls, streams: PendingStreams, drain: DrainNotice) {
         self.channel = channel
         self.pending = pending
         self.streams = streams
+        self.drain = drain
         self.outbound = OutboundQueue(channel: channel)
     }
 
@@ -25,6 +27,7 @@ final class Connection: Sendable {
     static func open(host: String, port: Int, configuration: ClientConfiguration) -> EventLoopFuture<Connection> {
         let pending = PendingCalls()
         let streams = PendingStreams()
+        let drain = DrainNotice()
         let maxFrameSize = configuration.maxFrameSize
         return ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -34,16 +37,21 @@ final class Connection: Sendable {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)),
                         FlushCoalescer(),
-                        ResponseHandler(pending: pending, streams: streams),
+                        ResponseHandler(pending: pending, streams: streams, drain: drain),
                     ])
                 }
             }
             .connect(host: host, port: port)
-            .map { Connection(channel: $0, pending: pending, streams: streams) }
+            .map { Connection(channel: $0, pending: pending, streams: streams, drain: drain) }
     }
 
     /// True once the connection has failed or closed; calls then need a new connection.
     var isClosed: Bool { pending.failure != nil }
+
+    /// Whether new calls may go on this connection: it is open and its server has not said it is draining
+    /// (``DrainNotice``). A draining connection still answers the calls already sent on it, and closes once
+    /// the last of them is done with it.
+    var takesNewCalls: Bool { !isClosed && !drain.isDraining }
 
     /// Sends `request` to `method` under a fresh id and waits for its answer, at most `timeout` (nil: with
     /// no deadline).

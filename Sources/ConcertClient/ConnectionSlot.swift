@@ -4,8 +4,8 @@ import NIOPosix
 import Synchronization
 
 /// The client's one connection, opened on first use and reopened by the first call after
-/// it broke, trying again as the configuration's ``ReconnectPolicy`` says; concurrent callers share
-/// a single connection attempt.
+/// it broke or its server said it is draining, trying again as the configuration's ``ReconnectPolicy``
+/// says; concurrent callers share a single connection attempt.
 final class ConnectionSlot: Sendable {
     private enum State {
         case idle
@@ -38,7 +38,7 @@ final class ConnectionSlot: Sendable {
     func connection(waitingAtMost limit: Duration? = nil) async throws(RPCError) -> Connection {
         let lookup = state.withLock { state -> Lookup in
             switch state {
-            case .connected(let connection) where !connection.isClosed:
+            case .connected(let connection) where connection.takesNewCalls:
                 return .ready(connection)
             case .connecting(let future):
                 return .pending(future, opening: nil)
@@ -100,10 +100,10 @@ final class ConnectionSlot: Sendable {
         return promise.futureResult
     }
 
-    /// Whether the slot holds a connection that has not closed.
+    /// Whether the slot holds a connection that takes new calls (open, its server not draining).
     var isConnected: Bool {
         state.withLock { state in
-            if case .connected(let connection) = state { return !connection.isClosed }
+            if case .connected(let connection) = state { return connection.takesNewCalls }
             return false
         }
     }

@@ -35,26 +35,65 @@ extension RPCCaller where Self: RPCStreamCaller {
     /// pushes to `onUpdate`, without polling; the watch also keeps the fan present in line. Returning
     /// ends the watch (the server is told).
     ///
+    /// A watch that ends because its server moves it (a rolling restart: UNAVAILABLE / `SERVER_DRAINING`,
+    /// or `SHUTTING_DOWN`) or because its connection broke (UNAVAILABLE / `CONNECTION_CLOSED`, the client
+    /// not closed) is opened again with the same token on a new connection, through the balancer to another
+    /// server; the fan keeps its place (the new server hears the token), and the caller sees nothing but the
+    /// statuses. The first watch again after a status was heard starts at once; further ones in a row that
+    /// end before any status is heard wait `resuming`'s backoff first, and after `resuming.maxAttempts`
+    /// watches in a row end that way the last error is thrown. Any other error ends the wait.
+    ///
+    /// - Parameters:
+    ///   - resuming: How often, and after which waits, a moved or broken watch is opened again; the default
+    ///     allows 5 watches in a row without a status (waits of a random 0…100, 0…200, 0…400 ms).
+    ///   - onUpdate: Called with each status, in order.
     /// - Returns: The first ACTIVE status.
     /// - Throws: UNAUTHENTICATED / `TOKEN_EXPIRED` or `TOKEN_ABANDONED` when the token expires or is
     ///   dropped first; the watch's own errors (for example UNAUTHENTICATED / `TOKEN_MISSING`, or
-    ///   UNAVAILABLE when the connection breaks); CANCELLED when the calling task is cancelled.
+    ///   UNAVAILABLE / `CONNECTION_FAILED` when no new connection could be opened); the last move's error
+    ///   once `resuming` is spent; CANCELLED when the calling task is cancelled.
     public func waitUntilActive(
+        resuming: ReconnectPolicy = ReconnectPolicy(),
         onUpdate: @Sendable (QueueStatus) -> Void = { _ in }
     ) async throws(RPCError) -> QueueStatus {
-        do {
-            for try await update in watchQueue() {
-                guard let status = update.status else { continue }
-                onUpdate(status)
-                if let admitted = try admission(status) { return admitted }
+        var generator = SystemRandomNumberGenerator()
+        var endedInARow = 0
+        while true {
+            var heard = false
+            do {
+                for try await update in watchQueue() {
+                    guard let status = update.status else { continue }
+                    heard = true
+                    onUpdate(status)
+                    if let admitted = try admission(status) { return admitted }
+                }
+            } catch let error as RPCError {
+                guard error.movesTheWatch else { throw error }
+                endedInARow = heard ? 1 : endedInARow + 1
+                guard endedInARow < resuming.maxAttempts else { throw error }
+                if endedInARow > 1 {
+                    do {
+                        try await Task.sleep(for: resuming.backoff(afterFailedAttempts: endedInARow - 1, using: &generator))
+                    } catch {
+                        throw .cancelled
+                    }
+                }
+                continue
+            } catch {
+                throw .cancelled
             }
-        } catch let error as RPCError {
-            throw error
-        } catch {
-            throw .cancelled
+            throw RPCError(
+                code: .unavailable, reason: .connectionClosed, message: "The watch ended before the token was admitted.")
         }
-        throw RPCError(
-            code: .unavailable, reason: .connectionClosed, message: "The watch ended before the token was admitted.")
+    }
+}
+
+extension RPCError {
+    /// Whether a watch that ended with this error belongs on a new connection: its server is draining, or
+    /// its connection broke (but not because the client was closed).
+    var movesTheWatch: Bool {
+        if knownReason?.meansServerIsDraining == true { return true }
+        return knownReason == .connectionClosed && self != .clientClosed
     }
 }
 

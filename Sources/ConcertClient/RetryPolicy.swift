@@ -1,14 +1,17 @@
 import ConcertProtocol
 
 /// Which calls the client sends again when their connection broke before the answer arrived
-/// (UNAVAILABLE / `CONNECTION_CLOSED`) or could not be reopened (`CONNECTION_FAILED`), and how often.
+/// (UNAVAILABLE / `CONNECTION_CLOSED`) or could not be reopened (`CONNECTION_FAILED`), or a draining
+/// server refused them, and how often.
 ///
-/// Only calls that are safe to send twice are sent again: the reads of ``ReadMethods`` and
-/// `ChargeBalance` with an idempotency key (the server applies a key once and answers a repeat as it
-/// answered the first). A write without that guarantee (`ReserveSeat`, `Pay`, `ChargeBalance` without
-/// a key, `IssueToken`, `LeaveQueue`) is never sent again: its effect is unknown, and the caller
-/// decides (for example with `GetReservation`). A server's answer, whatever its code, is never retried;
-/// nor is a stream. All attempts of a call share its one deadline.
+/// After a broken connection only calls that are safe to send twice are sent again: the reads of
+/// ``ReadMethods`` and `ChargeBalance` with an idempotency key (the server applies a key once and answers
+/// a repeat as it answered the first). A write without that guarantee (`ReserveSeat`, `Pay`,
+/// `ChargeBalance` without a key, `IssueToken`, `LeaveQueue`) is never sent again: its effect is unknown,
+/// and the caller decides (for example with `GetReservation`). A call a draining server answered
+/// UNAVAILABLE / `SHUTTING_DOWN` never ran, so any call, writes included, is sent again on a new connection
+/// (to another server). Any other answer of a server, whatever its code, is never retried; nor is a stream
+/// (the streaming `waitUntilActive` resumes its watch itself). All attempts of a call share its one deadline.
 public struct RetryPolicy: Sendable, Hashable {
     /// The attempts in all, the first included; 1 never sends a call again.
     public var maxAttempts: Int
@@ -25,7 +28,9 @@ public struct RetryPolicy: Sendable, Hashable {
     func retries<Request, Response>(
         _ rpc: RPC<Request, Response>, _ request: Request, after error: RPCError, attempt: Int
     ) -> Bool {
-        guard attempt < maxAttempts, error.isConnectionFailure else { return false }
+        guard attempt < maxAttempts else { return false }
+        if error.knownReason?.meansServerIsDraining == true { return true }
+        guard error.isConnectionFailure else { return false }
         if ReadMethods.all.contains(rpc.descriptor) { return true }
         if let charge = request as? ChargeBalanceRequest { return !charge.idempotencyKey.isEmpty }
         return false

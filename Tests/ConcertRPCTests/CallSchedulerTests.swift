@@ -158,6 +158,24 @@ struct CallSchedulerTests {
         #expect(script.terminated.sorted() == [1, 2])
     }
 
+    @Test("when quiescing, running streams end at once with SERVER_DRAINING while a running unary call is answered")
+    func quiesceDrainsStreams() throws {
+        let (channel, socket, script) = try makeChannel()
+        try channel.writeInbound(call(1, "/stream"))
+        try channel.writeInbound(call(2, "/stream"))
+        try channel.writeInbound(call(3, "/later"))
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(try answers(channel).map(\.1) == ["SERVER_DRAINING", "SERVER_DRAINING"])
+        #expect(script.terminated.sorted() == [1, 2])
+        #expect(socket.closeRequests == 0)
+        script.complete(3)
+        channel.embeddedEventLoop.run()
+        #expect(try answers(channel).map(\.1) == ["OK"])
+        channel.embeddedEventLoop.advanceTime(by: TimeAmount(CallScheduler.drainQuietPeriod))
+        #expect(socket.closeRequests == 1)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
     @Test("a ready reply is answered at once; a later one when it completes")
     func readyAndLater() throws {
         let (channel, _, script) = try makeChannel()
@@ -210,7 +228,7 @@ struct CallSchedulerTests {
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 
-    @Test("when quiescing, new calls are refused and the connection closes once the running ones answered")
+    @Test("when quiescing, new calls are refused and the connection closes once the running ones answered and calls stopped coming")
     func quiesce() throws {
         let (channel, socket, script) = try makeChannel()
         try channel.writeInbound(call(6, "/later"))
@@ -221,6 +239,13 @@ struct CallSchedulerTests {
         script.complete(6)
         channel.embeddedEventLoop.run()
         #expect(try answers(channel).map(\.0) == [6])
+        #expect(socket.closeRequests == 0)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(150))
+        try channel.writeInbound(call(8, "/now"))
+        #expect(try answers(channel).map(\.1) == ["SHUTTING_DOWN"])
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(150))
+        #expect(socket.closeRequests == 0)
+        channel.embeddedEventLoop.advanceTime(by: TimeAmount(CallScheduler.drainQuietPeriod))
         #expect(socket.closeRequests == 1)
         _ = try channel.finish(acceptAlreadyClosed: true)
     }

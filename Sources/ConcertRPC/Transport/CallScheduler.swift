@@ -14,8 +14,10 @@ internal import NIOCore
 /// than `maxPendingBytes`. Every call is charged to the server-wide ``RequestMemoryBudget``;
 /// one that does not fit is answered SERVER_OVERLOADED. A call's deadline counts from its
 /// receipt; when it passes first the call is answered DEADLINE_EXCEEDED. On a quiesce event
-/// (graceful shutdown) new calls are answered UNAVAILABLE and the connection closes once the
-/// running ones have answered. When the client has sent nothing for the idle timeout and none
+/// (graceful shutdown, the drain) every running stream ends at once with UNAVAILABLE / SERVER_DRAINING
+/// (its client moves to another server), new calls are answered UNAVAILABLE / SHUTTING_DOWN without
+/// running, and the connection closes once the running unary calls have answered and no call has arrived
+/// for ``drainQuietPeriod`` (the calls a client sent before it read the drain are answered, not lost). When the client has sent nothing for the idle timeout and none
 /// of its calls is running, the connection is closed.
 ///
 /// A streaming call runs until its handler finishes it, the client cancels it, or the connection
@@ -59,6 +61,10 @@ final class CallScheduler: ChannelDuplexHandler {
     private var deadlineTimer: Scheduled<Void>?
     private var streams: [UInt64: StreamSlot] = [:]
     private var stallTimer: Scheduled<Void>?
+    private var quietTimer: Scheduled<Void>?
+
+    /// How long a draining connection with nothing running stays open for calls still on their way.
+    static let drainQuietPeriod = Duration.milliseconds(200)
 
     init(limits: ConnectionLimits, logger: Logger, metrics: TransportMetrics, dispatch: @escaping Dispatch) {
         self.dispatch = dispatch
@@ -78,6 +84,7 @@ final class CallScheduler: ChannelDuplexHandler {
         }
         guard !quiescing else {
             answer(call.id, .failure(.shuttingDown), context: context)
+            closeIfDrained(context: context)
             return
         }
         let cost = RequestMemoryBudget.cost(frameBytes: call.frameBytes)
@@ -122,6 +129,7 @@ final class CallScheduler: ChannelDuplexHandler {
         closed = true
         deadlineTimer?.cancel()
         stallTimer?.cancel()
+        quietTimer?.cancel()
         while let next = waiting.popFirst() { release(next.pending) }
         let ended = streams.values
         streams = [:]
@@ -136,7 +144,7 @@ final class CallScheduler: ChannelDuplexHandler {
         switch event {
         case is ChannelShouldQuiesceEvent:
             quiescing = true
-            for id in Array(streams.keys) { endStream(id, .shuttingDown, context: context) }
+            for id in Array(streams.keys) { endStream(id, .serverDraining, context: context) }
             closeIfDrained(context: context)
         case IdleStateHandler.IdleStateEvent.read:
             guard running == 0, waiting.isEmpty, !closed else { return }
@@ -329,10 +337,19 @@ final class CallScheduler: ChannelDuplexHandler {
         context.read()
     }
 
+    /// Closes a draining connection once nothing runs or waits and no call arrived for the quiet period
+    /// (each call restarts it).
     private func closeIfDrained(context: ChannelHandlerContext) {
         guard quiescing, running == 0, waiting.isEmpty, !closed else { return }
-        closed = true
-        context.triggerUserOutboundEvent(CloseAfterFlushing(), promise: nil)
+        quietTimer?.cancel()
+        let bound = NIOLoopBound((scheduler: self, context: context), eventLoop: context.eventLoop)
+        quietTimer = context.eventLoop.scheduleTask(in: TimeAmount(Self.drainQuietPeriod)) {
+            let scheduler = bound.value.scheduler
+            scheduler.quietTimer = nil
+            guard scheduler.running == 0, scheduler.waiting.isEmpty, !scheduler.closed else { return }
+            scheduler.closed = true
+            bound.value.context.triggerUserOutboundEvent(CloseAfterFlushing(), promise: nil)
+        }
     }
 
     /// Answers `id` without its handler (a refusal, a deadline, a cancel), counting the refusal.
@@ -351,6 +368,10 @@ final class CallScheduler: ChannelDuplexHandler {
 extension RPCError {
     /// The answer to a call that arrives while the server shuts down.
     static let shuttingDown = RPCError(code: .unavailable, reason: .shuttingDown, message: "The server is shutting down.")
+    /// The end of a stream that was running when the server began to drain.
+    static let serverDraining = RPCError(
+        code: .unavailable, reason: .serverDraining,
+        message: "The server is draining for a restart; reconnect (to another server) and call again.")
     /// The answer to a call that does not fit the server's memory budget.
     static let serverOverloaded = RPCError(
         code: .resourceExhausted, reason: .serverOverloaded,

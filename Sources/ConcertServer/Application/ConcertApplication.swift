@@ -208,11 +208,20 @@ public final class ConcertApplication: Sendable {
         }
     }
 
-    /// Stops accepting connections, answers the requests in flight (closing connections hard
-    /// after the transport's shutdown grace), then closes the store once every write has committed.
+    /// Drains the server, then closes the store once every write has committed: health reports
+    /// NOT_SERVING, the listening socket closes (no new connections), every open `WatchQueue` ends at
+    /// once with UNAVAILABLE / `SERVER_DRAINING` (its client watches again on another server and keeps
+    /// its place), calls arriving meanwhile are answered UNAVAILABLE / `SHUTTING_DOWN` without running,
+    /// and the calls in flight are answered; each connection closes once it has none left (hard after
+    /// the transport's shutdown grace). Logs how long the drain took and how many watches it moved.
     public func shutdown() async {
         serving.stopServing()
+        let watches = watchers.count
+        let started = ContinuousClock.now
         await server.shutdownGracefully()
+        let drainMs = (ContinuousClock.now - started) / .milliseconds(1)
+        logger.notice(
+            "drained", metadata: ["watches-moved": "\(watches)", "duration-ms": "\(Int(drainMs.rounded()))"])
         store.close()
     }
 }

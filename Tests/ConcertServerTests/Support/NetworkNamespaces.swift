@@ -260,9 +260,12 @@ struct Balancer: Sendable {
     /// The socket haproxy answers `show stat` on.
     let statsSocket: String
 
-    /// haproxy's configuration: the frontend on `listen`, one `server` line per entry of `servers`.
+    /// haproxy's configuration: the frontend on `listen`, one `server` line per entry of `servers`. With
+    /// `redispatchingEachRetry`, a refused connection is tried on another server at once (no second of
+    /// turn-around on the same one), as rolling restarts want.
     static func configuration(
-        listen: String, servers: [(name: String, address: String)], statsSocket: String
+        listen: String, servers: [(name: String, address: String)], statsSocket: String,
+        redispatchingEachRetry: Bool = false
     ) -> String {
         let serverLines = servers.map { "    server \($0.name) \($0.address) check inter 500ms fall 2 rise 2" }
         return """
@@ -276,7 +279,7 @@ struct Balancer: Sendable {
                 timeout client 300s
                 timeout server 300s
                 retries 2
-                option redispatch
+                option redispatch\(redispatchingEachRetry ? " 1" : "")
 
             frontend fans
                 bind \(listen)

@@ -13,21 +13,21 @@ final class ServerProcess: Sendable {
     private let process: ChildProcess
     private let logURL: URL
 
-    /// Starts the binary on a free port with `arguments` and waits until it answers a health check.
+    /// Starts the binary on `port` (nil: a free one) with `arguments` and waits until it answers a health check.
     ///
     /// With `unprivileged`, the server runs as `nobody` (through `setpriv` when the tests run as
     /// root); with `fileLimit`, under that soft and hard limit of open files (through `prlimit`);
     /// with `environment` added to this process's.
     /// Standard error goes to a log file that ``log`` reads.
     init(
-        database: String, arguments: [String] = [], unprivileged: Bool = false, fileLimit: Int? = nil,
+        database: String, port: Int? = nil, arguments: [String] = [], unprivileged: Bool = false, fileLimit: Int? = nil,
         logLevel: String = "warning", environment: [String: String] = [:]
     ) async throws {
-        port = try Self.freePort()
+        self.port = try port ?? Self.freePort()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("concert-server-\(UUID().uuidString).log")
         let command = try Launch.command(
             Self.binary(named: "concert-server"),
-            ["--port", String(port), "--database", database, "--log-level", logLevel] + arguments,
+            ["--port", String(self.port), "--database", database, "--log-level", logLevel] + arguments,
             unprivileged: unprivileged, fileLimit: fileLimit)
         process = try ChildProcess(
             [command.executable.path] + command.arguments, environment: environment, output: nil, errors: logURL.path)
