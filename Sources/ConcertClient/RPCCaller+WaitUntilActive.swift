@@ -7,8 +7,8 @@ extension RPCCaller {
     /// the estimated wait. Polling also keeps the fan present in line.
     ///
     /// - Returns: The first ACTIVE status.
-    /// - Throws: UNAUTHENTICATED / `TOKEN_EXPIRED` or `TOKEN_ABANDONED` when the token
-    ///   expires or is dropped first; the call's own errors (for example UNAUTHENTICATED /
+    /// - Throws: UNAUTHENTICATED / `TOKEN_EXPIRED`, `TOKEN_ABANDONED` or `TOKEN_REVOKED` when the token
+    ///   expires, is dropped or is revoked first; the call's own errors (for example UNAUTHENTICATED /
     ///   `TOKEN_MISSING`); CANCELLED when the calling task is cancelled.
     public func waitUntilActive(
         pollInterval: Duration = .milliseconds(500),
@@ -48,8 +48,8 @@ extension RPCCaller where Self: RPCStreamCaller {
     ///     allows 5 watches in a row without a status (waits of a random 0…100, 0…200, 0…400 ms).
     ///   - onUpdate: Called with each status, in order.
     /// - Returns: The first ACTIVE status.
-    /// - Throws: UNAUTHENTICATED / `TOKEN_EXPIRED` or `TOKEN_ABANDONED` when the token expires or is
-    ///   dropped first; the watch's own errors (for example UNAUTHENTICATED / `TOKEN_MISSING`, or
+    /// - Throws: UNAUTHENTICATED / `TOKEN_EXPIRED`, `TOKEN_ABANDONED` or `TOKEN_REVOKED` when the token
+    ///   expires, is dropped or is revoked first; the watch's own errors (for example UNAUTHENTICATED / `TOKEN_MISSING`, or
     ///   UNAVAILABLE / `CONNECTION_FAILED` when no new connection could be opened); the last move's error
     ///   once `resuming` is spent; CANCELLED when the calling task is cancelled.
     public func waitUntilActive(
@@ -97,8 +97,8 @@ extension RPCError {
     }
 }
 
-/// `status` when it is ACTIVE, nil while the fan still waits; `TOKEN_EXPIRED` or `TOKEN_ABANDONED`, with
-/// the code the server sends each reason with (UNAUTHENTICATED), when the token can no longer be admitted.
+/// `status` when it is ACTIVE, nil while the fan still waits; `TOKEN_EXPIRED`, `TOKEN_ABANDONED` or
+/// `TOKEN_REVOKED`, with the code the server sends each reason with (UNAUTHENTICATED), when the token can no longer be admitted.
 private func admission(_ status: QueueStatus) throws(RPCError) -> QueueStatus? {
     switch status.state {
     case .active:
@@ -107,6 +107,8 @@ private func admission(_ status: QueueStatus) throws(RPCError) -> QueueStatus? {
         throw RPCError(.tokenExpired, message: "The queue token expired before it was admitted.")
     case .abandoned:
         throw RPCError(.tokenAbandoned, message: "The queue token was dropped from the line; request a new one to queue again.")
+    case .revoked:
+        throw RPCError(.tokenRevoked, message: "An operator revoked the queue token; request a new one to queue again.")
     default:
         return nil
     }

@@ -215,6 +215,9 @@ struct AdminServiceTests {
             await expectFailure(.unauthenticated, .tokenRevoked) {
                 try await active.reserveSeat(concertID: concert, date: date, seatNumber: 8)
             }
+            await expectFailure(.unauthenticated, .tokenRevoked) {
+                try await active.waitUntilActive(pollInterval: .milliseconds(1))
+            }
             let seats = try await WireCaller(port: server.port, token: fans[1]).listAvailableSeats(concertID: concert, date: date)
             #expect(hold.seatNumber == 7)
             #expect(seats.seats.first { $0.number == 7 }?.free == true, "the revoked fan's hold is released")

@@ -17,8 +17,9 @@ internal import NIOCore
 /// (graceful shutdown, the drain) every running stream ends at once with UNAVAILABLE / SERVER_DRAINING
 /// (its client moves to another server), new calls are answered UNAVAILABLE / SHUTTING_DOWN without
 /// running, and the connection closes once the running unary calls have answered and no call has arrived
-/// for ``drainQuietPeriod`` (the calls a client sent before it read the drain are answered, not lost). When the client has sent nothing for the idle timeout and none
-/// of its calls is running, the connection is closed.
+/// for ``drainQuietPeriod`` (the calls a client sent before it read the drain are answered, not lost).
+/// When the client has sent nothing for the idle timeout and none of its calls is running, the
+/// connection is closed.
 ///
 /// A streaming call runs until its handler finishes it, the client cancels it, or the connection
 /// closes; it counts as running. Its messages are written as they come while the channel is
