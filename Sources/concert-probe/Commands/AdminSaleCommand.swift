@@ -46,19 +46,10 @@ struct AdminSaleCommand: AsyncParsableCommand {
             abstract: "Stop admitting from a sale's line; the line keeps its order.",
             discussion: ProbeFailure.discussion(AdminCredentialOptions.discussion))
 
-        @OptionGroup var connection: ConnectionOptions
-
-        @OptionGroup var credentials: AdminCredentialOptions
-
-        @Option(help: "The concert whose sale to pause.")
-        var concert: Int64
+        @OptionGroup var sale: SaleSwitchOptions
 
         func run() async throws {
-            let concert = self.concert
-            let response = try await connection.withAdminCaller(credentials) { caller throws(ProbeFailure) in
-                try await answer { () throws(RPCError) in try await caller.pauseAdmission(concertID: concert) }
-            }
-            try AdminOutput.print(response) { response.sale.map(SaleText.describe) ?? "no sale" }
+            try await sale.change({ caller, concert throws(RPCError) in try await caller.pauseAdmission(concertID: concert) }, sale: \.sale)
         }
     }
 
@@ -68,19 +59,10 @@ struct AdminSaleCommand: AsyncParsableCommand {
             abstract: "Admit from a paused sale's line again.",
             discussion: ProbeFailure.discussion(AdminCredentialOptions.discussion))
 
-        @OptionGroup var connection: ConnectionOptions
-
-        @OptionGroup var credentials: AdminCredentialOptions
-
-        @Option(help: "The concert whose sale to resume.")
-        var concert: Int64
+        @OptionGroup var sale: SaleSwitchOptions
 
         func run() async throws {
-            let concert = self.concert
-            let response = try await connection.withAdminCaller(credentials) { caller throws(ProbeFailure) in
-                try await answer { () throws(RPCError) in try await caller.resumeAdmission(concertID: concert) }
-            }
-            try AdminOutput.print(response) { response.sale.map(SaleText.describe) ?? "no sale" }
+            try await sale.change({ caller, concert throws(RPCError) in try await caller.resumeAdmission(concertID: concert) }, sale: \.sale)
         }
     }
 
@@ -90,19 +72,33 @@ struct AdminSaleCommand: AsyncParsableCommand {
             abstract: "Close a sale now: no new fans; those in line keep their places.",
             discussion: ProbeFailure.discussion(AdminCredentialOptions.discussion))
 
-        @OptionGroup var connection: ConnectionOptions
-
-        @OptionGroup var credentials: AdminCredentialOptions
-
-        @Option(help: "The concert whose sale to close.")
-        var concert: Int64
+        @OptionGroup var sale: SaleSwitchOptions
 
         func run() async throws {
-            let concert = self.concert
-            let response = try await connection.withAdminCaller(credentials) { caller throws(ProbeFailure) in
-                try await answer { () throws(RPCError) in try await caller.closeSale(concertID: concert) }
-            }
-            try AdminOutput.print(response) { response.sale.map(SaleText.describe) ?? "no sale" }
+            try await sale.change({ caller, concert throws(RPCError) in try await caller.closeSale(concertID: concert) }, sale: \.sale)
         }
+    }
+}
+
+/// What `admin sale pause`, `resume` and `close` share: the server, the credential and the sale, and
+/// printing the sale the server answers with.
+struct SaleSwitchOptions: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
+
+    @OptionGroup var credentials: AdminCredentialOptions
+
+    @Option(help: "The concert whose sale to change.")
+    var concert: Int64
+
+    /// Makes `call` for the sale and prints its answer: the `sale` it holds, readable, on a terminal; the
+    /// whole answer as a line of JSON, piped.
+    func change<Response: ProtoMessage>(
+        _ call: (OptionsScopedCaller, Int64) async throws(RPCError) -> Response, sale: (Response) -> ConcertProtocol.Sale?
+    ) async throws {
+        let concert = self.concert
+        let response = try await connection.withAdminCaller(credentials) { caller throws(ProbeFailure) in
+            try await answer { () throws(RPCError) in try await call(caller, concert) }
+        }
+        try AdminOutput.print(response) { sale(response).map(SaleText.describe) ?? "no sale" }
     }
 }
