@@ -11,7 +11,7 @@ public struct StoreWrite<Value: Sendable>: Sendable {
     }
 
     /// A write refused before it was queued (its arguments broke a rule).
-    init(failure error: any Error) {
+    public init(failure error: any Error) {
         self.submit = { completion in completion(.failure(error)) }
     }
 

@@ -41,6 +41,23 @@ public struct Reply<Response: Sendable>: Sendable {
         }
     }
 
+    /// A reply that first awaits `first` in a task of its own (an `async` check), then answers as the reply
+    /// `then` makes of its result does; an error either throws fails the reply.
+    public static func after<Value: Sendable>(
+        _ first: @escaping @Sendable () async throws -> Value, then: @escaping @Sendable (Value) throws -> Reply
+    ) -> Reply {
+        Reply { completion in
+            Task {
+                do {
+                    let value = try await first()
+                    Reply(catching: { try then(value) }).whenComplete(completion)
+                } catch {
+                    completion(.failure(error))
+                }
+            }
+        }
+    }
+
     /// The same reply with its response transformed by `transform` (an error it throws fails the reply).
     public func map<Other>(_ transform: @escaping @Sendable (Response) throws -> Other) -> Reply<Other> {
         switch state {

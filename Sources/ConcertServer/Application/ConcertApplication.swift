@@ -29,7 +29,7 @@ public final class ConcertApplication: Sendable {
         clock: any ConcertClock = SystemClock(),
         logger: Logger
     ) async throws -> ConcertApplication {
-        let store = try ConcertStore.open(configuration: configuration.store, clock: clock)
+        let store = try await onOwnThread { try ConcertStore.open(configuration: configuration.store, clock: clock) }
         do {
             if let path = configuration.catalogPath {
                 try await store.loadCatalog(try catalog(at: path))
@@ -52,7 +52,7 @@ public final class ConcertApplication: Sendable {
             }
             let catalogPath = configuration.catalogPath
             let admin = AdminHandler(store: store, clock: clock, credentials: credentials) { madeBy in
-                try await reloadCatalog(from: catalogPath, into: store, by: madeBy)
+                reloadCatalog(from: catalogPath, into: store, by: madeBy)
             }
             let dispatcher = Dispatcher(
                 routes: SystemHandler(version: version, clock: clock, health: serving).routes
@@ -90,16 +90,23 @@ public final class ConcertApplication: Sendable {
     /// Reads the catalog file (`--catalog`) again and serves what it adds (``ConcertStore/reloadCatalog(_:by:)``);
     /// INVALID_CATALOG when the server has no catalog file or the file is invalid (nothing changes then).
     public func reloadCatalog(by madeBy: Operator) async throws -> CatalogAddition {
-        try await Self.reloadCatalog(from: configuration.catalogPath, into: store, by: madeBy)
+        try await Self.reloadCatalog(from: configuration.catalogPath, into: store, by: madeBy).value()
     }
 
-    private static func reloadCatalog(from path: String?, into store: ConcertStore, by madeBy: Operator) async throws
-        -> CatalogAddition
+    /// The write that loads what the catalog file at `path` adds; INVALID_CATALOG without a file, or for one
+    /// that cannot be read or is invalid.
+    private static func reloadCatalog(from path: String?, into store: ConcertStore, by madeBy: Operator)
+        -> StoreWrite<CatalogAddition>
     {
-        guard let path else {
-            throw ConcertError(.invalidCatalog, "The server was started without --catalog: there is no file to reload.")
+        do {
+            guard let path else {
+                throw ConcertError(
+                    .invalidCatalog, "The server was started without --catalog: there is no file to reload.")
+            }
+            return store.reloadCatalog(try catalog(at: path), by: madeBy)
+        } catch {
+            return StoreWrite(failure: error)
         }
-        return try await store.reloadCatalog(try catalog(at: path), by: madeBy)
     }
 
     /// The catalog in the file at `path`; INVALID_CATALOG when it cannot be read or decoded.
@@ -174,7 +181,7 @@ public final class ConcertApplication: Sendable {
         let metrics = SaleMetrics()
         while !Task.isCancelled {
             do {
-                for stats in try await store.allSaleStats() {
+                for stats in try await store.allSaleStats().value() {
                     metrics.publish(stats)
                 }
             } catch {

@@ -10,6 +10,16 @@ import Logging
 /// signed with a key of `--user-auth jwt` and unexpired, whose `role` claim is `operator`. A server with
 /// neither has AdminService off. Every refusal is logged and counted (`concert_admin_refusals_total{reason}`).
 struct OperatorCredentials: Sendable {
+    /// What a call's metadata shows at once.
+    enum Check: Sendable {
+        /// The admin secret: this operator.
+        case proven(Operator)
+        /// A credential that may be an operator's JWT, to verify (``verify(_:method:)``).
+        case jwt(String)
+        /// No operator: the refusal to answer with (already logged and counted).
+        case refused(RPCError)
+    }
+
     private let secret: [UInt8]?
     private let verifier: UserTokenVerifier?
     private let logger: Logger
@@ -24,40 +34,50 @@ struct OperatorCredentials: Sendable {
     /// Whether any operator credential is configured (else AdminService refuses every call).
     var isEnabled: Bool { secret != nil || verifier != nil }
 
-    /// The operator `metadata` proves, or UNAUTHENTICATED with OPERATOR_CREDENTIAL_MISSING or
-    /// OPERATOR_CREDENTIAL_INVALID, or PERMISSION_DENIED with ADMIN_DISABLED.
-    func authenticate(_ metadata: [MetadataEntry], method: String) async throws(RPCError) -> Operator {
-        do throws(RPCError) {
-            return try await check(metadata)
-        } catch {
-            logger.warning(
-                "operator call refused", metadata: ["method": "\(method)", "reason": "\(error.reason)"])
-            Counter(label: "concert_admin_refusals_total", dimensions: [("reason", error.reason)]).increment()
-            throw error
-        }
-    }
-
-    private func check(_ metadata: [MetadataEntry]) async throws(RPCError) -> Operator {
+    /// What `metadata` shows for a call of `method`, without waiting: the admin secret, a JWT to verify, or a
+    /// refusal: PERMISSION_DENIED / ADMIN_DISABLED, UNAUTHENTICATED / OPERATOR_CREDENTIAL_MISSING or
+    /// OPERATOR_CREDENTIAL_INVALID.
+    func check(_ metadata: [MetadataEntry], method: String) -> Check {
         guard isEnabled else {
-            throw RPCError(
-                code: .permissionDenied, reason: .adminDisabled,
-                message: "AdminService is off: the server has no --admin-secret-file and no --user-auth jwt keys.")
+            return .refused(
+                refusal(
+                    RPCError(
+                        code: .permissionDenied, reason: .adminDisabled,
+                        message: "AdminService is off: the server has no --admin-secret-file and no --user-auth jwt keys."),
+                    method: method))
         }
         guard let value = metadata[MetadataKey.authorization], value.hasPrefix("Bearer "), value.count > 7 else {
-            throw RPCError(
-                code: .unauthenticated, reason: .operatorCredentialMissing,
-                message: "AdminService needs an \"authorization: Bearer <credential>\" metadata entry.")
+            return .refused(
+                refusal(
+                    RPCError(
+                        code: .unauthenticated, reason: .operatorCredentialMissing,
+                        message: "AdminService needs an \"authorization: Bearer <credential>\" metadata entry."),
+                    method: method))
         }
         let credential = String(value.dropFirst(7))
         if let secret, Self.constantTimeEqual(Array(credential.utf8), secret) {
-            return .adminSecret
+            return .proven(.adminSecret)
         }
-        if let verifier, let subject = await verifier.operatorSubject(credential) {
-            return .jwt(subject: subject)
-        }
-        throw RPCError(
-            code: .unauthenticated, reason: .operatorCredentialInvalid,
-            message: "The credential is not the admin secret nor a valid operator JWT.")
+        guard verifier != nil else { return .refused(refusal(Self.invalid, method: method)) }
+        return .jwt(credential)
+    }
+
+    /// The operator `jwt` names when it is a valid operator JWT; else UNAUTHENTICATED /
+    /// OPERATOR_CREDENTIAL_INVALID (logged and counted).
+    func verify(_ jwt: String, method: String) async throws(RPCError) -> Operator {
+        if let verifier, let subject = await verifier.operatorSubject(jwt) { return .jwt(subject: subject) }
+        throw refusal(Self.invalid, method: method)
+    }
+
+    private static let invalid = RPCError(
+        code: .unauthenticated, reason: .operatorCredentialInvalid,
+        message: "The credential is not the admin secret nor a valid operator JWT.")
+
+    /// `error`, the refusal of a call of `method`, once logged and counted.
+    private func refusal(_ error: RPCError, method: String) -> RPCError {
+        logger.warning("operator call refused", metadata: ["method": "\(method)", "reason": "\(error.reason)"])
+        Counter(label: "concert_admin_refusals_total", dimensions: [("reason", error.reason)]).increment()
+        return error
     }
 
     /// Whether `given` equals the non-empty `secret`, taking the same time for every `given` of one length
