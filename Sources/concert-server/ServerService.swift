@@ -1,13 +1,14 @@
+import ConcertDomain
 import ConcertRPC
 import ConcertServer
 import Logging
-import ConcertDomain
 import ServiceLifecycle
 import UnixSignals
 
-/// Runs the application under swift-service-lifecycle: on SIGTERM or SIGINT it stops
-/// accepting, answers the requests in flight, closes the database and returns; on SIGHUP it reads the
-/// catalog file again (``ConcertApplication/reloadCatalog(by:)``).
+/// Runs the application under swift-service-lifecycle: on SIGTERM or SIGINT it drains (stops accepting,
+/// moves every watch, answers the requests in flight) while the background jobs go on, then stops the jobs,
+/// closes the database and returns; on SIGHUP it reads the catalog file again
+/// (``ConcertApplication/reloadCatalog(by:)``).
 /// Its description names it only: service-lifecycle logs services at debug, and the configuration holds
 /// the database URL (with any password).
 struct ServerService: Service, CustomStringConvertible {
@@ -31,13 +32,17 @@ struct ServerService: Service, CustomStringConvertible {
         if let scrapes, let metrics {
             logger.info("metrics at http://\(metrics.host):\(scrapes.port)/metrics")
         }
-        await cancelWhenGracefulShutdown {
+        let jobs = Task {
             await withDiscardingTaskGroup { group in
                 group.addTask { await application.runBackgroundJobs() }
                 group.addTask { await reloadOnHangup(application) }
             }
         }
-        logger.info("shutting down: finishing requests in flight")
+        try? await gracefulShutdown()
+        logger.info("shutting down: moving watches, finishing requests in flight")
+        await application.drain()
+        jobs.cancel()
+        await jobs.value
         await application.shutdown()
         await scrapes?.close()
         logger.info("stopped")

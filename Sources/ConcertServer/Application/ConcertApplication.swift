@@ -5,6 +5,7 @@ import ConcertProtocol
 public import ConcertRPC
 import Foundation
 public import Logging
+import Synchronization
 
 /// The running server: the store, the four services, the system service and the operators' admin service
 /// behind one dispatcher, the TCP transport, and the background admission job.
@@ -22,6 +23,7 @@ public final class ConcertApplication: Sendable {
     private let watchers: QueueWatchers
     private let configuration: ServerConfiguration
     private let logger: Logger
+    private let draining = Mutex<Task<Void, Never>?>(nil)
 
     /// Opens the database, loads the catalog, and starts listening.
     public static func start(
@@ -215,20 +217,35 @@ public final class ConcertApplication: Sendable {
         }
     }
 
-    /// Drains the server, then closes the store once every write has committed: health reports
-    /// NOT_SERVING, the listening socket closes (no new connections), every open `WatchQueue` ends at
-    /// once with UNAVAILABLE / `SERVER_DRAINING` (its client watches again on another server and keeps
-    /// its place), calls arriving meanwhile are answered UNAVAILABLE / `SHUTTING_DOWN` without running,
-    /// and the calls in flight are answered; each connection closes once it has none left (hard after
-    /// the transport's shutdown grace). Logs how long the drain took and how many watches it moved.
-    public func shutdown() async {
+    /// Drains the server: health reports NOT_SERVING, the listening socket closes (no new connections),
+    /// every open `WatchQueue` ends at once with UNAVAILABLE / `SERVER_DRAINING` (its client watches again on
+    /// another server and keeps its place), calls arriving meanwhile are answered UNAVAILABLE /
+    /// `SHUTTING_DOWN` without running, and the calls in flight are answered; each connection closes once it
+    /// has none left (hard after the transport's shutdown grace). Logs how long the drain took and how many
+    /// watches it moved. The background jobs may go on meanwhile (admitting fans is still useful); a second
+    /// call waits for the first drain.
+    public func drain() async {
+        let drain = draining.withLock { running in
+            if let running { return running }
+            let started = Task { await self.drainNow() }
+            running = started
+            return started
+        }
+        await drain.value
+    }
+
+    private func drainNow() async {
         serving.stopServing()
         let watches = watchers.count
         let started = ContinuousClock.now
         await server.shutdownGracefully()
         let drainMs = (ContinuousClock.now - started) / .milliseconds(1)
-        logger.notice(
-            "drained", metadata: ["watches-moved": "\(watches)", "duration-ms": "\(Int(drainMs.rounded()))"])
+        logger.notice("drained", metadata: ["watches-moved": "\(watches)", "duration-ms": "\(Int(drainMs.rounded()))"])
+    }
+
+    /// Drains the server (``drain()``, if no one has), then closes the store once every write has committed.
+    public func shutdown() async {
+        await drain()
         store.close()
     }
 }
