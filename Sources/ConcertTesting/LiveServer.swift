@@ -51,7 +51,7 @@ public struct LiveServer: Sendable {
             try JSONEncoder().encode(catalog).write(to: file)
             catalogPath = file.path
         }
-        let path = try await onThread { try databasePath ?? TestDatabase.fresh(in: directory) }
+        let path = try databasePath ?? TestDatabase.fresh(in: directory)
         let configuration = ServerConfiguration(
             transport: TransportConfiguration(
                 host: "127.0.0.1", port: port, maxFrameSize: maxFrameSize, maxInFlightPerConnection: maxInFlight),
@@ -74,7 +74,7 @@ public struct LiveServer: Sendable {
         await application.shutdown()
         if !keepingFiles {
             try? FileManager.default.removeItem(at: directory)
-            if ownsDatabase { _ = try? await onThread { [databasePath] in TestDatabase.remove(databasePath) } }
+            if ownsDatabase { TestDatabase.remove(databasePath) }
         }
     }
 }

@@ -31,7 +31,7 @@ public final class ConcertApplication: Sendable {
         clock: any ConcertClock = SystemClock(),
         logger: Logger
     ) async throws -> ConcertApplication {
-        let store = try await onOwnThread { try ConcertStore.open(configuration: configuration.store, clock: clock) }
+        let store = try ConcertStore.open(configuration: configuration.store, clock: clock)
         do {
             if let path = configuration.catalogPath {
                 try await store.loadCatalog(try catalog(at: path))
