@@ -50,14 +50,10 @@ extension Session {
 
     /// Write: loads `catalog` only when the store has no concert at all.
     func loadIfEmpty(_ catalog: Catalog) throws {
-        if try !hasConcerts() {
+        let hasConcerts = try db.first("SELECT EXISTS (SELECT 1 FROM concerts)", read: { $0.bool(0) }) ?? false
+        if !hasConcerts {
             try load(catalog)
         }
-    }
-
-    /// Whether the store has any concert.
-    func hasConcerts() throws -> Bool {
-        try db.first("SELECT EXISTS (SELECT 1 FROM concerts)", read: { $0.bool(0) }) ?? false
     }
 
     /// Every concert with its sale, by id.
