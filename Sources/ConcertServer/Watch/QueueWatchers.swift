@@ -9,10 +9,12 @@ import Synchronization
 ///
 /// A watcher is looked at again at the time ``WatchCadence`` gives for its status: a min-heap by that
 /// instant holds every watcher, and each round pops only the due ones. A round reads each due sale's line
-/// once; a waiting fan whose line has not moved since its last look (no admission, no one joined or left)
-/// is put back without a read until its heartbeat is due. Otherwise its status is read (one indexed read,
-/// which also counts as hearing the fan for presence) and sent when it changed or the heartbeat is due. An admission wave therefore costs the admitted fans' next look (at most half a
-/// second later near the front), never a visit to every watcher of the line. A watcher leaves when its
+/// once; a waiting fan behind the front of the line (``WatchCadence/frontPositions``) whose line has not
+/// moved since its last look (no admission, no one joined or left) is put back without a read until its
+/// heartbeat is due. Otherwise its status is read (one indexed read, or the server's view of the line on
+/// PostgreSQL, which also counts as hearing the fan for presence) and sent when it changed or the heartbeat
+/// is due. An admission wave therefore costs the admitted fans' next look (100 ms later at the very front,
+/// at most half a second near it), never a visit to every watcher of the line. A watcher leaves when its
 /// token can change no more (the stream ends OK), when the client cancels, or when its connection closes.
 final class QueueWatchers: Sendable {
     private struct Watcher {
@@ -120,8 +122,8 @@ final class QueueWatchers: Sendable {
         }
         for (id, watcher) in due {
             let version = versions[watcher.last.concertID]
-            if watcher.last.state == .waiting, version != nil, version == watcher.lineVersion,
-                now - watcher.lastSentMs < heartbeatMs
+            if watcher.last.state == .waiting, watcher.last.position > WatchCadence.frontPositions, version != nil,
+                version == watcher.lineVersion, now - watcher.lastSentMs < heartbeatMs
             {
                 let look = WatchCadence.nextLook(after: watcher.last, now: now) ?? now + heartbeatMs
                 reschedule(id, at: min(look, watcher.lastSentMs + heartbeatMs))

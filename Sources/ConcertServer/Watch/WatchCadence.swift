@@ -6,6 +6,10 @@ import ConcertDomain
 /// watcher is visited at its own cadence, so the work per second grows with the watchers about to be
 /// admitted, not with the length of the line.
 enum WatchCadence {
+    /// The places at the very front of the line, looked at every 100 ms and read each time (see
+    /// ``QueueWatchers``): the next admission is theirs, and they should hear of it at once.
+    static let frontPositions: Int64 = 10
+
     /// How often a status is sent, changed or not, so both ends notice a dead peer: every 30 s, sooner when
     /// the presence grace `graceMs` is short, since the heartbeat's read is what keeps a watching fan whose
     /// line does not move present. It leaves the grace at least 30 s, or two thirds of it, to spare for a
@@ -21,7 +25,9 @@ enum WatchCadence {
             return nil
         case .waiting:
             let byPosition: Int64 =
-                status.position <= 100 ? 200 : status.position <= 1_000 ? 500 : status.position <= 10_000 ? 2_000 : 5_000
+                status.position <= frontPositions
+                ? 100
+                : status.position <= 100 ? 200 : status.position <= 1_000 ? 500 : status.position <= 10_000 ? 2_000 : 5_000
             // A fast-moving line brings a fan far back to the front within one position-based period: look
             // at a quarter of the estimated wait too, so the admission is seen within a few hundred ms.
             let byEstimate = status.estimatedWaitMs.map { max(200, $0 / 4) } ?? byPosition
