@@ -96,11 +96,12 @@ public func withLiveServer<T>(
     maxFrameSize: Int = FrameParser.defaultMaxFrameSize,
     maxInFlight: Int = TransportConfiguration.defaultMaxInFlight,
     catalog: Catalog? = nil,
+    adminSecret: String? = nil,
     _ body: (LiveServer) async throws -> T
 ) async throws -> T {
     let server = try await LiveServer.start(
         backgroundJobs: backgroundJobs, queue: queue, hold: hold, clock: clock, maxFrameSize: maxFrameSize,
-        maxInFlight: maxInFlight, catalog: catalog)
+        maxInFlight: maxInFlight, catalog: catalog, adminSecret: adminSecret)
     do {
         let result = try await body(server)
         await server.stop()

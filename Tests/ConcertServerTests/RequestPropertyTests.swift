@@ -25,7 +25,9 @@ struct RequestPropertyTests {
 
     @Test("every field of every method, set to every edge value over a valid request: none answered INTERNAL")
     func noInternalErrorsFieldByField() async throws {
-        try await withOperatorServer { server in
+        try await withLiveServer(
+            backgroundJobs: false, queue: .init(maxActive: 10_000), adminSecret: Self.adminSecret
+        ) { server in
             let (caller, issued) = try await fan(server.port)
             _ = try await caller.chargeBalance(amount: 10_000_000, idempotencyKey: "")
             let (concertID, date) = try await firstDate(caller)
@@ -66,7 +68,9 @@ struct RequestPropertyTests {
 
     @Test("2,000 random requests over every method: none answered INTERNAL")
     func noInternalErrorsAtRandom() async throws {
-        try await withOperatorServer { server in
+        try await withLiveServer(
+            backgroundJobs: false, queue: .init(maxActive: 10_000), adminSecret: Self.adminSecret
+        ) { server in
             let (caller, issued) = try await fan(server.port)
             _ = try await caller.chargeBalance(amount: 10_000_000, idempotencyKey: "")
             let methods = ProtocolServices.all.flatMap(\.methods)
@@ -104,19 +108,6 @@ struct RequestPropertyTests {
             MetadataEntry(key: MetadataKey.queueToken, value: token),
             MetadataEntry(key: MetadataKey.authorization, value: "Bearer \(adminSecret)"),
         ]
-    }
-
-    /// Runs `body` with a server without background jobs, room for every fan, and AdminService on.
-    private func withOperatorServer(_ body: (LiveServer) async throws -> Void) async throws {
-        let server = try await LiveServer.start(
-            backgroundJobs: false, queue: .init(maxActive: 10_000), adminSecret: Self.adminSecret)
-        do {
-            try await body(server)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
     }
 
     /// A valid request of every method, which the field-by-field test overrides one field at a time.
