@@ -157,7 +157,7 @@ extension Session {
     /// The figures of the sale of `record` now (see ``SaleStats``); a few indexed reads, no count over the line.
     func saleStats(_ record: SaleRecord) throws -> SaleStats {
         let concertID = record.sale.concertID
-        let line = try saleLine(concertID: concertID)
+        let line = try saleLine(of: record)
         let unplaced = record.preQueued - record.preQueuePlaced
         let admitted =
             record.admittedThrough - (try droppedPlaces(in: record, after: 0, before: record.admittedThrough + 1))

@@ -65,7 +65,12 @@ extension Session {
     /// included; a pre-queued fan who left is counted until its place is given out at opening), how many are
     /// active, the places filled in the last minute and when it last admitted anyone.
     func saleLine(concertID: Int64) throws -> SaleLine {
-        let record = try saleRecord(concertID)
+        try saleLine(of: saleRecord(concertID))
+    }
+
+    /// ``saleLine(concertID:)`` for the sale of `record`, read in this snapshot.
+    func saleLine(of record: SaleRecord) throws -> SaleLine {
+        let concertID = record.sale.concertID
         let unplaced = record.preQueued - record.preQueuePlaced
         let droppedAhead = try droppedPlaces(
             in: record, after: record.admittedThrough, before: record.lastPlace + 1)
