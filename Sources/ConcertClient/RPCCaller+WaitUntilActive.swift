@@ -41,7 +41,9 @@ extension RPCCaller where Self: RPCStreamCaller {
     /// server; the fan keeps its place (the new server hears the token), and the caller sees nothing but the
     /// statuses. The first watch again after a status was heard starts at once; further ones in a row that
     /// end before any status is heard wait `resuming`'s backoff first, and after `resuming.maxAttempts`
-    /// watches in a row end that way the last error is thrown. Any other error ends the wait.
+    /// watches in a row end that way the last error is thrown. Any other error ends the wait. A server's
+    /// view of the line may lag the one the watch moved from by up to a second, so after a move a WAITING
+    /// position above the lowest already heard is reported as that lowest (a fan's place never moves back).
     ///
     /// - Parameters:
     ///   - resuming: How often, and after which waits, a moved or broken watch is opened again; the default
@@ -58,12 +60,17 @@ extension RPCCaller where Self: RPCStreamCaller {
     ) async throws(RPCError) -> QueueStatus {
         var generator = SystemRandomNumberGenerator()
         var endedInARow = 0
+        var lowestPosition: UInt64?
         while true {
             var heard = false
             do {
                 for try await update in watchQueue() {
-                    guard let status = update.status else { continue }
+                    guard var status = update.status else { continue }
                     heard = true
+                    if status.state == .waiting {
+                        status.keepPosition(atMost: lowestPosition)
+                        lowestPosition = status.position
+                    }
                     onUpdate(status)
                     if let admitted = try admission(status) { return admitted }
                 }
@@ -111,5 +118,14 @@ private func admission(_ status: QueueStatus) throws(RPCError) -> QueueStatus? {
         throw RPCError(.tokenRevoked, message: "An operator revoked the queue token; request a new one to queue again.")
     default:
         return nil
+    }
+}
+
+extension QueueStatus {
+    /// Reports the place as `lowest` (and the fans ahead to match) when it is above it: a stale view's.
+    mutating func keepPosition(atMost lowest: UInt64?) {
+        guard let lowest, position > lowest else { return }
+        position = lowest
+        ahead = lowest > 0 ? lowest - 1 : 0
     }
 }
